@@ -1,0 +1,33 @@
+package org.gkguardian.api;
+
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The guardian as the shell, JMX and SNMP see it: read state, submit operator commands.
+ */
+@ProviderType
+public interface Guardian {
+
+    NodeStatus status();
+
+    /** Every configured member, this node included, in configuration order. */
+    List<MemberStatus> members();
+
+    /** The last role transitions of this node, oldest first. */
+    List<RoleTransition> history();
+
+    List<Alarm> activeAlarms();
+
+    /**
+     * Ask for a planned switchover.
+     *
+     * @param target the member to become master (by name or internal address), or empty for the best
+     *               other eligible member
+     */
+    OperatorResult switchover(Optional<String> target);
+
+    /** Drain this node (it gives the master role away first) or bring it back. */
+    OperatorResult maintenance(boolean on);
+}

@@ -1,0 +1,46 @@
+package org.gkguardian.api;
+
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The public addresses (provided by the ipbinding bundle). Binding checks for a conflicting host,
+ * binds, announces and reads the interface back; releasing is idempotent and never throws.
+ */
+@ProviderType
+public interface VipControl {
+
+    /** The configured VIPs. */
+    List<VipAddress> configured();
+
+    /**
+     * Bind every VIP, announce it and verify it is on its interface.
+     *
+     * @throws VipException when another host answers for a VIP (nothing is bound then), or a bind fails
+     */
+    void bind(RoleContext context) throws VipException;
+
+    /** Release every VIP carrying our label; verify they are gone. */
+    void release();
+
+    /** Re-announce bound VIPs, e.g. after a partition healed. */
+    void announce();
+
+    /** Each configured VIP and whether it is bound now. */
+    List<VipStatus> status();
+
+    class VipException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final boolean conflict;
+
+        public VipException(String message, boolean conflict) {
+            super(message);
+            this.conflict = conflict;
+        }
+
+        /** Another host answers for the address. */
+        public boolean conflict() {
+            return conflict;
+        }
+    }
+}
