@@ -27,6 +27,8 @@ final class ForegroundDriver implements GatekeeperDriver {
     private final Probe protocolProbe;
     private final ExecutorService outputPumps;
     private Process process;
+    /** Its children as last seen: when it dies by SIGKILL they are orphaned and would keep its ports. */
+    private List<ProcessHandle> knownChildren = List.of();
 
     ForegroundDriver(Settings settings, CommandRunner runner, Probe protocolProbe, ExecutorService outputPumps) {
         this.settings = settings;
@@ -40,6 +42,7 @@ final class ForegroundDriver implements GatekeeperDriver {
         if (process != null && process.isAlive()) {
             return;
         }
+        killOrphans();
         List<String> command = settings.startCommand();
         ProcessBuilder builder = new ProcessBuilder(command);
         settings.workingDirectory().ifPresent(dir -> builder.directory(dir.toFile()));
@@ -85,6 +88,7 @@ final class ForegroundDriver implements GatekeeperDriver {
         Process p = process;
         if (p == null || !p.isAlive()) {
             process = null;
+            killOrphans();
             return;
         }
         List<ProcessHandle> children = p.descendants().toList();
@@ -111,6 +115,7 @@ final class ForegroundDriver implements GatekeeperDriver {
         } finally {
             // Children that outlive their parent would keep the gatekeeper's ports.
             children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+            knownChildren = List.of();
         }
         LOG.info("Gatekeeper pid {} stopped (exit {})", p.pid(), p.exitValue());
         process = null;
@@ -138,9 +143,46 @@ final class ForegroundDriver implements GatekeeperDriver {
             return ProbeResult.gone("not started");
         }
         if (!p.isAlive()) {
+            killOrphans();
             return ProbeResult.gone("pid " + p.pid() + " exited with " + p.exitValue());
         }
+        knownChildren = p.descendants().toList();
         return protocolProbe.check();
+    }
+
+    private void killOrphans() {
+        // A ProcessHandle carries the start time, so a reused PID is never mistaken for a child.
+        List<ProcessHandle> orphans = knownChildren.stream().filter(ProcessHandle::isAlive).toList();
+        if (!orphans.isEmpty()) {
+            LOG.warn("Killing {} orphaned gatekeeper processes {}", orphans.size(),
+                    orphans.stream().map(ProcessHandle::pid).toList());
+            orphans.forEach(ProcessHandle::destroyForcibly);
+            // Orphans belong to init now, which may never reap them: a zombie has released its sockets, so
+            // wait (briefly) only until each one is gone or a zombie.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (orphans.stream().anyMatch(ForegroundDriver::running) && System.nanoTime() - deadline < 0) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        knownChildren = List.of();
+    }
+
+    private static boolean running(ProcessHandle handle) {
+        if (!handle.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(handle.pid()), "stat"));
+            // The state follows the command name in parentheses, which may itself contain ')'.
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static List<String> withPid(List<String> command, long pid) {

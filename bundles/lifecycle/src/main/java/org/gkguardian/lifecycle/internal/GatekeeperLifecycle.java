@@ -141,6 +141,9 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
     }
 
     private GatekeeperDriver createDriver(Settings s) {
+        if (!s.managed()) {
+            return null;
+        }
         CommandRunner runner = new CommandRunner(s.workingDirectory());
         Probe probe = switch (s.probeType()) {
             case SIP_OPTIONS -> new SipOptionsProbe(s.probeAddress().orElseThrow(), s.probeTimeout());
@@ -167,7 +170,9 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
             digestTask.cancel(false);
         }
         if (s.managed()) {
-            monitorTask = scheduler.scheduleWithFixedDelay(this::monitor, 0, s.probeInterval().toMillis(),
+            // A warm gatekeeper starts at once; otherwise the first probe waits one interval.
+            long first = s.standby() == Standby.WARM ? 0 : s.probeInterval().toMillis();
+            monitorTask = scheduler.scheduleWithFixedDelay(this::monitor, first, s.probeInterval().toMillis(),
                     TimeUnit.MILLISECONDS);
         }
         digestTask = scheduler.scheduleWithFixedDelay(this::refreshDigestLocked, s.digestInterval().toMillis(),
@@ -244,7 +249,10 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
         // Cold: start it now. Warm: it should already run; start it only if it is gone (a restart may
         // be waiting for its back-off), and otherwise give a starting gatekeeper until the deadline.
         if (!last.healthy() && (s.standby() == Standby.COLD || last.processGone())) {
-            setState(GatekeeperState.STARTING, "promotion, epoch " + context.epoch());
+            if (state != GatekeeperState.FAILED) {
+                // A failed gatekeeper stays failed until it answers: no flapping of the health signal.
+                setState(GatekeeperState.STARTING, "promotion, epoch " + context.epoch());
+            }
             restartPending = false;
             stopQuietly("before start");
             try {
