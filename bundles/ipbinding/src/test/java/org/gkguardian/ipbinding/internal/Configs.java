@@ -1,0 +1,32 @@
+package org.gkguardian.ipbinding.internal;
+
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Builds an {@link IpBindingConfig} as DS would: every key at its default unless given. */
+final class Configs {
+    private Configs() {
+    }
+
+    /** @param keyValues method names and values, e.g. "vips", new String[] {...} */
+    static IpBindingConfig config(Object... keyValues) {
+        Map<String, Object> values = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            values.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return (IpBindingConfig) Proxy.newProxyInstance(IpBindingConfig.class.getClassLoader(),
+                new Class<?>[] {IpBindingConfig.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("annotationType")) {
+                        return IpBindingConfig.class;
+                    }
+                    if (values.containsKey(method.getName())) {
+                        return values.get(method.getName());
+                    }
+                    if (method.getDefaultValue() != null) {
+                        return method.getDefaultValue();
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
