@@ -47,7 +47,7 @@ public final class ConfigValidator {
                 Duration.ofMillis(config.dad_interval_ms()), Duration.ofMillis(config.dad_timeout_ms()),
                 Duration.ofMillis(config.ipv6_dad_timeout_ms()), Duration.ofMillis(config.command_timeout_ms()),
                 stateFile, command("ip.command", config.ip_command()),
-                command("arping.command", config.arping_command()), command("na.command", config.na_command()));
+                command("arping.command", config.arping_command()), optionalCommand("na.command", config.na_command()));
     }
 
     /** Entries may each hold several VIPs separated by commas or blanks (a .cfg value is one string). */
@@ -205,6 +205,10 @@ public final class ConfigValidator {
             throw new ConfigException(key, value, "a path must be absolute");
         }
         return value;
+    }
+
+    private static String optionalCommand(String key, String value) throws ConfigException {
+        return value == null || value.isBlank() ? "" : command(key, value.trim());
     }
 
     private static Path stateFile(String value, Path defaultStateFile) throws ConfigException {

@@ -58,7 +58,9 @@ public @interface IpBindingConfig {
     @AttributeDefinition(description = "arping command (Debian package arping, ARPing 2.x by Thomas Habets).")
     String arping_command() default "arping";
 
-    @AttributeDefinition(description = "Command sending IPv6 unsolicited neighbour advertisements "
-            + "(na6 from Debian package ipv6toolkit).")
+    @AttributeDefinition(required = false, description = "Command sending IPv6 unsolicited neighbour "
+            + "advertisements (na6 from Debian package ipv6toolkit; it insists on running as root). Empty: "
+            + "send none and rely on the kernel, with net.ipv6.conf.IF.ndisc_notify=1, announcing a new IPv6 "
+            + "address once its duplicate address detection is done (no refresh, no re-announcement then).")
     String na_command() default "na6";
 }

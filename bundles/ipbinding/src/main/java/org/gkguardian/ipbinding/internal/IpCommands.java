@@ -71,7 +71,8 @@ public final class IpCommands {
 
     /**
      * One announcement: a gratuitous ARP request (sender and target the VIP, broadcast) for IPv4, an
-     * unsolicited neighbour advertisement with the override flag to all nodes for IPv6.
+     * unsolicited neighbour advertisement with the override flag to all nodes for IPv6 (nothing when
+     * no NA command is configured: the kernel's ndisc_notify announces then).
      */
     public List<String> announce(VipAddress vip) {
         String address = vip.address().getHostAddress();
@@ -79,6 +80,9 @@ public final class IpCommands {
             // -w 0: send and leave; a gratuitous ARP gets no answer worth waiting for.
             return List.of(settings.arpingCommand(), "-q", "-U", "-i", vip.interfaceName(), "-S", address,
                     "-c", "1", "-w", "0", address);
+        }
+        if (settings.naCommand().isEmpty()) {
+            return List.of();
         }
         return List.of(settings.naCommand(), "-i", vip.interfaceName(), "-s", address, "-d", "ff02::1",
                 "-t", address, "-o", "-e");

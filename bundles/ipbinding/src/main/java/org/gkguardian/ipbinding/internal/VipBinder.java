@@ -156,8 +156,12 @@ public final class VipBinder {
     /** Sends one gratuitous ARP or unsolicited NA per VIP. Failures are logged and kept for status(). */
     public void announce() {
         for (VipAddress vip : settings.vips()) {
+            List<String> command = commands.announce(vip);
+            if (command.isEmpty()) {
+                continue;
+            }
             try {
-                CommandRunner.Result result = runner.run(commands.announce(vip), settings.commandTimeout());
+                CommandRunner.Result result = runner.run(command, settings.commandTimeout());
                 // ARPing exits 1 when nobody answered, which a gratuitous ARP never expects.
                 boolean sent = result.ok() || (vip.address() instanceof Inet4Address && result.exitCode() == 1
                         && result.stderr().isBlank());

@@ -21,7 +21,7 @@ import org.gkguardian.api.VipAddress;
  * @param stateFile        where the bound VIPs are recorded for release after a crash
  * @param ipCommand        iproute2's ip
  * @param arpingCommand    arping (ARPing 2.x)
- * @param naCommand        na6 (ipv6toolkit)
+ * @param naCommand        na6 (ipv6toolkit), or empty to leave IPv6 announcements to the kernel
  */
 public record VipSettings(List<VipAddress> vips, int garpCount, Duration garpInterval, Duration refreshInterval,
         boolean dadEnabled, int dadCount, Duration dadInterval, Duration dadTimeout, Duration ipv6DadTimeout,

@@ -54,4 +54,11 @@ class IpCommandsTest {
         assertEquals(List.of("na6", "-i", "eth1", "-s", "2001:db8:0:0:0:0:0:10", "-d", "ff02::1", "-t",
                 "2001:db8:0:0:0:0:0:10", "-o", "-e"), commands.announce(v6));
     }
+
+    @Test
+    void withoutAnNaCommandIpv6AnnouncementsAreLeftToTheKernel() throws Exception {
+        VipSettings kernel = ConfigValidator.validate(Configs.config("vips", new String[] {"2001:db8::10/64@eth1"},
+                "na_command", ""), Path.of("/tmp/x"));
+        assertEquals(List.of(), new IpCommands(kernel).announce(kernel.vips().get(0)));
+    }
 }
