@@ -46,7 +46,7 @@ final class SettingsValidator {
         List<String> problems = new ArrayList<>();
 
         List<AgentSettings.Endpoint> listen = new ArrayList<>();
-        String[] listenValues = config.listen_addresses() == null ? new String[0] : config.listen_addresses();
+        String[] listenValues = entries(config.listen_addresses());
         if (listenValues.length == 0) {
             problems.add(LISTEN + ": at least one address is needed");
         }
@@ -71,7 +71,7 @@ final class SettingsValidator {
 
         List<AgentSettings.User> users = new ArrayList<>();
         Set<String> userNames = new HashSet<>();
-        String[] userValues = config.v3_users() == null ? new String[0] : config.v3_users();
+        String[] userValues = entries(config.v3_users());
         for (int i = 0; i < userValues.length; i++) {
             parseUser(userValues[i], i + 1, problems).ifPresent(user -> {
                 if (!userNames.add(user.name())) {
@@ -82,7 +82,7 @@ final class SettingsValidator {
         }
 
         List<AgentSettings.Target> targets = new ArrayList<>();
-        String[] targetValues = config.notification_targets() == null ? new String[0] : config.notification_targets();
+        String[] targetValues = entries(config.notification_targets());
         for (int i = 0; i < targetValues.length; i++) {
             parseTarget(targetValues[i], i + 1, userNames, problems).ifPresent(targets::add);
         }
@@ -238,6 +238,19 @@ final class SettingsValidator {
             return Optional.empty();
         }
         return Optional.of(new AgentSettings.Target(kind.get(), endpoint.get(), security));
+    }
+
+    /**
+     * The entries of a list key. A .cfg file gives one string, so entries may also be separated by
+     * white space there; no entry can contain any (addresses, names and passphrases exclude it).
+     */
+    static String[] entries(String[] values) {
+        if (values == null) {
+            return new String[0];
+        }
+        return java.util.Arrays.stream(values).filter(java.util.Objects::nonNull)
+                .flatMap(v -> java.util.Arrays.stream(v.trim().split("\\s+"))).filter(v -> !v.isEmpty())
+                .toArray(String[]::new);
     }
 
     private static String nullToEmpty(String s) {

@@ -69,6 +69,17 @@ class SettingsValidatorTest {
     }
 
     @Test
+    void aCfgFileMayListSeveralEntriesInOneValue() {
+        AgentSettings settings = SettingsValidator.validate(base()
+                .withListen("udp:127.0.0.1/1161   udp:[::1]/1161")
+                .withUsers(TestConfig.WRITER + " " + TestConfig.READER)
+                .withTargets(" v2c-trap:127.0.0.1/162:public\tv3-inform:127.0.0.1/1162:admin ")).settings().orElseThrow();
+        assertEquals(2, settings.listen().size());
+        assertEquals(2, settings.users().size());
+        assertEquals(2, settings.targets().size());
+    }
+
+    @Test
     void otherKeysAreRangeChecked() {
         TestConfig c = base();
         assertRefused(new TestConfig(c.listen_addresses(), 70000, c.community(), c.v3_users(), c.notification_targets(),
