@@ -235,6 +235,23 @@ class SnmpAgentNetSnmpTest {
 
     @Test
     @Order(9)
+    void maintenanceOnAndOffBySet() throws Exception {
+        NetSnmp.Result on = NetSnmp.run("snmpset", NetSnmp.V3_WRITER, AGENT, "GK-GUARDIAN-MIB::gkgControlAction.0", "i", "3");
+        assertEquals(0, on.exitCode(), on.out());
+        NetSnmp.Result role = NetSnmp.run("snmpget", NetSnmp.V2C, AGENT, "GK-GUARDIAN-MIB::gkgNodeRole.0");
+        assertTrue(role.out().contains("INTEGER: maintenance(5)"), role.out());
+        NetSnmp.Result again = NetSnmp.run("snmpset", NetSnmp.V3_WRITER, AGENT, "GK-GUARDIAN-MIB::gkgControlAction.0", "i", "3");
+        assertEquals(0, again.exitCode(), again.out());
+        NetSnmp.Result result = NetSnmp.run("snmpget", NetSnmp.V2C, AGENT, "GK-GUARDIAN-MIB::gkgControlResult.0");
+        assertTrue(result.out().contains("alreadyDone(3)"), result.out());
+        NetSnmp.Result off = NetSnmp.run("snmpset", NetSnmp.V3_WRITER, AGENT, "GK-GUARDIAN-MIB::gkgControlAction.0", "i", "4");
+        assertEquals(0, off.exitCode(), off.out());
+        NetSnmp.Result back = NetSnmp.run("snmpget", NetSnmp.V2C, AGENT, "GK-GUARDIAN-MIB::gkgNodeRole.0");
+        assertTrue(back.out().contains("INTEGER: backup(2)"), back.out());
+    }
+
+    @Test
+    @Order(10)
     void secretsAreNeverPublished() throws Exception {
         NetSnmp.Result all = NetSnmp.run("snmpwalk", NetSnmp.V3_READER, AGENT, ".1");
         for (String secret : List.of("s3cret-ro", "adminAuthPass1", "adminPrivPass1", "viewerAuthPass1", "trapcomm")) {
