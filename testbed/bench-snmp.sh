@@ -118,8 +118,8 @@ def wait_ready(sock, port, name):
             if err == 0 and tag not in (0x80, 0x81, 0x82):
                 return
             raise SystemExit(f"port {port} answers {name} with error {err}, tag {tag:#x}")
-        except socket.timeout:
-            continue
+        except (socket.timeout, ConnectionRefusedError):
+            time.sleep(0.2)               # not listening yet (the JVM is still starting)
     raise SystemExit(f"nothing answers on port {port}")
 
 def latency(port, name):

@@ -52,8 +52,12 @@ public class SnmpAgentComponent implements GuardianListener {
 
     @Activate
     public SnmpAgentComponent(@Reference Guardian guardian, BundleContext context, SnmpAgentConfig config) {
-        this(guardian, context.getDataFile("snmp-engine-boots") == null ? null
-                : context.getDataFile("snmp-engine-boots").toPath(), Clock.systemUTC(), config);
+        this(guardian, dataFile(context, "snmp-engine-boots"), Clock.systemUTC(), config);
+    }
+
+    private static Path dataFile(BundleContext context, String name) {
+        java.io.File file = context.getDataFile(name);
+        return file == null ? null : file.toPath();
     }
 
     SnmpAgentComponent(Guardian guardian, Path engineBootsFile, Clock clock, SnmpAgentConfig config) {

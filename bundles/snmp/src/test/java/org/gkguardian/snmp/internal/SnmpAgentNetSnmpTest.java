@@ -52,6 +52,9 @@ class SnmpAgentNetSnmpTest {
                 "authCommunity log,execute,net trapcomm",
                 "createUser informer SHA-256 informAuthPass1 AES informPrivPass1",
                 "authUser log,execute,net informer authPriv",
+                // v3 traps are sent with the agent's own engine ID (derived from the node name "node1").
+                "createUser -e 0x8001869f046e6f646531 trapper SHA-512 trapperAuthPass1 AES trapperPrivPass1",
+                "authUser log,execute,net trapper authPriv",
                 ""));
         Path persistent = Files.createDirectories(dir.resolve("trapd-persistent"));
         ProcessBuilder pb = new ProcessBuilder(NetSnmp.tool("snmptrapd"), "-f", "-Lf", trapLog.toString(),
@@ -66,11 +69,13 @@ class SnmpAgentNetSnmpTest {
 
         guardian = new FakeGuardian();
         String[] users = {TestConfig.WRITER, TestConfig.READER,
-            "informer:SHA-256:informAuthPass1:AES:informPrivPass1:read"};
+            "informer:SHA-256:informAuthPass1:AES:informPrivPass1:read",
+            "trapper:SHA-512:trapperAuthPass1:AES:trapperPrivPass1:read"};
         agent = new SnmpAgentComponent(guardian, dir.resolve("boots"), Clock.systemUTC(),
                 TestConfig.listening(AGENT_PORT).withUsers(users).withTargets(
                         "v2c-trap:127.0.0.1/" + TRAPD_PORT + ":trapcomm",
-                        "v3-inform:127.0.0.1/" + TRAPD_PORT + ":informer"));
+                        "v3-inform:127.0.0.1/" + TRAPD_PORT + ":informer",
+                        "v3-trap:127.0.0.1/" + TRAPD_PORT + ":trapper"));
         guardian.addListener(agent);
         assertEquals("", agent.problem());
     }
@@ -207,9 +212,9 @@ class SnmpAgentNetSnmpTest {
         assertTrue(after.out().contains("gkgNodeMasterName.0 = STRING: node2"), after.out());
         assertTrue(after.out().contains("gkgControlResult.0 = INTEGER: accepted(2)"), after.out());
 
-        // Both the v2c trap and the v3 INFORM reach snmptrapd, decoded by name, with node, epoch and cause.
+        // The v2c trap, the v3 trap and the v3 INFORM reach snmptrapd, decoded by name, with node, epoch and cause.
         await().atMost(Duration.ofSeconds(10)).until(() -> occurrences(Files.readString(trapLog, StandardCharsets.UTF_8),
-                "GK-GUARDIAN-MIB::gkgMasterChanged") >= 2);
+                "GK-GUARDIAN-MIB::gkgMasterChanged") >= 3);
         String log = Files.readString(trapLog, StandardCharsets.UTF_8);
         assertTrue(log.contains("GK-GUARDIAN-MIB::gkgNotifyEpoch.0 = Gauge32: 8"), log);
         assertTrue(log.contains("GK-GUARDIAN-MIB::gkgNotifyCause.0 = INTEGER: switchover(4)"), log);
@@ -230,6 +235,23 @@ class SnmpAgentNetSnmpTest {
 
     @Test
     @Order(9)
+    void maintenanceOnAndOffBySet() throws Exception {
+        NetSnmp.Result on = NetSnmp.run("snmpset", NetSnmp.V3_WRITER, AGENT, "GK-GUARDIAN-MIB::gkgControlAction.0", "i", "3");
+        assertEquals(0, on.exitCode(), on.out());
+        NetSnmp.Result role = NetSnmp.run("snmpget", NetSnmp.V2C, AGENT, "GK-GUARDIAN-MIB::gkgNodeRole.0");
+        assertTrue(role.out().contains("INTEGER: maintenance(5)"), role.out());
+        NetSnmp.Result again = NetSnmp.run("snmpset", NetSnmp.V3_WRITER, AGENT, "GK-GUARDIAN-MIB::gkgControlAction.0", "i", "3");
+        assertEquals(0, again.exitCode(), again.out());
+        NetSnmp.Result result = NetSnmp.run("snmpget", NetSnmp.V2C, AGENT, "GK-GUARDIAN-MIB::gkgControlResult.0");
+        assertTrue(result.out().contains("alreadyDone(3)"), result.out());
+        NetSnmp.Result off = NetSnmp.run("snmpset", NetSnmp.V3_WRITER, AGENT, "GK-GUARDIAN-MIB::gkgControlAction.0", "i", "4");
+        assertEquals(0, off.exitCode(), off.out());
+        NetSnmp.Result back = NetSnmp.run("snmpget", NetSnmp.V2C, AGENT, "GK-GUARDIAN-MIB::gkgNodeRole.0");
+        assertTrue(back.out().contains("INTEGER: backup(2)"), back.out());
+    }
+
+    @Test
+    @Order(10)
     void secretsAreNeverPublished() throws Exception {
         NetSnmp.Result all = NetSnmp.run("snmpwalk", NetSnmp.V3_READER, AGENT, ".1");
         for (String secret : List.of("s3cret-ro", "adminAuthPass1", "adminPrivPass1", "viewerAuthPass1", "trapcomm")) {
