@@ -7,9 +7,9 @@
 #     10 ms, sees the new master's MAC; bind+announce time and client outage are printed per move;
 #   - kill -9 of b's JVM: gkg-node releases b's VIP;
 #   - SIGSTOP of a's JVM: gkg-node's watchdog kills it and releases a's VIP.
-# Needs root, iproute2, arping (ARPing 2.x), ping (iputils), java, setsid.
-# GKG_CLASSPATH: the ipbinding test class path (set by VipNamespaceIT; or run
-#   mvn -pl bundles/ipbinding verify). MOVES: how many moves to measure (default 3).
+# Needs root, iproute2, arping (ARPing 2.x), ping (iputils), java, setsid, and bundles/ipbinding built
+# (its test classes and target/vip-node.classpath). MOVES: how many moves to measure (default 3).
+#   bash testbed/tests/vip-failover.sh        (also run by the testbed's NamespaceScriptsIT)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,7 +22,12 @@ for tool in ip arping ping java setsid awk; do
     command -v "$tool" >/dev/null || { echo "vip-failover: required tool '$tool' is missing" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "vip-failover: needs root (network namespaces)" >&2; exit 1; }
-[ -n "${GKG_CLASSPATH:-}" ] || { echo "vip-failover: GKG_CLASSPATH is not set (run through VipNamespaceIT)" >&2; exit 1; }
+ipb=$repo/bundles/ipbinding/target
+if [ -z "${GKG_CLASSPATH:-}" ]; then
+    [ -r "$ipb/vip-node.classpath" ] && [ -d "$ipb/test-classes" ] \
+        || { echo "vip-failover: build bundles/ipbinding first (mvn install -DskipTests)" >&2; exit 1; }
+    GKG_CLASSPATH=$ipb/test-classes:$ipb/classes:$(cat "$ipb/vip-node.classpath")
+fi
 
 source "$repo/testbed/lib/netns.sh"
 work=$(mktemp -d /tmp/gkg-vip.XXXXXX)

@@ -21,15 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The VIPs of this node. On activation it first removes what a previous run may have left bound, so
- * that the guardian never joins the cluster holding a VIP. While bound it re-announces the VIPs
+ * The VIPs of this node. Immediate: as soon as the bundle starts it removes what a previous run may
+ * have left bound, so that the guardian never joins the cluster holding a VIP. While bound it re-announces the VIPs
  * periodically. On deactivation and on JVM shutdown it releases them.
  *
  * <p>Without a valid configuration the component is inert: it binds nothing, and bind() refuses with
  * the configuration problem so that the node stays out of the master role. With no VIP configured,
  * bind/release/announce do nothing.
  */
-@Component(name = "org.gkguardian.ipbinding", service = VipControl.class,
+@Component(name = "org.gkguardian.ipbinding", service = VipControl.class, immediate = true,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = IpBindingConfig.class)
 public class IpBinding implements VipControl {

@@ -111,7 +111,7 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
         }
         settings = next;
         problem = "";
-        tracker = HealthTracker.of(next);
+        tracker = sameGatekeeper ? HealthTracker.of(next).continuing(tracker) : HealthTracker.of(next);
         mirrored = new MirroredFiles(next.mirrorPaths(), next.mirrorAllowedDirs());
         if (!sameGatekeeper) {
             driver = createDriver(next);

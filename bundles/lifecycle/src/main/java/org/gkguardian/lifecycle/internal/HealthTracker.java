@@ -93,6 +93,17 @@ final class HealthTracker {
         return new Verdict(newly ? Action.FAULT : Action.RESTART, delay);
     }
 
+    /** New thresholds, the same history: a configuration change must not make a failed gatekeeper look well. */
+    HealthTracker continuing(HealthTracker previous) {
+        if (previous != null) {
+            failures = previous.failures;
+            successes = previous.successes;
+            restarts = previous.restarts;
+            failed = previous.failed;
+        }
+        return this;
+    }
+
     boolean failed() {
         return failed;
     }

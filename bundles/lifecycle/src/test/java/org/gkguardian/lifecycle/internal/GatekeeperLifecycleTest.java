@@ -212,6 +212,39 @@ class GatekeeperLifecycleTest {
     }
 
     @Test
+    void aGatekeeperIgnoringSigtermIsKilledAfterTheStopTimeout() throws Exception {
+        Path pid = dir.resolve("pid");
+        Path gk = script("gk", "trap '' TERM\necho $$ > " + pid + "\nexec /bin/sleep 60");
+        activate(config().with("driver", "foreground").with("start.command", gk.toString()).with("probe.type", "command")
+                .with("probe.command", "/usr/bin/test -s " + pid).with("stop.timeout.ms", 300L));
+        lifecycle.prepareMaster(master(1));
+        assertTrue(alive(pid));
+        lifecycle.standDown(master(1));
+        assertFalse(alive(pid));
+        assertEquals(GatekeeperState.STOPPED, lifecycle.state());
+    }
+
+    @Test
+    void aChangedGatekeeperConfigurationReplacesTheRunningGatekeeper() throws Exception {
+        Path first = dir.resolve("first");
+        Path second = dir.resolve("second");
+        Path gk1 = script("gk1", "echo $$ > " + first + "\nexec /bin/sleep 60");
+        Path gk2 = script("gk2", "echo $$ > " + second + "\nexec /bin/sleep 60");
+        TestConfig warm = config().with("driver", "foreground").with("standby", "warm").with("probe.type", "none")
+                .with("probe.interval.ms", 50L);
+        activate(warm.with("start.command", gk1.toString()));
+        await().atMost(BOUND).until(() -> alive(first) && lifecycle.state() == GatekeeperState.RUNNING);
+        lifecycle.configure(warm.with("start.command", gk2.toString()).build());
+        await().atMost(BOUND).until(() -> alive(second) && lifecycle.state() == GatekeeperState.RUNNING);
+        assertFalse(alive(first));
+        // A change that does not touch the gatekeeper (here a threshold) leaves it running.
+        long pid = Long.parseLong(Files.readString(second).strip());
+        lifecycle.configure(warm.with("failure.threshold", 5).build());
+        assertEquals(pid, Long.parseLong(Files.readString(second).strip()));
+        assertTrue(alive(second));
+    }
+
+    @Test
     void theSystemdDriverRunsSystemctlWithArgumentArrays() throws Exception {
         Path calls = dir.resolve("calls");
         Path active = dir.resolve("active");

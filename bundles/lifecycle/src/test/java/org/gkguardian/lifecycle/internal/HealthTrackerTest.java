@@ -64,6 +64,14 @@ class HealthTrackerTest {
         assertFalse(tracker.failed());
     }
 
+    @Test
+    void newThresholdsKeepTheHistory() {
+        tracker.onStartFailure();
+        HealthTracker next = new HealthTracker(1, 1, 0, Duration.ofMillis(100), Duration.ofMillis(100)).continuing(tracker);
+        assertTrue(next.failed());
+        assertEquals(Action.RECOVERED, next.onSuccess().action());
+    }
+
     private HealthTracker.Verdict failThreeTimes() {
         tracker.onFailure(false);
         tracker.onFailure(false);
