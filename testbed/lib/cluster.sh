@@ -38,7 +38,21 @@ tb_gkg_node() {
         "members = $members" "priority = $priority" "profile = $profile" "cluster.secret = $TB_SECRET"
     tb_gkg_cfg "$host" org.gkguardian.ipbinding "vips = $TB_VIP/24@eth1"
     tb_gkg_cfg "$host" org.gkguardian.lifecycle "driver = none"
-    tb_gkg_cfg "$host" org.gkguardian.snmp "listen = udp:127.0.0.1/1161, udp:$address/1161"
+    tb_gkg_cfg "$host" org.gkguardian.snmp "listen.addresses = udp:127.0.0.1/1161 udp:$address/1161"
+}
+
+# tb_gkg_kamailio HOST cold|warm — HOST's gatekeeper is Kamailio with the sample registrar (a copy per
+# node, whose Server header names the node so the terminal can tell who answered), on the VIP.
+tb_gkg_kamailio() {
+    local host=$1 standby=$2 base="$TB_WORK/$1"
+    command -v kamailio >/dev/null || { echo "testbed: kamailio is missing (apt-get install kamailio)" >&2; return 1; }
+    sed -i "s/^server_header=.*/server_header=\"Server: gkg $host\"/" "$base/etc/kamailio/kamailio.cfg"
+    mkdir -p "$base/data/kamailio"
+    sed -i '/^driver = none$/d' "$base/etc/org.gkguardian.lifecycle.cfg"
+    tb_gkg_cfg "$host" org.gkguardian.lifecycle "driver = foreground" "standby = $standby" \
+        "start.command = $(command -v kamailio) -f $base/etc/kamailio/kamailio.cfg -DD -E -Y $base/data/kamailio -m 32 -M 4 -l udp:$TB_VIP:5060 -l udp:127.0.0.1:5060" \
+        "log.prefix = kamailio" "probe.type = sip-options" "probe.address = 127.0.0.1:5060" \
+        "probe.interval.ms = 500" "probe.timeout.ms = 500" "ready.timeout.ms = 10000"
 }
 
 # tb_gkg_start HOST [launcher options] — the launcher runs in the background; the JVM's PID goes to

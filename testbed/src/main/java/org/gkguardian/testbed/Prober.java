@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * The terminal's view of the VIP, run inside the terminal namespace: ARP requests (through
- * {@code arping}, which prints the MAC of every reply) and SIP OPTIONS over UDP, each every
+ * {@code arping -u}, which prints the MAC of every reply and the request it answers) and SIP OPTIONS over UDP, each every
  * {@code --interval-ms}, every answer written as a {@link Probe} line. Two hosts answering for the
  * VIP show up as two answers to one ARP request.
  *
@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 public final class Prober {
 
     private static final Pattern ARP_REPLY =
-            Pattern.compile("from ([0-9a-f]{2}(?::[0-9a-f]{2}){5}) .*index=(\\d+)");
+            Pattern.compile("from ([0-9a-f]{2}(?::[0-9a-f]{2}){5}) .*index=\\d+/(\\d+)");
 
     private final String iface;
     private final InetAddress vip;
@@ -73,7 +73,7 @@ public final class Prober {
     private void probeArp() {
         double waitSeconds = intervalMillis / 1000.0;
         long count = seconds * 1000 / intervalMillis;
-        ProcessBuilder builder = new ProcessBuilder(List.of("arping", "-i", iface, "-W", Double.toString(waitSeconds),
+        ProcessBuilder builder = new ProcessBuilder(List.of("arping", "-u", "-i", iface, "-W", Double.toString(waitSeconds),
                 "-c", Long.toString(count), vip.getHostAddress())).redirectErrorStream(true);
         try {
             Process process = builder.start();
