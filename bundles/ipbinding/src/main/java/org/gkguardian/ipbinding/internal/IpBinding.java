@@ -95,7 +95,10 @@ public class IpBinding implements VipControl {
         if (!apply(config)) {
             return;
         }
-        if (previous != null && !previous.vips().equals(binder.vips())) {
+        if (previous == null) {
+            // The first valid configuration: clean up as activation would have.
+            binder.release();
+        } else if (!previous.vips().equals(binder.vips())) {
             stopAnnouncing();
             previous.release();
             bound = false;
