@@ -126,3 +126,16 @@ tb_gkg_stop() {
     for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
 }
+
+# What went wrong, for a failed test: each node's errors, role lines and launcher messages.
+tb_gkg_diagnose() {
+    local host log
+    for host in "${TB_HOSTS[@]}"; do
+        log="$TB_WORK/$host/data/log/karaf.log"
+        [ -f "$log" ] || continue
+        echo "---- $host: roles, warnings and errors"
+        grep -aE "Role |WARN|ERROR" "$log" | cut -c1-300 | tail -n 25
+        echo "---- $host: launcher"
+        tail -n 10 "$TB_WORK/$host/launcher.log" 2>/dev/null
+    done
+}
