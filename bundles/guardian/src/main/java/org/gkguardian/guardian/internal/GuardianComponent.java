@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * commands are queued onto it); one publisher thread calls the listeners and EventAdmin; one prober asks the
  * witness (only under the witness policy), because a probe may block for its whole timeout.
  */
-@Component(service = Guardian.class, configurationPid = GuardianConfig.PID,
+@Component(service = Guardian.class, configurationPid = GuardianConfig.PID, immediate = true,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = GuardianConfig.class)
 public final class GuardianComponent implements Guardian {
@@ -92,8 +92,9 @@ public final class GuardianComponent implements Guardian {
     }
 
     @Activate
-    public GuardianComponent(@Reference ElectionRule rule, @Reference GatekeeperControl gatekeeper,
-            @Reference VipControl vip, BundleContext context, GuardianConfig config) {
+    public GuardianComponent(@Reference(name = "electionRule") ElectionRule rule,
+            @Reference(name = "gatekeeperControl") GatekeeperControl gatekeeper,
+            @Reference(name = "vipControl") VipControl vip, BundleContext context, GuardianConfig config) {
         this(rule, gatekeeper, vip, context, config, peer -> { }, protocols -> { });
     }
 
@@ -141,7 +142,7 @@ public final class GuardianComponent implements Guardian {
         publishThread.shutdownNow();
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    @Reference(name = "listener", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addListener(GuardianListener listener) {
         listeners.add(listener);
     }

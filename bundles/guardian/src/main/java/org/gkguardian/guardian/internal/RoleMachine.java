@@ -139,6 +139,9 @@ final class RoleMachine {
     void start() {
         startedNanos = nanos.getAsLong();
         lastAliveNanos = startedNanos;
+        lastLanCheckNanos = startedNanos - settings.timings().heartbeatMs() * 1_000_000L;
+        lastBroadcastNanos = lastLanCheckNanos;
+        lanUp = lanCheck.up(settings.internalAddress());
         started = true;
         configDigest = safeDigest();
         LOG.info("Guardian {} starting: {}, epoch {}", settings.nodeName(), settings, epoch);
@@ -477,18 +480,24 @@ final class RoleMachine {
             }
         }
 
-        // 2. Where a node that is not master rests.
+        // 2. Where a node that is not master rests (a starting node rests only once it knows it is not elected).
         Role resting = maintenance ? Role.MAINTENANCE : healthy ? Role.BACKUP : Role.FAULT;
-        if (role != Role.MASTER && role != resting && (role != Role.INITIALIZING || settled || resting != Role.BACKUP)) {
+        if (role != Role.MASTER && role != resting && (role != Role.INITIALIZING || resting != Role.BACKUP)) {
             Cause cause = resting == Role.MAINTENANCE || role == Role.MAINTENANCE ? Cause.MAINTENANCE
                     : role == Role.INITIALIZING ? Cause.STARTUP : Cause.HEALTH;
             setRole(resting, cause, resting == Role.FAULT ? unhealthyReason(now) : "", 0);
         }
 
         // 3. The election.
-        if (!settled) {
-            return;
+        if (settled) {
+            elect(now, q, healthy, visible);
+            if (role == Role.INITIALIZING) {
+                setRole(Role.BACKUP, Cause.STARTUP, "", 0);
+            }
         }
+    }
+
+    private void elect(long now, QuorumState q, boolean healthy, List<MemberState> visible) {
         ElectionResult result;
         try {
             result = rule.decide(new ElectionInput(visible, q.allowsMaster(), settings.preempt(),
