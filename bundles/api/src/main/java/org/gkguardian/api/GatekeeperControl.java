@@ -27,6 +27,14 @@ public interface GatekeeperControl {
     /** SHA-256 of the mirrored configuration files, or empty when nothing is mirrored. */
     String configDigest();
 
+    /**
+     * Why the gatekeeper is failed or cannot be managed (a refused configuration naming its key, a
+     * start command that cannot run, a probe that does not answer), or empty when all is well.
+     */
+    default String problem() {
+        return "";
+    }
+
     /** Register to hear when the gatekeeper's health changes (fault or recovery). */
     void setHealthListener(Runnable onHealthChange);
 

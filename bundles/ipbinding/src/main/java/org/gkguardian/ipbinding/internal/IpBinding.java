@@ -1,6 +1,12 @@
 package org.gkguardian.ipbinding.internal;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.gkguardian.api.RoleContext;
 import org.gkguardian.api.VipAddress;
 import org.gkguardian.api.VipControl;
@@ -8,40 +14,218 @@ import org.gkguardian.api.VipStatus;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Binds the VIPs on the master. This first version only serves the "no VIP configured" case, so that the
- * guardian can run in Karaf while the real binding is written.
+ * The VIPs of this node. Immediate: as soon as the bundle starts it removes what a previous run may
+ * have left bound, so that the guardian never joins the cluster holding a VIP. While bound it re-announces the VIPs
+ * periodically. On deactivation and on JVM shutdown it releases them.
+ *
+ * <p>Without a valid configuration the component is inert: it binds nothing, and bind() refuses with
+ * the configuration problem so that the node stays out of the master role. With no VIP configured,
+ * bind/release/announce do nothing.
  */
-@Component(name = "org.gkguardian.ipbinding", service = VipControl.class,
+@Component(name = "org.gkguardian.ipbinding", service = VipControl.class, immediate = true,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = IpBindingConfig.class)
 public class IpBinding implements VipControl {
+    private static final Logger LOG = LoggerFactory.getLogger(IpBinding.class);
+
+    private final CommandRunner runner;
+    private final ScheduledExecutorService executor;
+    private final Thread shutdownHook;
+    private VipBinder binder;
+    private String problem = "";
+    private boolean bound;
+    private final List<ScheduledFuture<?>> burst = new ArrayList<>();
+    private ScheduledFuture<?> refresh;
 
     @Activate
     public IpBinding(IpBindingConfig config) {
+        this(config, new ProcessCommandRunner());
+    }
+
+    IpBinding(IpBindingConfig config, CommandRunner runner) {
+        this.runner = runner;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "gkg-ipbinding");
+            thread.setDaemon(true);
+            return thread;
+        });
+        apply(config);
+        if (binder != null && !binder.release()) {
+            LOG.error("Could not verify the removal of stale VIPs at start-up; see above");
+        }
+        this.shutdownHook = new Thread(this::releaseAtShutdown, "gkg-ipbinding-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    static Path defaultStateFile() {
+        return Path.of(System.getProperty("karaf.data", "data"), "ipbinding", "bound-vips");
+    }
+
+    private boolean apply(IpBindingConfig config) {
+        try {
+            VipSettings settings = ConfigValidator.validate(config, defaultStateFile());
+            binder = new VipBinder(settings, runner);
+            problem = "";
+            LOG.info("VIP binding configured: {} (state file {})",
+                    settings.vips().isEmpty() ? "no VIP" : settings.vips(), settings.stateFile());
+            return true;
+        } catch (ConfigException e) {
+            problem = "invalid configuration: " + e.getMessage();
+            if (binder == null) {
+                LOG.error("VIP binding has no valid configuration and stays inert: {}", e.getMessage());
+            } else {
+                LOG.error("VIP binding keeps its last good configuration: {}", e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    @Modified
+    synchronized void modified(IpBindingConfig config) {
+        VipBinder previous = binder;
+        boolean wasBound = bound;
+        if (!apply(config)) {
+            return;
+        }
+        if (previous != null && !previous.vips().equals(binder.vips())) {
+            stopAnnouncing();
+            previous.release();
+            bound = false;
+            if (wasBound) {
+                try {
+                    bindNow();
+                } catch (VipException e) {
+                    LOG.error("Could not bind the newly configured VIPs: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or will run; it releases as well.
+        }
+        synchronized (this) {
+            stopAnnouncing();
+            if (binder != null) {
+                binder.release();
+            }
+            bound = false;
+        }
+        executor.shutdownNow();
+    }
+
+    private void releaseAtShutdown() {
+        // Not synchronized: a bind stuck in a command must not keep the VIP through shutdown.
+        VipBinder current = binder;
+        if (current != null && !current.vips().isEmpty()) {
+            current.release();
+        }
     }
 
     @Override
-    public List<VipAddress> configured() {
-        return List.of();
+    public synchronized List<VipAddress> configured() {
+        return binder == null ? List.of() : binder.vips();
     }
 
     @Override
-    public void bind(RoleContext context) {
+    public synchronized void bind(RoleContext context) throws VipException {
+        if (binder == null) {
+            throw new VipException("VIP binding is not configured: " + problem, false);
+        }
+        if (binder.vips().isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        bindNow();
+        LOG.info("VIPs {} bound and announced for node {} epoch {} in {} ms", binder.vips(),
+                context == null ? "?" : context.node(), context == null ? -1 : context.epoch(),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void bindNow() throws VipException {
+        stopAnnouncing();
+        binder.bind();
+        bound = true;
+        binder.announce();
+        startAnnouncing(binder.vips().isEmpty() ? 0 : binderSettings().garpCount() - 1);
     }
 
     @Override
-    public void release() {
+    public synchronized void release() {
+        stopAnnouncing();
+        bound = false;
+        if (binder != null && !binder.vips().isEmpty()) {
+            long started = System.nanoTime();
+            boolean verified = binder.release();
+            LOG.info("VIPs {} released ({}) in {} ms", binder.vips(), verified ? "verified" : "NOT verified",
+                    (System.nanoTime() - started) / 1_000_000);
+        }
     }
 
     @Override
-    public void announce() {
+    public synchronized void announce() {
+        if (bound && binder != null) {
+            stopAnnouncing();
+            binder.announce();
+            startAnnouncing(binderSettings().garpCount() - 1);
+        }
     }
 
     @Override
-    public List<VipStatus> status() {
-        return List.of();
+    public synchronized List<VipStatus> status() {
+        return binder == null ? List.of() : binder.status();
+    }
+
+    private VipSettings binderSettings() {
+        return binder.settings();
+    }
+
+    /** The rest of the burst after the first announcement, then the periodic refresh. */
+    private void startAnnouncing(int remaining) {
+        VipSettings settings = binderSettings();
+        long interval = settings.garpInterval().toMillis();
+        for (int i = 1; i <= remaining; i++) {
+            burst.add(executor.schedule(this::announceOnce, i * interval, TimeUnit.MILLISECONDS));
+        }
+        long refreshSeconds = settings.refreshInterval().toSeconds();
+        if (refreshSeconds > 0) {
+            refresh = executor.scheduleWithFixedDelay(this::refresh, refreshSeconds, refreshSeconds, TimeUnit.SECONDS);
+        }
+    }
+
+    private synchronized void announceOnce() {
+        if (bound) {
+            binder.announce();
+        }
+    }
+
+    private synchronized void refresh() {
+        if (!bound) {
+            return;
+        }
+        if (!binder.allBound()) {
+            LOG.error("A bound VIP is no longer on its interface: {}", binder.status());
+        }
+        binder.announce();
+    }
+
+    private void stopAnnouncing() {
+        burst.forEach(f -> f.cancel(false));
+        burst.clear();
+        if (refresh != null) {
+            refresh.cancel(false);
+            refresh = null;
+        }
     }
 }

@@ -1,0 +1,44 @@
+package org.gkguardian.api;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The local half of configuration mirroring (provided by the lifecycle bundle): the master's
+ * guardian takes a {@link #snapshot()} of its declared gatekeeper files and sends it over its
+ * channel; a backup's guardian hands what it received to {@link #apply}. The digest is published
+ * even when mirroring is off, so that members can raise a config-mismatch alarm.
+ */
+@ProviderType
+public interface ConfigMirror {
+
+    /** Whether this node accepts snapshots from the master ({@code mirror.enabled}). */
+    boolean enabled();
+
+    /** SHA-256 of the declared files as they are now, or empty when nothing is declared. */
+    String digest();
+
+    /** The declared files as they are now. */
+    ConfigSnapshot snapshot() throws MirrorException;
+
+    /**
+     * Verify a snapshot from the master and write it over the local files: each file atomically
+     * (temporary file, fsync, rename), the previous version kept as {@code <name>.prev}; then reload
+     * a running gatekeeper. Nothing is written unless the whole snapshot verifies.
+     *
+     * @throws MirrorException when mirroring is off, the snapshot is corrupt or incomplete, a path is
+     *                         not one this node declares, or writing fails
+     */
+    void apply(ConfigSnapshot snapshot) throws MirrorException;
+
+    class MirrorException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public MirrorException(String message) {
+            super(message);
+        }
+
+        public MirrorException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,399 @@
+package org.gkguardian.guardian.internal;
+
+import java.io.File;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.gkguardian.api.Alarm;
+import org.gkguardian.api.Cause;
+import org.gkguardian.api.ElectionRule;
+import org.gkguardian.api.EventType;
+import org.gkguardian.api.GatekeeperControl;
+import org.gkguardian.api.GatekeeperState;
+import org.gkguardian.api.Guardian;
+import org.gkguardian.api.GuardianListener;
+import org.gkguardian.api.MemberStatus;
+import org.gkguardian.api.NodeStatus;
+import org.gkguardian.api.OperatorResult;
+import org.gkguardian.api.OperatorResult.Outcome;
+import org.gkguardian.api.QuorumState;
+import org.gkguardian.api.Role;
+import org.gkguardian.api.RoleTransition;
+import org.gkguardian.api.Severity;
+import org.gkguardian.api.VipControl;
+import org.jgroups.stack.Protocol;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The guardian of this node: joins the other guardians, keeps the role machine fed and offers the operator API.
+ *
+ * <p>Threads: one role thread carries out every transition in order (channel callbacks, ticks and operator
+ * commands are queued onto it); one publisher thread calls the listeners and EventAdmin; one prober asks the
+ * witness (only under the witness policy), because a probe may block for its whole timeout.
+ */
+@Component(service = Guardian.class, configurationPid = GuardianConfig.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = GuardianConfig.class)
+public final class GuardianComponent implements Guardian {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardianComponent.class);
+    private static final long OPERATOR_TIMEOUT_S = 10;
+
+    private final ElectionRule rule;
+    private final GatekeeperControl gatekeeper;
+    private final VipControl vip;
+    private final BundleContext context;
+    private final List<GuardianListener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService roleThread;
+    private final ExecutorService publishThread;
+    private final ScheduledExecutorService witnessThread;
+    private final Journal journal;
+    private final Publisher publisher;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private volatile Cluster cluster;
+    private volatile String problem = "";
+    private volatile Instant problemSince;
+    private final String configuredName;
+    private final Consumer<String> onRefusal;
+    private final Consumer<List<Protocol>> stackHook;
+
+    /** One run of the membership and role machine with one configuration. */
+    private record Cluster(Settings settings, RoleMachine machine, JGroupsMembership membership,
+            List<ScheduledFuture<?>> jobs) {
+    }
+
+    @Activate
+    public GuardianComponent(@Reference ElectionRule rule, @Reference GatekeeperControl gatekeeper,
+            @Reference VipControl vip, BundleContext context, GuardianConfig config) {
+        this(rule, gatekeeper, vip, context, config, peer -> { }, protocols -> { });
+    }
+
+    /** Outside OSGi (tests): hear refusals, adjust the JGroups stack. */
+    GuardianComponent(ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, BundleContext context,
+            GuardianConfig config, Consumer<String> onRefusal, Consumer<List<Protocol>> stackHook) {
+        this.onRefusal = onRefusal;
+        this.stackHook = stackHook;
+        this.rule = rule;
+        this.gatekeeper = gatekeeper;
+        this.vip = vip;
+        this.context = context;
+        this.configuredName = config.node_name();
+        this.roleThread = Executors.newSingleThreadScheduledExecutor(named("gkguardian-role"));
+        this.publishThread = Executors.newSingleThreadExecutor(named("gkguardian-publish"));
+        this.witnessThread = Executors.newSingleThreadScheduledExecutor(named("gkguardian-witness"));
+        this.journal = new Journal(Math.max(1, Math.min(10000, config.history_size())));
+        this.publisher = new WhiteboardPublisher(publishThread, () -> listeners, () -> eventAdmin);
+        gatekeeper.setHealthListener(() -> {
+            Cluster c = cluster;
+            if (c != null) {
+                roleThread.execute(c.machine()::gatekeeperHealthChanged);
+            }
+        });
+        apply(config);
+    }
+
+    @Modified
+    void modified(GuardianConfig config) {
+        apply(config);
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopCluster(Cause.SHUTDOWN);
+        roleThread.shutdownNow();
+        witnessThread.shutdownNow();
+        publishThread.shutdown();
+        try {
+            // Let the listeners hear the last transition (stopped) before we go.
+            publishThread.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publishThread.shutdownNow();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(GuardianListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(GuardianListener listener) {
+        listeners.remove(listener);
+    }
+
+    private synchronized void apply(GuardianConfig config) {
+        Settings next;
+        try {
+            next = SettingsValidator.validate(config);
+        } catch (InvalidConfigurationException e) {
+            problem = "configuration refused: " + e.getMessage();
+            problemSince = Instant.now();
+            if (cluster == null) {
+                LOG.error("Configuration {} refused: {}; the guardian stays out of the election until it is fixed",
+                        GuardianConfig.PID, e.getMessage());
+            } else {
+                LOG.error("Configuration {} refused: {}; keeping the last good configuration", GuardianConfig.PID,
+                        e.getMessage());
+            }
+            return;
+        }
+        problem = "";
+        Cluster running = cluster;
+        if (running != null && sameCluster(running.settings(), next)) {
+            journal.historySize(next.historySize());
+            return;
+        }
+        if (running != null) {
+            LOG.info("Configuration {} changed: restarting the membership", GuardianConfig.PID);
+            stopCluster(Cause.CONFIGURATION);
+        }
+        journal.historySize(next.historySize());
+        startCluster(next);
+    }
+
+    private static boolean sameCluster(Settings a, Settings b) {
+        boolean sameSecret = (a.secretGenerated() && b.secretGenerated()) || a.secret().equals(b.secret());
+        return sameSecret && a.toString().equals(b.toString()) && a.epochFile().equals(b.epochFile());
+    }
+
+    private void startCluster(Settings settings) {
+        EpochStore epochs;
+        try {
+            epochs = new EpochStore(epochPath(settings));
+        } catch (RuntimeException e) {
+            problem = "epoch store unusable: " + e.getMessage();
+            problemSince = Instant.now();
+            LOG.error("The guardian stays out of the election: {}", problem);
+            return;
+        }
+        MembershipAdapter adapter = new MembershipAdapter();
+        JGroupsMembership membership = new JGroupsMembership(settings, adapter, onRefusal, stackHook);
+        RoleMachine machine = new RoleMachine(settings, rule, gatekeeper, vip, epochs, membership, publisher, journal,
+                System::nanoTime, Clock.systemUTC(), LanCheck.NETWORK);
+        adapter.machine = machine;
+        List<ScheduledFuture<?>> jobs = new ArrayList<>();
+        Cluster c = new Cluster(settings, machine, membership, jobs);
+        cluster = c;
+        roleThread.execute(() -> connect(c));
+        long tick = settings.timings().tickMs();
+        jobs.add(roleThread.scheduleWithFixedDelay(guarded(machine::tick), tick, tick, TimeUnit.MILLISECONDS));
+        settings.witnessAddress().ifPresent(witness -> {
+            if (settings.quorumPolicy() == QuorumPolicy.WITNESS) {
+                long hb = settings.timings().heartbeatMs();
+                int timeout = (int) Math.max(50, Math.min(hb, 1000));
+                jobs.add(witnessThread.scheduleWithFixedDelay(() -> {
+                    boolean ok = WitnessProbe.NETWORK.answers(witness, settings.witnessPort(), timeout);
+                    long at = System.nanoTime();
+                    roleThread.execute(() -> machine.witnessAnswered(ok, at));
+                }, 0, hb, TimeUnit.MILLISECONDS));
+            }
+        });
+    }
+
+    /** Joins the group, then starts the machine; retried while the address or port is not available. */
+    private void connect(Cluster c) {
+        if (cluster != c) {
+            return;
+        }
+        try {
+            c.membership().connect();
+            c.machine().start();
+        } catch (Exception e) {
+            problem = "cannot join the guardians on " + c.settings().internalAddress().getHostAddress() + ":"
+                    + c.settings().port() + ": " + e.getMessage();
+            problemSince = Instant.now();
+            LOG.error("{}; retrying in 5 s", problem);
+            c.membership().close();
+            try {
+                roleThread.schedule(() -> connect(c), 5, TimeUnit.SECONDS);
+            } catch (RuntimeException rejected) {
+                // shutting down
+            }
+            return;
+        }
+        problem = "";
+    }
+
+    private void stopCluster(Cause cause) {
+        Cluster c = cluster;
+        if (c == null) {
+            return;
+        }
+        cluster = null;
+        c.jobs().forEach(j -> j.cancel(false));
+        try {
+            roleThread.submit(() -> {
+                c.machine().stop(cause);
+                c.membership().close();
+            }).get(OPERATOR_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.error("The guardian did not stop cleanly; releasing the VIP anyway", e);
+            vip.release();
+            c.membership().close();
+        }
+    }
+
+    private Path epochPath(Settings s) {
+        if (s.epochFile().isPresent()) {
+            return s.epochFile().get();
+        }
+        String karafData = System.getProperty("karaf.data");
+        if (karafData != null && !karafData.isBlank()) {
+            return Path.of(karafData, "gkguardian", "epoch");
+        }
+        File data = context == null ? null : context.getDataFile("epoch");
+        return data != null ? data.toPath() : Path.of("gkguardian-epoch");
+    }
+
+    private Runnable guarded(Runnable r) {
+        return () -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                // A periodic task that throws is never run again: log and carry on.
+                LOG.error("Guardian tick failed", e);
+            }
+        };
+    }
+
+    private static ThreadFactory named(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Channel callbacks: stamp the time of hearing at once, handle the rest on the role thread. */
+    private final class MembershipAdapter implements Membership.Listener {
+        volatile RoleMachine machine;
+
+        @Override
+        public void viewChanged(Set<InetAddress> members) {
+            RoleMachine m = machine;
+            submit(() -> m.onView(members));
+        }
+
+        @Override
+        public void received(byte[] buf, int offset, int length) {
+            long at = System.nanoTime();
+            Wire.Message message;
+            try {
+                message = Wire.decode(buf, offset, length);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Malformed guardian message dropped: {}", e.getMessage());
+                return;
+            }
+            RoleMachine m = machine;
+            if (message instanceof Wire.StateMessage s) {
+                m.heard(s, at);
+            }
+            submit(() -> m.onMessage(message, at));
+        }
+
+        private void submit(Runnable r) {
+            try {
+                roleThread.execute(r);
+            } catch (RuntimeException rejected) {
+                // shutting down
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- Guardian
+
+    @Override
+    public NodeStatus status() {
+        Cluster c = cluster;
+        if (c == null) {
+            return new NodeStatus(configuredName == null ? "" : configuredName, InetAddress.getLoopbackAddress(), 0,
+                    Role.INITIALIZING, problemSince == null ? Instant.now() : problemSince, 0, Optional.empty(),
+                    Optional.empty(), List.of(), QuorumState.UNKNOWN, null, GatekeeperState.UNKNOWN, "", 0,
+                    Optional.empty(), Optional.empty(), false, problem);
+        }
+        NodeStatus s = c.machine().status();
+        if (problem.isEmpty()) {
+            return s;
+        }
+        return new NodeStatus(s.name(), s.internalAddress(), s.priority(), s.role(), s.roleSince(), s.epoch(),
+                s.master(), s.masterAddress(), s.vips(), s.quorum(), s.lease(), s.gatekeeper(), s.configDigest(),
+                s.failoverCount(), s.lastFailover(), s.lastFailoverCause(), s.configured(), problem);
+    }
+
+    @Override
+    public List<MemberStatus> members() {
+        Cluster c = cluster;
+        return c == null ? List.of() : c.machine().members();
+    }
+
+    @Override
+    public List<RoleTransition> history() {
+        return journal.history();
+    }
+
+    @Override
+    public List<Alarm> activeAlarms() {
+        List<Alarm> alarms = new ArrayList<>(journal.alarms());
+        if (!problem.isEmpty()) {
+            alarms.add(new Alarm("configuration", Severity.MAJOR, EventType.CONFIG_MISMATCH,
+                    problemSince == null ? Instant.now() : problemSince, problem));
+        }
+        return List.copyOf(alarms);
+    }
+
+    @Override
+    public OperatorResult switchover(Optional<String> target) {
+        return onRoleThread(m -> m.switchover(target == null ? Optional.empty() : target));
+    }
+
+    @Override
+    public OperatorResult maintenance(boolean on) {
+        return onRoleThread(m -> m.maintenance(on));
+    }
+
+    private OperatorResult onRoleThread(java.util.function.Function<RoleMachine, OperatorResult> command) {
+        Cluster c = cluster;
+        if (c == null) {
+            return OperatorResult.refused(Outcome.REFUSED,
+                    "the guardian has no valid configuration" + (problem.isEmpty() ? "" : ": " + problem));
+        }
+        Callable<OperatorResult> task = () -> command.apply(c.machine());
+        try {
+            return roleThread.submit(task).get(OPERATOR_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OperatorResult.refused(Outcome.REFUSED, "interrupted");
+        } catch (Exception e) {
+            return OperatorResult.refused(Outcome.REFUSED, "the guardian did not answer in time: " + e);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package org.gkguardian.guardian.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.spec.KeySpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import javax.crypto.SecretKey;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.Event;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.PhysicalAddress;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.auth.FixedMembershipToken;
+import org.jgroups.protocols.AUTH;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FRAG4;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.SYM_ENCRYPT;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.IpAddress;
+import org.jgroups.stack.Protocol;
+import org.jgroups.util.MessageBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The guardians' group over the internal LAN: JGroups with a static member list (TCP + TCPPING), crash detection
+ * (FD_SOCK2), hang and cut detection (FD_ALL3 + VERIFY_SUSPECT2), partition healing (MERGE3), admission limited to
+ * the configured addresses (AUTH with a fixed membership) and every message encrypted with a key derived from the
+ * cluster secret (SYM_ENCRYPT), guarded by {@link SecretGate}.
+ */
+final class JGroupsMembership implements Membership, Receiver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JGroupsMembership.class);
+    private static final int KEY_DERIVATION_ROUNDS = 65_536;
+
+    private final Settings settings;
+    private final Listener listener;
+    private final Consumer<String> onRefusal;
+    private final Consumer<List<Protocol>> stackHook;
+    private volatile JChannel channel;
+
+    /**
+     * @param onRefusal told the address of every guardian refused for a wrong secret
+     * @param stackHook may adjust the protocol list before the channel is built (tests insert fault injection)
+     */
+    JGroupsMembership(Settings settings, Listener listener, Consumer<String> onRefusal,
+            Consumer<List<Protocol>> stackHook) {
+        this.settings = settings;
+        this.listener = listener;
+        this.onRefusal = onRefusal;
+        this.stackHook = stackHook;
+    }
+
+    /** Builds the stack and joins; blocks up to the join timeout. */
+    void connect() throws Exception {
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        // JGroups finds some of its parts by name; inside OSGi only its own bundle's loader sees them.
+        current.setContextClassLoader(JChannel.class.getClassLoader());
+        try {
+            JChannel ch = new JChannel(stack());
+            ch.setName(settings.nodeName());
+            ch.setDiscardOwnMessages(true);
+            ch.setReceiver(this);
+            try {
+                ch.connect(settings.clusterName());
+            } catch (Exception e) {
+                ch.close();
+                throw e;
+            }
+            channel = ch;
+            LOG.info("Guardian {} joined cluster '{}' on {}:{} as {}; view {}", settings.nodeName(),
+                    settings.clusterName(), settings.internalAddress().getHostAddress(), settings.port(),
+                    ch.getAddress(), ch.getView());
+            // The first view may have been delivered before the channel field was set.
+            viewAccepted(ch.getView());
+        } finally {
+            current.setContextClassLoader(previous);
+        }
+    }
+
+    private List<Protocol> stack() throws Exception {
+        Timings t = settings.timings();
+        InetAddress self = settings.internalAddress();
+        List<InetSocketAddress> hosts = settings.members().stream()
+                .map(a -> new InetSocketAddress(a, settings.port())).collect(Collectors.toList());
+
+        TCP tcp = new TCP();
+        tcp.setBindAddress(self);
+        tcp.setBindPort(settings.port());
+        tcp.setPortRange(0);
+        tcp.setClientBindAddr(self);
+        tcp.setSockConnTimeout((int) Math.max(300, Math.min(2000, t.failureTimeoutMs())));
+
+        TCPPING ping = new TCPPING();
+        ping.setInitialHosts(hosts);
+        ping.setPortRange(0);
+
+        MERGE3 merge = new MERGE3().setMinInterval(t.mergeMinMs()).setMaxInterval(t.mergeMaxMs());
+
+        FD_SOCK2 fdSock = new FD_SOCK2().setBindAddress(self).setOffset(1).setPortRange(0);
+        FD_ALL3 fdAll = new FD_ALL3().setTimeout(t.failureTimeoutMs()).setInterval(t.heartbeatMs());
+        VERIFY_SUSPECT2 verify = new VERIFY_SUSPECT2().setTimeout(t.verifyTimeoutMs());
+
+        SYM_ENCRYPT encrypt = new SYM_ENCRYPT().symAlgorithm("AES/CBC/PKCS5Padding").symIvLength(16);
+        encrypt.setSecretKey(deriveKey(settings.secret(), settings.clusterName()));
+
+        FixedMembershipToken token = new FixedMembershipToken();
+        token.setMemberList(settings.members().stream().map(a -> a.getHostAddress() + "/" + settings.port())
+                .collect(Collectors.joining(",")));
+        AUTH auth = new AUTH().setAuthToken(token);
+        token.setAuth(auth);
+
+        GMS gms = new GMS().setJoinTimeout(t.joinTimeoutMs());
+        gms.setViewAckCollectionTimeout(Math.max(200, t.failureTimeoutMs()));
+
+        List<Protocol> protocols = new ArrayList<>();
+        protocols.add(tcp);
+        protocols.add(ping);
+        protocols.add(merge);
+        protocols.add(fdSock);
+        protocols.add(fdAll);
+        protocols.add(verify);
+        protocols.add(new SecretGate(encrypt, onRefusal));
+        protocols.add(encrypt);
+        protocols.add(new NAKACK2());
+        protocols.add(new UNICAST3());
+        protocols.add(new STABLE());
+        protocols.add(auth);
+        protocols.add(gms);
+        protocols.add(new FRAG4());
+        stackHook.accept(protocols);
+        return protocols;
+    }
+
+    /** AES-256 key from the secret; the cluster name salts it so that two clusters never share a key. */
+    static SecretKey deriveKey(String secret, String clusterName) throws GeneralSecurityException {
+        KeySpec spec = new PBEKeySpec(secret.toCharArray(),
+                ("gk-guardian/" + clusterName).getBytes(StandardCharsets.UTF_8), KEY_DERIVATION_ROUNDS, 256);
+        byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        return new SecretKeySpec(key, "AES");
+    }
+
+    @Override
+    public void send(byte[] payload) {
+        JChannel ch = channel;
+        if (ch == null || !ch.isConnected()) {
+            return;
+        }
+        try {
+            ch.send(new BytesMessage(null, payload));
+        } catch (Exception e) {
+            LOG.debug("state not sent: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        JChannel ch = channel;
+        channel = null;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    @Override
+    public void receive(Message msg) {
+        listener.received(msg.getArray(), msg.getOffset(), msg.getLength());
+    }
+
+    @Override
+    public void receive(MessageBatch batch) {
+        for (Message m : batch) {
+            receive(m);
+        }
+    }
+
+    @Override
+    public void viewAccepted(View view) {
+        JChannel ch = channel;
+        if (ch == null || view == null) {
+            return;
+        }
+        Set<InetAddress> members = new HashSet<>();
+        for (Address a : view.getMembers()) {
+            Object physical = ch.down(new Event(Event.GET_PHYSICAL_ADDRESS, a));
+            if (physical instanceof IpAddress ip) {
+                members.add(ip.getIpAddress());
+            } else if (a.equals(ch.getAddress())) {
+                members.add(settings.internalAddress());
+            } else {
+                LOG.debug("no physical address for {} ({})", a, physical instanceof PhysicalAddress ? physical : "");
+            }
+        }
+        LOG.debug("view {} -> {}", view, members);
+        listener.viewChanged(members);
+    }
+}

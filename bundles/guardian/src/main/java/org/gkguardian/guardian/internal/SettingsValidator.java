@@ -1,0 +1,203 @@
+package org.gkguardian.guardian.internal;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Checks a configuration as a whole before anything of it is applied. Pure, apart from drawing a random secret. */
+final class SettingsValidator {
+
+    static final int MIN_SECRET_LENGTH = 12;
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+    private SettingsValidator() {
+    }
+
+    static Settings validate(GuardianConfig c) throws InvalidConfigurationException {
+        InetAddress self = ipLiteral("internal.address", c.internal_address());
+        List<InetAddress> members = members(c.members());
+        if (!members.contains(self)) {
+            throw new InvalidConfigurationException("members",
+                    "must include this node's internal.address " + self.getHostAddress());
+        }
+        String name = trim(c.node_name());
+        if (name.isEmpty()) {
+            name = "node-" + self.getHostAddress().replace(':', '-');
+        } else if (!NODE_NAME.matcher(name).matches()) {
+            throw new InvalidConfigurationException("node.name",
+                    "'" + name + "' is not a name of letters, digits, '.', '_' or '-' (at most 64)");
+        }
+        if (c.port() < 1 || c.port() > 65534) {
+            throw new InvalidConfigurationException("port", c.port() + " is not in 1..65534 (port+1 is used too)");
+        }
+        String clusterName = trim(c.cluster_name());
+        if (!NODE_NAME.matcher(clusterName).matches()) {
+            throw new InvalidConfigurationException("cluster.name", "'" + clusterName + "' is not a valid name");
+        }
+        if (c.priority() < 0 || c.priority() > 255) {
+            throw new InvalidConfigurationException("priority", c.priority() + " is not in 0..255");
+        }
+
+        String secret = c.cluster_secret() == null ? "" : c.cluster_secret();
+        boolean generated = false;
+        if (secret.isEmpty()) {
+            if (members.size() > 1 || !self.isLoopbackAddress()) {
+                throw new InvalidConfigurationException("cluster.secret", "is required when there is more than one "
+                        + "member or the internal address is not loopback; set the same secret on every node");
+            }
+            // A lone loopback node needs no shared secret, but must still keep everybody else out.
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            secret = Base64.getEncoder().encodeToString(random);
+            generated = true;
+        } else if (secret.length() < MIN_SECRET_LENGTH) {
+            throw new InvalidConfigurationException("cluster.secret",
+                    "is shorter than " + MIN_SECRET_LENGTH + " characters");
+        }
+
+        Optional<InetAddress> witness = trim(c.witness_address()).isEmpty() ? Optional.empty()
+                : Optional.of(ipLiteral("witness.address", c.witness_address()));
+        if (c.witness_port() < 0 || c.witness_port() > 65535) {
+            throw new InvalidConfigurationException("witness.port", c.witness_port() + " is not in 0..65535");
+        }
+        QuorumPolicy policy = policy(c.quorum_policy(), members.size(), witness);
+
+        String profile = trim(c.profile()).toLowerCase(Locale.ROOT);
+        Timings base = switch (profile) {
+            case "default" -> Timings.DEFAULT_PROFILE;
+            case "fast" -> Timings.FAST_PROFILE;
+            default -> throw new InvalidConfigurationException("profile", "'" + profile + "' is not default or fast");
+        };
+        Timings timings = timings(base, c);
+
+        if (c.preempt_delay_ms() < 0) {
+            throw new InvalidConfigurationException("preempt.delay.ms", "must not be negative");
+        }
+        if (c.history_size() < 1 || c.history_size() > 10000) {
+            throw new InvalidConfigurationException("history.size", c.history_size() + " is not in 1..10000");
+        }
+        Optional<Path> epochFile;
+        try {
+            epochFile = trim(c.epoch_file()).isEmpty() ? Optional.empty() : Optional.of(Path.of(trim(c.epoch_file())));
+        } catch (RuntimeException e) {
+            throw new InvalidConfigurationException("epoch.file", "is not a valid path");
+        }
+        return new Settings(name, self, members, c.port(), clusterName, secret, generated, c.priority(), policy,
+                witness, c.witness_port(), profile, timings, c.preempt(), c.preempt_delay_ms(), c.history_size(),
+                epochFile);
+    }
+
+    private static QuorumPolicy policy(String value, int memberCount, Optional<InetAddress> witness)
+            throws InvalidConfigurationException {
+        String v = trim(value).toLowerCase(Locale.ROOT);
+        switch (v) {
+            case "auto":
+                if (memberCount == 2) {
+                    if (witness.isPresent()) {
+                        return QuorumPolicy.WITNESS;
+                    }
+                    throw new InvalidConfigurationException("quorum.policy", "a pair cannot fail over under a "
+                            + "majority; set witness.address (policy witness) or quorum.policy=none explicitly");
+                }
+                return QuorumPolicy.MAJORITY;
+            case "majority":
+                return QuorumPolicy.MAJORITY;
+            case "witness":
+                if (witness.isEmpty()) {
+                    throw new InvalidConfigurationException("witness.address", "is required by quorum.policy=witness");
+                }
+                return QuorumPolicy.WITNESS;
+            case "none":
+                return QuorumPolicy.NONE;
+            default:
+                throw new InvalidConfigurationException("quorum.policy",
+                        "'" + v + "' is not auto, majority, witness or none");
+        }
+    }
+
+    private static Timings timings(Timings base, GuardianConfig c) throws InvalidConfigurationException {
+        long hb = pick("heartbeat.interval.ms", c.heartbeat_interval_ms(), base.heartbeatMs());
+        long timeout = pick("failure.timeout.ms", c.failure_timeout_ms(), base.failureTimeoutMs());
+        long verify = pick("verify.timeout.ms", c.verify_timeout_ms(), base.verifyTimeoutMs());
+        if (hb < 20) {
+            throw new InvalidConfigurationException("heartbeat.interval.ms", hb + " is below 20");
+        }
+        if (timeout < 2 * hb) {
+            throw new InvalidConfigurationException("failure.timeout.ms",
+                    timeout + " must be at least twice heartbeat.interval.ms (" + hb + ")");
+        }
+        long lease = pick("lease.ms", c.lease_ms(), timeout - hb);
+        if (lease < 2 * hb) {
+            throw new InvalidConfigurationException("lease.ms",
+                    lease + " must be at least twice heartbeat.interval.ms (" + hb + ")");
+        }
+        if (lease > timeout) {
+            // A cut-off master must give the VIP up before the others can have decided it is gone.
+            throw new InvalidConfigurationException("lease.ms",
+                    lease + " must not exceed failure.timeout.ms (" + timeout + ")");
+        }
+        return new Timings(hb, timeout, verify, lease);
+    }
+
+    private static long pick(String key, long configured, long fallback) throws InvalidConfigurationException {
+        if (configured < 0) {
+            throw new InvalidConfigurationException(key, "must not be negative");
+        }
+        return configured == 0 ? fallback : configured;
+    }
+
+    private static List<InetAddress> members(String value) throws InvalidConfigurationException {
+        List<InetAddress> out = new ArrayList<>();
+        for (String part : trim(value).split("[,\\s]+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            InetAddress a = ipLiteral("members", part);
+            if (out.contains(a)) {
+                throw new InvalidConfigurationException("members", a.getHostAddress() + " is listed twice");
+            }
+            out.add(a);
+        }
+        if (out.isEmpty()) {
+            throw new InvalidConfigurationException("members", "is empty");
+        }
+        return out;
+    }
+
+    /** Parses an IP literal without ever asking a name service. */
+    static InetAddress ipLiteral(String key, String value) throws InvalidConfigurationException {
+        String v = trim(value);
+        var m4 = IPV4.matcher(v);
+        if (m4.matches()) {
+            for (int i = 1; i <= 4; i++) {
+                if (Integer.parseInt(m4.group(i)) > 255) {
+                    throw new InvalidConfigurationException(key, "'" + v + "' is not an IP address");
+                }
+            }
+        } else if (!IPV6.matcher(v).matches()) {
+            throw new InvalidConfigurationException(key, "'" + v + "' is not an IP address (host names are refused)");
+        }
+        try {
+            InetAddress a = InetAddress.getByName(v);
+            if (a.isAnyLocalAddress() || a.isMulticastAddress()) {
+                throw new InvalidConfigurationException(key, "'" + v + "' is a wildcard or multicast address");
+            }
+            return a;
+        } catch (UnknownHostException e) {
+            throw new InvalidConfigurationException(key, "'" + v + "' is not an IP address");
+        }
+    }
+
+    private static String trim(String s) {
+        return s == null ? "" : s.trim();
+    }
+}

@@ -1,0 +1,228 @@
+package org.gkguardian.ipbinding.internal;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.gkguardian.api.VipAddress;
+
+/** Validates the whole ipbinding configuration before any of it is used. Pure: no I/O, no DNS. */
+public final class ConfigValidator {
+
+    /** Linux IFNAMSIZ less the terminating NUL. */
+    static final int MAX_INTERFACE_NAME = 15;
+
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern COMMAND = Pattern.compile("[A-Za-z0-9._/+-]+");
+
+    private ConfigValidator() {
+    }
+
+    /**
+     * @param defaultStateFile used when {@code state.file} is empty
+     * @throws ConfigException naming the first refused key and value
+     */
+    public static VipSettings validate(IpBindingConfig config, Path defaultStateFile) throws ConfigException {
+        List<VipAddress> vips = parseVips(config.vips());
+        range("garp.count", config.garp_count(), 1, 100);
+        range("garp.interval.ms", config.garp_interval_ms(), 10, 10_000);
+        range("refresh.interval.s", config.refresh_interval_s(), 0, 86_400);
+        range("dad.count", config.dad_count(), 1, 10);
+        range("dad.interval.ms", config.dad_interval_ms(), 10, 5_000);
+        range("dad.timeout.ms", config.dad_timeout_ms(), 100, 10_000);
+        range("ipv6.dad.timeout.ms", config.ipv6_dad_timeout_ms(), 100, 30_000);
+        range("command.timeout.ms", config.command_timeout_ms(), 100, 60_000);
+        Path stateFile = stateFile(config.state_file(), defaultStateFile);
+        return new VipSettings(vips, config.garp_count(), Duration.ofMillis(config.garp_interval_ms()),
+                Duration.ofSeconds(config.refresh_interval_s()), config.dad_enabled(), config.dad_count(),
+                Duration.ofMillis(config.dad_interval_ms()), Duration.ofMillis(config.dad_timeout_ms()),
+                Duration.ofMillis(config.ipv6_dad_timeout_ms()), Duration.ofMillis(config.command_timeout_ms()),
+                stateFile, command("ip.command", config.ip_command()),
+                command("arping.command", config.arping_command()), optionalCommand("na.command", config.na_command()));
+    }
+
+    /** Entries may each hold several VIPs separated by commas or blanks (a .cfg value is one string). */
+    static List<VipAddress> parseVips(String[] entries) throws ConfigException {
+        List<VipAddress> vips = new ArrayList<>();
+        Set<InetAddress> seen = new HashSet<>();
+        if (entries == null) {
+            return vips;
+        }
+        for (String entry : entries) {
+            if (entry == null) {
+                continue;
+            }
+            for (String item : entry.split("[,\\s]+")) {
+                if (item.isEmpty()) {
+                    continue;
+                }
+                VipAddress vip = parseVip(item);
+                if (!seen.add(vip.address())) {
+                    throw new ConfigException("vips", item, "the address is configured twice");
+                }
+                vips.add(vip);
+            }
+        }
+        return vips;
+    }
+
+    /** {@code ADDRESS/PREFIX@INTERFACE}. */
+    static VipAddress parseVip(String item) throws ConfigException {
+        int at = item.lastIndexOf('@');
+        int slash = item.indexOf('/');
+        if (at < 0 || slash < 0 || slash > at) {
+            throw new ConfigException("vips", item, "expected ADDRESS/PREFIX@INTERFACE, e.g. 203.0.113.10/24@eth1");
+        }
+        String addressText = item.substring(0, slash);
+        String prefixText = item.substring(slash + 1, at);
+        String interfaceName = item.substring(at + 1);
+        InetAddress address = parseAddress(item, addressText);
+        int maxPrefix = address instanceof Inet4Address ? 32 : 128;
+        int prefix;
+        try {
+            prefix = Integer.parseInt(prefixText);
+        } catch (NumberFormatException e) {
+            throw new ConfigException("vips", item, "prefix length '" + prefixText + "' is not a number");
+        }
+        if (prefixText.startsWith("+") || prefix < 1 || prefix > maxPrefix) {
+            throw new ConfigException("vips", item, "prefix length must be 1 to " + maxPrefix);
+        }
+        if (address instanceof Inet4Address && prefix <= 30) {
+            long value = ipv4Value(address);
+            long hostMask = (1L << (32 - prefix)) - 1;
+            if ((value & hostMask) == 0) {
+                throw new ConfigException("vips", item, "it is the network address of its prefix");
+            }
+            if ((value & hostMask) == hostMask) {
+                throw new ConfigException("vips", item, "it is the broadcast address of its prefix");
+            }
+        }
+        String interfaceProblem = interfaceNameProblem(interfaceName);
+        if (interfaceProblem != null) {
+            throw new ConfigException("vips", item, "interface name '" + interfaceName + "' " + interfaceProblem);
+        }
+        return new VipAddress(address, prefix, interfaceName);
+    }
+
+    private static InetAddress parseAddress(String item, String text) throws ConfigException {
+        InetAddress address;
+        if (IPV4.matcher(text).matches()) {
+            String[] parts = text.split("\\.");
+            byte[] bytes = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                int octet = Integer.parseInt(parts[i]);
+                if (octet > 255 || (parts[i].length() > 1 && parts[i].startsWith("0"))) {
+                    throw new ConfigException("vips", item, "'" + text + "' is not an IPv4 address");
+                }
+                bytes[i] = (byte) octet;
+            }
+            address = byAddress(bytes);
+        } else if (text.indexOf(':') >= 0 && IPV6_CHARS.matcher(text).matches()) {
+            try {
+                // A literal with a colon is parsed, never resolved.
+                address = InetAddress.getByName(text);
+            } catch (UnknownHostException e) {
+                throw new ConfigException("vips", item, "'" + text + "' is not an IPv6 address");
+            }
+            if (!(address instanceof Inet6Address)) {
+                throw new ConfigException("vips", item, "IPv4-mapped IPv6 addresses are not supported; write the IPv4 address");
+            }
+        } else {
+            throw new ConfigException("vips", item, "'" + text + "' is not an IPv4 or IPv6 address (host names are not accepted)");
+        }
+        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isMulticastAddress()
+                || address.isLinkLocalAddress()) {
+            throw new ConfigException("vips", item, "a VIP must be a unicast address that is not unspecified, "
+                    + "loopback or link-local");
+        }
+        if (address instanceof Inet4Address && ipv4Value(address) == 0xFFFFFFFFL) {
+            throw new ConfigException("vips", item, "the limited broadcast address is not a VIP");
+        }
+        return address;
+    }
+
+    private static InetAddress byAddress(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are always an IPv4 address", e);
+        }
+    }
+
+    private static long ipv4Value(InetAddress address) {
+        long value = 0;
+        for (byte b : address.getAddress()) {
+            value = (value << 8) | (b & 0xFF);
+        }
+        return value;
+    }
+
+    /** Linux's dev_valid_name, plus no leading '-' so that a name can never be read as an option. */
+    static String interfaceNameProblem(String name) {
+        if (name.isEmpty()) {
+            return "is empty";
+        }
+        if (name.length() > MAX_INTERFACE_NAME) {
+            return "is longer than " + MAX_INTERFACE_NAME + " characters";
+        }
+        if (name.equals(".") || name.equals("..")) {
+            return "is not allowed";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == ':' || Character.isWhitespace(c) || c < 0x21 || c > 0x7E) {
+                return "contains '" + (Character.isWhitespace(c) || c < 0x21 ? "whitespace or a control character" : c)
+                        + "'";
+            }
+        }
+        if (name.startsWith("-")) {
+            return "starts with '-'";
+        }
+        return null;
+    }
+
+    private static void range(String key, int value, int min, int max) throws ConfigException {
+        if (value < min || value > max) {
+            throw new ConfigException(key, Integer.toString(value), "must be " + min + " to " + max);
+        }
+    }
+
+    private static String command(String key, String value) throws ConfigException {
+        if (value == null || !COMMAND.matcher(value).matches() || value.startsWith("-")) {
+            throw new ConfigException(key, String.valueOf(value),
+                    "must be a command name or an absolute path (letters, digits, . _ / + -)");
+        }
+        if (value.contains("/") && !value.startsWith("/")) {
+            throw new ConfigException(key, value, "a path must be absolute");
+        }
+        return value;
+    }
+
+    private static String optionalCommand(String key, String value) throws ConfigException {
+        return value == null || value.isBlank() ? "" : command(key, value.trim());
+    }
+
+    private static Path stateFile(String value, Path defaultStateFile) throws ConfigException {
+        if (value == null || value.isBlank()) {
+            return defaultStateFile;
+        }
+        try {
+            Path path = Path.of(value.trim());
+            if (!path.isAbsolute()) {
+                throw new ConfigException("state.file", value, "must be an absolute path");
+            }
+            return path;
+        } catch (InvalidPathException e) {
+            throw new ConfigException("state.file", value, "is not a path: " + e.getReason());
+        }
+    }
+}

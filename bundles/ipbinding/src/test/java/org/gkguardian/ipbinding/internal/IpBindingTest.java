@@ -1,0 +1,80 @@
+package org.gkguardian.ipbinding.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.gkguardian.api.Role;
+import org.gkguardian.api.RoleContext;
+import org.gkguardian.api.VipControl.VipException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IpBindingTest {
+    @TempDir
+    Path dir;
+
+    private final FakeNetwork net = new FakeNetwork().withInterface("eth1", "203.0.113.11/24");
+    private final RoleContext master = new RoleContext("n1", Role.MASTER, 7, List.of());
+
+    private IpBindingConfig config(String... vips) {
+        return Configs.config("vips", vips, "state_file", dir.resolve("bound-vips").toString(), "garp_count", 1);
+    }
+
+    @Test
+    void withNoVipEverythingIsANoOp() throws Exception {
+        IpBinding binding = new IpBinding(Configs.config(), net);
+        binding.bind(master);
+        binding.announce();
+        binding.release();
+        assertTrue(binding.configured().isEmpty());
+        assertTrue(binding.status().isEmpty());
+        assertTrue(net.log.isEmpty());
+        binding.deactivate();
+    }
+
+    @Test
+    void releasesStaleLabelledAddressesOnActivation() {
+        net.interfaces.get("eth1").add(new FakeNetwork.Addr("203.0.113.10/24", "eth1:gkg", false));
+        IpBinding binding = new IpBinding(config("203.0.113.10/24@eth1"), net);
+        assertEquals(List.of("203.0.113.11/24"), net.cidrs("eth1"));
+        binding.deactivate();
+    }
+
+    @Test
+    void bindAnnouncesAndDeactivateReleases() throws Exception {
+        IpBinding binding = new IpBinding(config("203.0.113.10/24@eth1"), net);
+        binding.bind(master);
+        assertTrue(binding.status().get(0).bound());
+        assertEquals(1, net.count("arping", "-U"));
+        binding.deactivate();
+        assertEquals(List.of("203.0.113.11/24"), net.cidrs("eth1"));
+    }
+
+    @Test
+    void invalidConfigurationIsInertAndRefusesToBind() {
+        IpBinding binding = new IpBinding(config("203.0.113.10/24@bad/name"), net);
+        assertTrue(binding.configured().isEmpty());
+        VipException e = assertThrows(VipException.class, () -> binding.bind(master));
+        assertFalse(e.conflict());
+        assertTrue(e.getMessage().contains("bad/name"), e.getMessage());
+        assertTrue(net.log.isEmpty());
+        binding.deactivate();
+    }
+
+    @Test
+    void aRefusedChangeKeepsTheLastGoodConfiguration() throws Exception {
+        IpBinding binding = new IpBinding(config("203.0.113.10/24@eth1"), net);
+        binding.bind(master);
+        binding.modified(config("203.0.113.300/24@eth1"));
+        assertEquals("203.0.113.10/24@eth1", binding.configured().get(0).cidr() + "@eth1");
+        assertTrue(binding.status().get(0).bound());
+        binding.modified(config("203.0.113.20/24@eth1"));
+        assertEquals(List.of("203.0.113.11/24", "203.0.113.20/24"), net.cidrs("eth1"));
+        binding.deactivate();
+        assertEquals(List.of("203.0.113.11/24"), net.cidrs("eth1"));
+    }
+}

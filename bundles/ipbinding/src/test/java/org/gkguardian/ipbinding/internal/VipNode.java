@@ -1,0 +1,75 @@
+package org.gkguardian.ipbinding.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.gkguardian.api.Role;
+import org.gkguardian.api.RoleContext;
+import org.gkguardian.api.VipControl.VipException;
+
+/**
+ * A stand-in guardian for the namespace tests (testbed/tests/vip-failover.sh): the real IpBinding and
+ * keep-alive components outside Karaf, steered through files. It polls CONTROL_DIR for files named
+ * bind, release, announce and exit, deletes each and acts on it, printing one line per result:
+ * {@code BOUND took_ms=N}, {@code CONFLICT message}, {@code FAULT message}, {@code RELEASED took_ms=N}.
+ *
+ * <pre>java -Dkaraf.data=DATA -cp ... VipNode CFG_FILE CONTROL_DIR</pre>
+ */
+public final class VipNode {
+    private VipNode() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+            properties.load(in);
+        }
+        Path control = Path.of(args[1]);
+        Files.createDirectories(control);
+        WatchdogKeepAlive keepAlive = new WatchdogKeepAlive();
+        IpBinding binding = new IpBinding(Configs.fromProperties(properties));
+        RoleContext context = new RoleContext("vipnode", Role.MASTER, 1, List.of());
+        say("READY");
+        while (true) {
+            for (String command : List.of("bind", "release", "announce", "exit")) {
+                if (!Files.deleteIfExists(control.resolve(command))) {
+                    continue;
+                }
+                long started = System.nanoTime();
+                switch (command) {
+                    case "bind" -> {
+                        try {
+                            binding.bind(context);
+                            say("BOUND took_ms=" + (System.nanoTime() - started) / 1_000_000);
+                        } catch (VipException e) {
+                            say((e.conflict() ? "CONFLICT " : "FAULT ") + e.getMessage());
+                        }
+                    }
+                    case "release" -> {
+                        binding.release();
+                        say("RELEASED took_ms=" + (System.nanoTime() - started) / 1_000_000);
+                    }
+                    case "announce" -> {
+                        binding.announce();
+                        say("ANNOUNCED");
+                    }
+                    default -> {
+                        binding.deactivate();
+                        keepAlive.deactivate();
+                        say("EXIT");
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private static void say(String line) throws IOException {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,421 @@
+package org.gkguardian.snmp.internal;
+
+import static org.gkguardian.snmp.internal.GkgOids.child;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.gkguardian.api.Alarm;
+import org.gkguardian.api.Guardian;
+import org.gkguardian.api.MemberState;
+import org.gkguardian.api.MemberStatus;
+import org.gkguardian.api.NodeStatus;
+import org.gkguardian.api.OperatorResult;
+import org.gkguardian.api.RoleTransition;
+import org.gkguardian.api.VipStatus;
+import org.snmp4j.PDU;
+import org.snmp4j.agent.DefaultMOScope;
+import org.snmp4j.agent.MOScope;
+import org.snmp4j.agent.mo.GenericManagedObject;
+import org.snmp4j.agent.request.RequestStatus;
+import org.snmp4j.agent.request.SubRequest;
+import org.snmp4j.smi.Counter32;
+import org.snmp4j.smi.Integer32;
+import org.snmp4j.smi.Null;
+import org.snmp4j.smi.OID;
+import org.snmp4j.smi.SMIConstants;
+import org.snmp4j.smi.Variable;
+import org.snmp4j.smi.VariableBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * GK-GUARDIAN-MIB's objects (the gkgObjects subtree), read live from the guardian on every request,
+ * and the control objects, which submit operator commands to it.
+ */
+final class GuardianMib implements GenericManagedObject {
+
+    static final int ACTION_NONE = 1;
+    static final int ACTION_SWITCHOVER = 2;
+    static final int ACTION_MAINTENANCE_ON = 3;
+    static final int ACTION_MAINTENANCE_OFF = 4;
+    static final int RESULT_NONE = 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardianMib.class);
+
+    private final Guardian guardian;
+    private final Clock clock;
+    private final MOScope scope = new DefaultMOScope(GkgOids.OBJECTS, true, GkgOids.OBJECTS.nextPeer(), false);
+    private final List<Section> sections;
+
+    private final Object controlLock = new Object();
+    private long controlTarget;
+    private int lastAction = ACTION_NONE;
+    private int lastResult = RESULT_NONE;
+    private String lastResultText = "";
+
+    /** One subtree of the MIB with the function that reads all its instances at once, in OID order. */
+    private record Section(OID prefix, Supplier<SortedMap<OID, Variable>> values) {
+    }
+
+    GuardianMib(Guardian guardian, Clock clock) {
+        this.guardian = guardian;
+        this.clock = clock;
+        this.sections = List.of(
+                new Section(GkgOids.NODE, this::nodeScalars),
+                new Section(GkgOids.VIP_ENTRY, this::vipTable),
+                new Section(GkgOids.MEMBER_ENTRY, this::memberTable),
+                new Section(GkgOids.CONTROL, this::controlScalars),
+                new Section(GkgOids.HISTORY_ENTRY, this::historyTable),
+                new Section(GkgOids.ALARM_ENTRY, this::alarmTable));
+    }
+
+    @Override
+    public MOScope getScope() {
+        return scope;
+    }
+
+    @Override
+    public OID find(MOScope range) {
+        return first(range, oid -> true).map(Map.Entry::getKey).orElse(null);
+    }
+
+    @Override
+    public void get(SubRequest<?> request) {
+        VariableBinding vb = request.getVariableBinding();
+        try {
+            Optional<Section> section = sectionOf(vb.getOid());
+            Variable value = section.map(s -> s.values().get().get(vb.getOid())).orElse(null);
+            if (value != null) {
+                vb.setVariable(value);
+            } else {
+                vb.setVariable(isKnownObject(vb.getOid()) ? Null.noSuchInstance : Null.noSuchObject);
+            }
+            request.completed();
+        } catch (RuntimeException e) {
+            LOG.warn("Reading {} from the guardian failed", vb.getOid(), e);
+            request.getStatus().setErrorStatus(PDU.genErr);
+        }
+    }
+
+    @Override
+    public boolean next(SubRequest<?> request) {
+        return next(request, oid -> true);
+    }
+
+    @Override
+    public boolean next(SubRequest<?> request, Function<OID, Boolean> filter) {
+        try {
+            Optional<Map.Entry<OID, Variable>> found = first(request.getScope(), filter);
+            if (found.isEmpty()) {
+                return false;
+            }
+            VariableBinding vb = request.getVariableBinding();
+            vb.setOid(found.get().getKey());
+            vb.setVariable(found.get().getValue());
+            request.completed();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("Reading after {} from the guardian failed", request.getVariableBinding().getOid(), e);
+            request.getStatus().setErrorStatus(PDU.genErr);
+            return true;
+        }
+    }
+
+    private Optional<Map.Entry<OID, Variable>> first(MOScope range, Function<OID, Boolean> filter) {
+        OID lower = range.getLowerBound();
+        for (Section section : sections) {
+            if (lower != null && section.prefix().nextPeer().compareTo(lower) <= 0) {
+                continue;
+            }
+            OID upper = range.getUpperBound();
+            if (upper != null && section.prefix().compareTo(upper) > 0) {
+                break;
+            }
+            for (Map.Entry<OID, Variable> e : section.values().get().entrySet()) {
+                if (range.covers(e.getKey()) && filter.apply(e.getKey())) {
+                    return Optional.of(e);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Section> sectionOf(OID oid) {
+        return sections.stream().filter(s -> oid.startsWith(s.prefix())).findFirst();
+    }
+
+    /** An OID that names an object of the MIB, so that a missing instance is noSuchInstance rather than noSuchObject. */
+    private boolean isKnownObject(OID oid) {
+        Optional<Section> section = sectionOf(oid);
+        if (section.isEmpty() || oid.size() <= section.get().prefix().size()) {
+            return false;
+        }
+        int column = oid.get(section.get().prefix().size());
+        OID prefix = section.get().prefix();
+        if (prefix.equals(GkgOids.NODE)) {
+            return column >= 1 && column <= GkgOids.NODE_PROBLEM;
+        }
+        if (prefix.equals(GkgOids.CONTROL)) {
+            return column >= 1 && column <= 4;
+        }
+        int columns = prefix.equals(GkgOids.VIP_ENTRY) ? 6 : prefix.equals(GkgOids.MEMBER_ENTRY) ? 12
+                : prefix.equals(GkgOids.HISTORY_ENTRY) ? 7 : 6;
+        return column >= 2 && column <= columns;
+    }
+
+    // --- SET: only gkgControlTarget and gkgControlAction are writable (and VACM lets only v3 authPriv writers here).
+
+    @Override
+    public void prepare(SubRequest<?> request) {
+        VariableBinding vb = request.getVariableBinding();
+        RequestStatus status = request.getStatus();
+        OID oid = vb.getOid();
+        if (oid.equals(GkgOids.CONTROL_TARGET)) {
+            int error = checkTarget(vb.getVariable());
+            if (error == PDU.noError) {
+                status.setPhaseComplete(true);
+            } else {
+                status.setErrorStatus(error);
+            }
+        } else if (oid.equals(GkgOids.CONTROL_ACTION)) {
+            prepareAction(request);
+        } else if (isKnownObject(oid) && sectionOf(oid).map(s -> s.values().get().containsKey(oid)).orElse(false)) {
+            status.setErrorStatus(PDU.notWritable);
+        } else {
+            status.setErrorStatus(PDU.noCreation);
+        }
+    }
+
+    private static int checkTarget(Variable value) {
+        if (value.getSyntax() != SMIConstants.SYNTAX_UNSIGNED_INTEGER32) {
+            return PDU.wrongType;
+        }
+        long target = value.toLong();
+        return target >= 0 && target <= 255 ? PDU.noError : PDU.wrongValue;
+    }
+
+    /*
+     * The action is submitted to the guardian in the prepare phase, after the checks of this varbind:
+     * only then can the guardian's refusal reach the manager as inconsistentValue (an error in the
+     * commit phase would become commitFailed and lose the reason). A switchover cannot be undone anyway.
+     */
+    private void prepareAction(SubRequest<?> request) {
+        VariableBinding vb = request.getVariableBinding();
+        RequestStatus status = request.getStatus();
+        if (vb.getVariable().getSyntax() != SMIConstants.SYNTAX_INTEGER32) {
+            status.setErrorStatus(PDU.wrongType);
+            return;
+        }
+        int action = vb.getVariable().toInt();
+        if (action < ACTION_SWITCHOVER || action > ACTION_MAINTENANCE_OFF) {
+            status.setErrorStatus(PDU.wrongValue);
+            return;
+        }
+        long target = targetInSameRequest(request).orElseGet(() -> {
+            synchronized (controlLock) {
+                return controlTarget;
+            }
+        });
+        OperatorResult result = submit(action, target);
+        synchronized (controlLock) {
+            lastAction = action;
+            lastResult = result.outcome().ordinal() + 2;
+            lastResultText = result.message();
+        }
+        LOG.info("SNMP SET by {}: action {} target {}: {} ({})", request.getRequest().getSecurityName(),
+                actionLabel(action), target, result.outcome(), result.message());
+        if (result.isAccepted()) {
+            status.setPhaseComplete(true);
+        } else {
+            status.setErrorStatus(PDU.inconsistentValue);
+        }
+    }
+
+    private static Optional<Long> targetInSameRequest(SubRequest<?> request) {
+        Iterator<?> it = request.getRequest().iterator();
+        while (it.hasNext()) {
+            SubRequest<?> other = (SubRequest<?>) it.next();
+            VariableBinding vb = other.getVariableBinding();
+            if (vb.getOid().equals(GkgOids.CONTROL_TARGET) && checkTarget(vb.getVariable()) == PDU.noError) {
+                return Optional.of(vb.getVariable().toLong());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private OperatorResult submit(int action, long target) {
+        try {
+            return switch (action) {
+                case ACTION_SWITCHOVER -> {
+                    if (target == 0) {
+                        yield guardian.switchover(Optional.empty());
+                    }
+                    Optional<String> name = guardian.members().stream().filter(m -> m.index() == target)
+                            .map(MemberStatus::name).findFirst();
+                    yield name.isPresent() ? guardian.switchover(name)
+                            : OperatorResult.refused(OperatorResult.Outcome.UNKNOWN_TARGET,
+                                    "no member has index " + target);
+                }
+                case ACTION_MAINTENANCE_ON -> guardian.maintenance(true);
+                default -> guardian.maintenance(false);
+            };
+        } catch (RuntimeException e) {
+            LOG.warn("The guardian failed on action {}", actionLabel(action), e);
+            return OperatorResult.refused(OperatorResult.Outcome.REFUSED, "the guardian failed: " + e.getMessage());
+        }
+    }
+
+    private static String actionLabel(int action) {
+        return switch (action) {
+            case ACTION_SWITCHOVER -> "switchover";
+            case ACTION_MAINTENANCE_ON -> "maintenanceOn";
+            case ACTION_MAINTENANCE_OFF -> "maintenanceOff";
+            default -> "none";
+        };
+    }
+
+    @Override
+    public void commit(SubRequest<?> request) {
+        VariableBinding vb = request.getVariableBinding();
+        if (vb.getOid().equals(GkgOids.CONTROL_TARGET)) {
+            synchronized (controlLock) {
+                request.setUndoValue(controlTarget);
+                controlTarget = vb.getVariable().toLong();
+            }
+        }
+        request.getStatus().setPhaseComplete(true);
+    }
+
+    @Override
+    public void undo(SubRequest<?> request) {
+        if (request.getVariableBinding().getOid().equals(GkgOids.CONTROL_TARGET)
+                && request.getUndoValue() instanceof Long previous) {
+            synchronized (controlLock) {
+                controlTarget = previous;
+            }
+        }
+        request.getStatus().setPhaseComplete(true);
+    }
+
+    @Override
+    public void cleanup(SubRequest<?> request) {
+        request.setUndoValue(null);
+        request.getStatus().setPhaseComplete(true);
+    }
+
+    // --- The instances of each section.
+
+    private SortedMap<OID, Variable> nodeScalars() {
+        NodeStatus s = guardian.status();
+        SortedMap<OID, Variable> v = new TreeMap<>();
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_NAME), MibValues.text(s.name()));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_ROLE), MibValues.role(s.role()));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_ADDRESS_TYPE), MibValues.addressType(Optional.ofNullable(s.internalAddress())));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_ADDRESS), MibValues.address(Optional.ofNullable(s.internalAddress())));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_PRIORITY), MibValues.unsigned(s.priority()));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_EPOCH), MibValues.unsigned(s.epoch()));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_MASTER_NAME), MibValues.text(s.master().orElse("")));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_MASTER_ADDRESS_TYPE), MibValues.addressType(s.masterAddress()));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_MASTER_ADDRESS), MibValues.address(s.masterAddress()));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_QUORUM), MibValues.quorum(s.quorum()));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_GATEKEEPER), MibValues.gatekeeper(s.gatekeeper()));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_CONFIG_DIGEST), MibValues.text(s.configDigest(), 64));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_FAILOVER_COUNT), new Counter32(s.failoverCount() & 0xFFFF_FFFFL));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_LAST_FAILOVER_TIME), MibValues.dateAndTime(s.lastFailover()));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_LAST_FAILOVER_CAUSE), MibValues.cause(s.lastFailoverCause()));
+        long inRole = s.roleSince() == null ? 0 : Duration.between(s.roleSince(), clock.instant()).toSeconds();
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_TIME_IN_ROLE), MibValues.unsigned(inRole));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_CONFIGURED), MibValues.truth(s.configured()));
+        v.put(GkgOids.nodeScalar(GkgOids.NODE_PROBLEM), MibValues.text(s.problem()));
+        return v;
+    }
+
+    private SortedMap<OID, Variable> vipTable() {
+        List<VipStatus> vips = guardian.status().vips();
+        SortedMap<OID, Variable> v = new TreeMap<>();
+        for (int i = 0; i < vips.size() && i < 65535; i++) {
+            VipStatus vip = vips.get(i);
+            int index = i + 1;
+            v.put(child(GkgOids.VIP_ENTRY, 2, index), MibValues.addressType(Optional.of(vip.vip().address())));
+            v.put(child(GkgOids.VIP_ENTRY, 3, index), MibValues.address(Optional.of(vip.vip().address())));
+            v.put(child(GkgOids.VIP_ENTRY, 4, index), MibValues.unsigned(vip.vip().prefixLength()));
+            v.put(child(GkgOids.VIP_ENTRY, 5, index), MibValues.text(vip.vip().interfaceName()));
+            v.put(child(GkgOids.VIP_ENTRY, 6, index), MibValues.truth(vip.bound()));
+        }
+        return v;
+    }
+
+    private SortedMap<OID, Variable> memberTable() {
+        SortedMap<OID, Variable> v = new TreeMap<>();
+        for (MemberStatus m : guardian.members()) {
+            int index = m.index();
+            if (index < 1 || index > 255) {
+                continue;
+            }
+            Optional<MemberState> state = m.state();
+            v.put(child(GkgOids.MEMBER_ENTRY, 2, index), MibValues.text(m.name()));
+            v.put(child(GkgOids.MEMBER_ENTRY, 3, index), MibValues.addressType(Optional.ofNullable(m.internalAddress())));
+            v.put(child(GkgOids.MEMBER_ENTRY, 4, index), MibValues.address(Optional.ofNullable(m.internalAddress())));
+            v.put(child(GkgOids.MEMBER_ENTRY, 5, index), MibValues.role(m.role()));
+            v.put(child(GkgOids.MEMBER_ENTRY, 6, index), MibValues.unsigned(state.map(MemberState::priority).orElse(0)));
+            v.put(child(GkgOids.MEMBER_ENTRY, 7, index), MibValues.truth(state.map(MemberState::healthy).orElse(false)));
+            v.put(child(GkgOids.MEMBER_ENTRY, 8, index), MibValues.gatekeeper(m.gatekeeper()));
+            v.put(child(GkgOids.MEMBER_ENTRY, 9, index), MibValues.text(state.map(MemberState::configDigest).orElse(""), 64));
+            v.put(child(GkgOids.MEMBER_ENTRY, 10, index), MibValues.dateAndTime(m.lastHeard()));
+            v.put(child(GkgOids.MEMBER_ENTRY, 11, index), MibValues.truth(m.reachable()));
+            v.put(child(GkgOids.MEMBER_ENTRY, 12, index), MibValues.unsigned(state.map(MemberState::epoch).orElse(0L)));
+        }
+        return v;
+    }
+
+    private SortedMap<OID, Variable> controlScalars() {
+        SortedMap<OID, Variable> v = new TreeMap<>();
+        synchronized (controlLock) {
+            v.put(GkgOids.CONTROL_TARGET, MibValues.unsigned(controlTarget));
+            v.put(GkgOids.CONTROL_ACTION, new Integer32(lastAction));
+            v.put(GkgOids.CONTROL_RESULT, new Integer32(lastResult));
+            v.put(GkgOids.CONTROL_RESULT_TEXT, MibValues.text(lastResultText));
+        }
+        return v;
+    }
+
+    private SortedMap<OID, Variable> historyTable() {
+        List<RoleTransition> history = guardian.history();
+        SortedMap<OID, Variable> v = new TreeMap<>();
+        for (int i = 0; i < history.size() && i < 65535; i++) {
+            RoleTransition t = history.get(i);
+            int index = i + 1;
+            v.put(child(GkgOids.HISTORY_ENTRY, 2, index), MibValues.dateAndTime(Optional.of(t.at())));
+            v.put(child(GkgOids.HISTORY_ENTRY, 3, index), MibValues.unsigned(t.epoch()));
+            v.put(child(GkgOids.HISTORY_ENTRY, 4, index), MibValues.role(t.from()));
+            v.put(child(GkgOids.HISTORY_ENTRY, 5, index), MibValues.role(t.to()));
+            v.put(child(GkgOids.HISTORY_ENTRY, 6, index), MibValues.cause(t.cause()));
+            v.put(child(GkgOids.HISTORY_ENTRY, 7, index), MibValues.text(t.detail()));
+        }
+        return v;
+    }
+
+    private SortedMap<OID, Variable> alarmTable() {
+        List<Alarm> alarms = guardian.activeAlarms();
+        SortedMap<OID, Variable> v = new TreeMap<>();
+        for (int i = 0; i < alarms.size() && i < 65535; i++) {
+            Alarm a = alarms.get(i);
+            int index = i + 1;
+            v.put(child(GkgOids.ALARM_ENTRY, 2, index), MibValues.text(a.id()));
+            v.put(child(GkgOids.ALARM_ENTRY, 3, index), new Integer32(a.severity().x733()));
+            v.put(child(GkgOids.ALARM_ENTRY, 4, index), new Integer32(a.probableCause().ordinal() + 1));
+            v.put(child(GkgOids.ALARM_ENTRY, 5, index), MibValues.dateAndTime(Optional.of(a.raised())));
+            v.put(child(GkgOids.ALARM_ENTRY, 6, index), MibValues.text(a.text()));
+        }
+        return v;
+    }
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# GK Guardian nodes on namespace hosts: each runs the Karaf assembly under the gkg-node launcher
+# (watchdog + VIP release when the JVM dies) with its own etc/ and data/. Source after netns.sh.
+#
+#   tb_gkg_unpack                                 # the assembly, once, into $TB_WORK/karaf
+#   tb_gkg_node n1 198.51.100.11 100 "MEMBERS" [PROFILE]  # write n1's etc/
+#   tb_gkg_cfg n1 org.gkguardian.lifecycle "driver = foreground" ...   # more keys, any PID
+#   tb_gkg_start n1; tb_gkg_wait_role n1 master 60; tb_gkg_role n1
+
+TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+TB_ASSEMBLY_TGZ=${TB_ASSEMBLY_TGZ:-$(ls "$TB_ROOT"/karaf-assembly/target/gk-guardian-*.tar.gz 2>/dev/null | head -1)}
+TB_SECRET=${TB_SECRET:-testbed-secret-$RANDOM$RANDOM}
+TB_VIP=${TB_VIP:-203.0.113.10}
+
+tb_gkg_unpack() {
+    [ -f "$TB_ASSEMBLY_TGZ" ] || { echo "testbed: no assembly; build it first (mvn install -DskipTests)" >&2; return 1; }
+    mkdir -p "$TB_WORK/karaf"
+    tar xzf "$TB_ASSEMBLY_TGZ" -C "$TB_WORK/karaf" --strip-components=1
+    TB_KARAF=$TB_WORK/karaf
+}
+
+# tb_gkg_cfg HOST PID LINE... — append configuration lines to HOST's etc/PID.cfg.
+tb_gkg_cfg() {
+    local host=$1 pid=$2; shift 2
+    printf '%s\n' "$@" >> "$TB_WORK/$host/etc/$pid.cfg"
+}
+
+# tb_gkg_node HOST INTERNAL_ADDRESS PRIORITY MEMBERS [PROFILE]
+tb_gkg_node() {
+    local host=$1 address=$2 priority=$3 members=$4 profile=${5:-fast} base="$TB_WORK/$1"
+    mkdir -p "$base"
+    cp -r "$TB_KARAF/etc" "$base/etc"
+    rm -f "$base"/etc/org.gkguardian.*.cfg
+    # bin/client needs a user; the namespace's loopback is the host's own.
+    printf 'karaf = karaf,_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n' \
+        >> "$base/etc/users.properties"
+    tb_gkg_cfg "$host" org.gkguardian.guardian "node.name = $host" "internal.address = $address" \
+        "members = $members" "priority = $priority" "profile = $profile" "cluster.secret = $TB_SECRET"
+    tb_gkg_cfg "$host" org.gkguardian.ipbinding "vips = $TB_VIP/24@eth1"
+    tb_gkg_cfg "$host" org.gkguardian.lifecycle "driver = none"
+    tb_gkg_cfg "$host" org.gkguardian.snmp "listen.addresses = udp:127.0.0.1/1161 udp:$address/1161"
+}
+
+# tb_gkg_kamailio HOST cold|warm — HOST's gatekeeper is Kamailio with the sample registrar (a copy per
+# node, whose Server header names the node so the terminal can tell who answered), on the VIP.
+tb_gkg_kamailio() {
+    local host=$1 standby=$2 base="$TB_WORK/$1"
+    command -v kamailio >/dev/null || { echo "testbed: kamailio is missing (apt-get install kamailio)" >&2; return 1; }
+    sed -i "s/^server_header=.*/server_header=\"Server: gkg $host\"/" "$base/etc/kamailio/kamailio.cfg"
+    mkdir -p "$base/data/kamailio"
+    sed -i '/^driver = none$/d' "$base/etc/org.gkguardian.lifecycle.cfg"
+    tb_gkg_cfg "$host" org.gkguardian.lifecycle "driver = foreground" "standby = $standby" \
+        "start.command = $(command -v kamailio) -f $base/etc/kamailio/kamailio.cfg -DD -E -Y $base/data/kamailio -m 32 -M 4 -l udp:$TB_VIP:5060 -l udp:127.0.0.1:5060" \
+        "log.prefix = kamailio" "probe.type = sip-options" "probe.address = 127.0.0.1:5060" \
+        "probe.interval.ms = 500" "probe.timeout.ms = 500" "ready.timeout.ms = 10000"
+}
+
+# tb_gkg_start HOST [launcher options] — the launcher runs in the background; the JVM's PID goes to
+# $TB_WORK/HOST.pid once it is up (the faults act on it), the launcher's to HOST-launcher.pid.
+tb_gkg_start() {
+    local host=$1; shift
+    local base="$TB_WORK/$host"
+    tb_exec "$host" "$TB_ROOT/testbed/bin/gkg-node" --karaf "$TB_KARAF" --base "$base" "$@" \
+        > "$base/launcher.log" 2>&1 &
+    echo $! > "$TB_WORK/$host-launcher.pid"
+    local i pid
+    for ((i = 0; i < 600; i++)); do
+        pid=$(tb_gkg_jvm_pid "$host")
+        if [ -n "$pid" ]; then echo "$pid" > "$TB_WORK/$host.pid"; return 0; fi
+        sleep 0.1
+    done
+    echo "testbed: $host's JVM did not start; see $base/launcher.log" >&2
+    return 1
+}
+
+tb_gkg_jvm_pid() {
+    local pid
+    for pid in $(ip netns pids "$(tb_ns "$1")" 2>/dev/null); do
+        if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = java ] \
+            && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "karaf.base=$TB_WORK/$1 "; then
+            echo "$pid"; return 0
+        fi
+    done
+}
+
+# The role HOST's guardian last logged (initializing when it has logged none yet).
+tb_gkg_role() {
+    local log="$TB_WORK/$1/data/log/karaf.log" line
+    line=$(grep -ahoE "Role [a-z]+ -> [a-z]+ on $1 " "$log" 2>/dev/null | tail -1)
+    if [ -n "$line" ]; then echo "$line" | awk '{print $4}'; else echo initializing; fi
+}
+
+# tb_gkg_wait_role HOST ROLE SECONDS
+tb_gkg_wait_role() {
+    local host=$1 role=$2 seconds=$3 i
+    for ((i = 0; i < seconds * 10; i++)); do
+        [ "$(tb_gkg_role "$host")" = "$role" ] && return 0
+        sleep 0.1
+    done
+    echo "testbed: $host did not become $role within ${seconds}s (it is $(tb_gkg_role "$host"))" >&2
+    return 1
+}
+
+# The host names whose eth1 holds the VIP now.
+tb_gkg_vip_holders() {
+    local host
+    for host in "${TB_HOSTS[@]}"; do
+        tb_exec "$host" ip -br addr show dev eth1 2>/dev/null | grep -q " $TB_VIP/" && printf '%s ' "$host"
+    done
+    return 0
+}
+
+tb_mac() { tb_exec "$1" cat /sys/class/net/eth1/address; }
+
+# "MAC=host,..." for the analysis, from the hosts given.
+tb_mac_names() {
+    local host out=""
+    for host in "$@"; do out="$out$(tb_mac "$host")=$host,"; done
+    echo "$out"
+}
+
+# Stop a node the way an operator would: SIGTERM to the launcher, which stops Karaf and releases.
+tb_gkg_stop() {
+    local pid; pid=$(cat "$TB_WORK/$1-launcher.pid" 2>/dev/null) || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    local i
+    for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+}

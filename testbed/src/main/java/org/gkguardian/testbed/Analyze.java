@@ -1,0 +1,87 @@
+package org.gkguardian.testbed;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns one run's probe file into a result line and a PNG timeline.
+ *
+ * <pre>java -cp testbed.jar org.gkguardian.testbed.Analyze --probes probes.csv --fault-us 1700000000000000
+ *      --scenario kill-9 --system gkg-fast --run 3 --names "aa:..=n1,bb:..=n2" --results results.csv
+ *      [--png timeline.png] [--expect-takeover] [--expect-no-double]</pre>
+ *
+ * With {@code --expect-takeover} it exits 1 unless a new owner answered after the fault; with
+ * {@code --expect-no-double} it exits 1 if any request was answered by two hosts. It prints one
+ * line: {@code scenario system run arp_outage_ms arp_takeover_ms sip_outage_ms double_answers}.
+ */
+public final class Analyze {
+
+    private Analyze() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Arguments arguments = new Arguments(args);
+        List<Probe> probes = read(Path.of(arguments.required("--probes")));
+        long fault = Long.parseLong(arguments.required("--fault-us"));
+        Map<String, String> names = names(arguments.optional("--names", ""));
+        Timeline arp = Timeline.analyze(probes, "arp", fault);
+        Timeline sip = Timeline.analyze(probes, "sip", fault);
+        String line = String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.1f,%.1f,%d", arguments.required("--scenario"),
+                arguments.required("--system"), arguments.optional("--run", "1"), arp.outageMillis(),
+                arp.takeoverMillis(), sip.outageMillis(), sip.takeoverMillis(),
+                arp.doubleAnswers() + sip.doubleAnswers());
+        System.out.printf(Locale.ROOT, "%s: ARP owner %s -> %s, outage %.0f ms, new owner after %.0f ms; "
+                + "SIP outage %.0f ms; requests answered twice: %d%n", arguments.required("--scenario"),
+                arp.oldOwner().map(o -> names.getOrDefault(o, o)).orElse("none"),
+                arp.newOwner().map(o -> names.getOrDefault(o, o)).orElse("none"), arp.outageMillis(),
+                arp.takeoverMillis(), sip.outageMillis(), arp.doubleAnswers() + sip.doubleAnswers());
+        if (arguments.has("--results")) {
+            Files.writeString(Path.of(arguments.required("--results")), line + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        if (arguments.has("--png")) {
+            TimelinePlot.write(Path.of(arguments.required("--png")),
+                    arguments.required("--scenario") + " / " + arguments.required("--system") + " / run "
+                            + arguments.optional("--run", "1"), probes, fault, names, arp);
+        }
+        int status = 0;
+        if (arguments.has("--expect-takeover") && arp.newOwner().isEmpty()) {
+            System.out.println("FAIL: no other host answered for the VIP after the fault");
+            status = 1;
+        }
+        if (arguments.has("--expect-no-double") && arp.doubleAnswers() + sip.doubleAnswers() > 0) {
+            System.out.println("FAIL: two hosts answered for the VIP at once");
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    static List<Probe> read(Path file) throws IOException {
+        List<Probe> probes = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+            if (!line.isBlank()) {
+                probes.add(Probe.parse(line));
+            }
+        }
+        return probes;
+    }
+
+    static Map<String, String> names(String spec) {
+        Map<String, String> names = new HashMap<>();
+        for (String pair : spec.split(",")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                names.put(pair.substring(0, equals).trim().toLowerCase(Locale.ROOT), pair.substring(equals + 1).trim());
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# VIP binding on namespace hosts, through the real ipbinding code (VipNode, a stand-in guardian from
+# the bundle's test classes) under the real launcher testbed/bin/gkg-node:
+#   - node a binds 203.0.113.10; the client pings it and has a's MAC in its neighbour table;
+#   - node b's duplicate address check refuses to bind while a holds it (conflict);
+#   - the VIP moves a -> b -> a ... (release, then bind + gratuitous ARP): the client, pinging every
+#     10 ms, sees the new master's MAC; bind+announce time and client outage are printed per move;
+#   - kill -9 of b's JVM: gkg-node releases b's VIP;
+#   - SIGSTOP of a's JVM: gkg-node's watchdog kills it and releases a's VIP.
+# Needs root, iproute2, arping (ARPing 2.x), ping (iputils), java, setsid, and bundles/ipbinding built
+# (its test classes and target/vip-node.classpath). MOVES: how many moves to measure (default 3).
+#   bash testbed/tests/vip-failover.sh        (also run by the testbed's NamespaceScriptsIT)
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+moves=${MOVES:-3}
+vip=203.0.113.10
+fails=0
+passes=0
+
+for tool in ip arping ping java setsid awk; do
+    command -v "$tool" >/dev/null || { echo "vip-failover: required tool '$tool' is missing" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "vip-failover: needs root (network namespaces)" >&2; exit 1; }
+ipb=$repo/bundles/ipbinding/target
+if [ -z "${GKG_CLASSPATH:-}" ]; then
+    [ -r "$ipb/vip-node.classpath" ] && [ -d "$ipb/test-classes" ] \
+        || { echo "vip-failover: build bundles/ipbinding first (mvn install -DskipTests)" >&2; exit 1; }
+    GKG_CLASSPATH=$ipb/test-classes:$ipb/classes:$(cat "$ipb/vip-node.classpath")
+fi
+
+source "$repo/testbed/lib/netns.sh"
+work=$(mktemp -d /tmp/gkg-vip.XXXXXX)
+tb_init
+cleanup() { tb_destroy; rm -rf -- "$work"; }
+trap cleanup EXIT
+
+ok() { passes=$((passes + 1)); echo "ok - $*"; }
+not_ok() { fails=$((fails + 1)); echo "not ok - $*"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+ms() { date +%s%3N; }
+
+# wait_for SECONDS COMMAND...: true as soon as COMMAND succeeds, false after SECONDS.
+wait_for() {
+    local limit=$(( $(ms) + $1 * 1000 )); shift
+    until "$@"; do [ "$(ms)" -lt "$limit" ] || return 1; sleep 0.01; done
+}
+
+tb_host a 198.51.100.11 203.0.113.11
+tb_host b 198.51.100.12 203.0.113.12
+tb_host c "" 203.0.113.100
+mac_a=$(tb_exec a cat /sys/class/net/eth1/address)
+mac_b=$(tb_exec b cat /sys/class/net/eth1/address)
+
+start_node() {
+    local n=$1 dir=$work/$1
+    mkdir -p "$dir/etc" "$dir/data" "$dir/ctl"
+    cat > "$dir/etc/org.gkguardian.ipbinding.cfg" <<CFG
+vips = $vip/24@eth1
+garp.count = 3
+garp.interval.ms = 100
+refresh.interval.s = 5
+CFG
+    : > "$dir/out"
+    tb_exec "$n" "$repo/testbed/bin/gkg-node" --base "$dir" --watchdog-timeout 600 --keepalive-interval 100 \
+        --startup-grace 30000 -- \
+        java -Xshare:auto -XX:TieredStopAtLevel=1 -cp "$GKG_CLASSPATH" -Dkaraf.data="$dir/data" \
+        -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS \
+        org.gkguardian.ipbinding.internal.VipNode "$dir/etc/org.gkguardian.ipbinding.cfg" "$dir/ctl" \
+        > "$dir/out" 2> "$dir/log" &
+    eval "launcher_$n=$!"
+    wait_for 30 grep -q READY "$dir/out"
+}
+
+# ask NODE COMMAND EXPECTED: drop a control file, wait for the node's answer line, print it.
+ask() {
+    local n=$1 cmd=$2 expect=$3 dir=$work/$1 before
+    before=$(wc -l < "$dir/out")
+    touch "$dir/ctl/$cmd"
+    wait_for 15 eval "tail -n +$((before + 1)) '$dir/out' | grep -qE '^(BOUND|CONFLICT|FAULT|RELEASED|ANNOUNCED)'" || true
+    answer=$(tail -n +$((before + 1)) "$dir/out" | grep -E '^(BOUND|CONFLICT|FAULT|RELEASED|ANNOUNCED)' | head -1)
+    [[ $answer == $expect* ]]
+}
+
+holds() { tb_exec "$1" ip -o -4 addr show dev eth1 to "$vip/32" label eth1:gkg | grep -q "$vip/24"; }
+free() { ! tb_exec "$1" ip -o addr show dev eth1 to "$vip/32" | grep -q .; }
+client_sees() { tb_exec c ip neigh show "$vip" dev eth1 | grep -q "lladdr $1"; }
+jvm_of() { local pid; read -r pid _ < "$work/$1/data/watchdog/alive"; printf '%s' "$pid"; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
+start_node a
+start_node b
+check "a and b start without a VIP" eval 'free a && free b'
+
+check "a binds the VIP" ask a bind BOUND
+echo "# a: $answer"
+check "a's eth1 holds $vip/24 labelled eth1:gkg" holds a
+check "the client pings the VIP" tb_exec c ping -c 1 -W 2 "$vip"
+check "the client's neighbour table has a's MAC $mac_a" client_sees "$mac_a"
+
+check "b refuses to bind while a answers for the VIP (duplicate address check)" ask b bind CONFLICT
+echo "# b: $answer"
+check "b's eth1 does not hold the VIP" free b
+
+from=a; to=b
+for i in $(seq 1 "$moves"); do
+    tb_exec c ping -D -n -i 0.01 -W 1 "$vip" > "$work/ping.$i" 2>&1 &
+    pinger=$!
+    sleep 0.3
+    check "move $i: $from releases the VIP" ask "$from" release RELEASED
+    released=$answer
+    check "move $i: $from's eth1 no longer holds it" free "$from"
+    check "move $i: $to binds it" ask "$to" bind BOUND
+    bound=$answer
+    mac=$mac_a; [ "$to" = b ] && mac=$mac_b
+    check "move $i: the client sees $to's MAC $mac within 1 s (gratuitous ARP)" wait_for 1 client_sees "$mac"
+    sleep 0.5
+    kill "$pinger"; wait "$pinger" 2>/dev/null || true
+    outage=$(awk -F'[][]' '/bytes from/ { t = $2 + 0; if (prev && t - prev > gap) gap = t - prev; prev = t }
+        END { printf "%.0f", gap * 1000 }' "$work/ping.$i")
+    echo "# move $i $from->$to: release ${released#RELEASED }, bind+announce ${bound#BOUND }, client outage ${outage} ms (largest gap between ping replies, ping -i 0.01)"
+    tmp=$from; from=$to; to=$tmp
+done
+
+# Make b the holder for the kill -9 case.
+if holds a; then ask a release RELEASED; ask b bind BOUND; fi
+check "b holds the VIP before kill -9" holds b
+jvm_b=$(jvm_of b)
+t0=$(ms); kill -9 "$jvm_b"
+check "after kill -9 of b's JVM ($jvm_b), gkg-node releases b's VIP" wait_for 5 free b
+echo "# kill -9 of the JVM -> VIP gone from b: $(( $(ms) - t0 )) ms"
+check "b's launcher exits" wait_for 5 gone "$launcher_b"
+
+check "a binds the VIP again" ask a bind BOUND
+jvm_a=$(jvm_of a)
+t0=$(ms); kill -STOP "$jvm_a"
+check "after SIGSTOP of a's JVM ($jvm_a), the watchdog kills it and releases a's VIP" wait_for 5 free a
+echo "# SIGSTOP of the JVM -> VIP gone from a: $(( $(ms) - t0 )) ms (watchdog timeout 600 ms, keep-alive every 100 ms)"
+check "a's JVM is gone" wait_for 5 gone "$jvm_a"
+check "a's launcher exits" wait_for 5 gone "$launcher_a"
+grep -h 'gkg-node' "$work/a/log" "$work/b/log" | sed 's/^/# /'
+
+echo "$passes passed, $fails failed"
+[ "$fails" = 0 ]
