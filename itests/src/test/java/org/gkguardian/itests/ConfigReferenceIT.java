@@ -41,8 +41,9 @@ public class ConfigReferenceIT {
     @Test
     public void readmeConfigurationReferenceMatchesTheMetatypeOfEveryBundle() throws Exception {
         Path root = projectRoot();
-        Map<String, Map<String, String>> documented = readme(root.resolve("README.md"));
-        Map<String, Map<String, String>> shipped = metatype(root);
+        Map<String, Map<String, String>> meanings = new TreeMap<>();
+        Map<String, Map<String, String>> shipped = metatype(root, meanings);
+        Map<String, Map<String, String>> documented = readme(root.resolve("README.md"), meanings);
 
         assertFalse("no bundle ships a metatype designate", shipped.isEmpty());
         List<String> drift = new ArrayList<>();
@@ -80,18 +81,32 @@ public class ConfigReferenceIT {
                 "| `priority` | `100` | higher wins |", "| `node.name` | (none) | this node's name |", "",
                 "PID `org.gkguardian.snmp` (etc/org.gkguardian.snmp.cfg):", "",
                 "| Key | Default | Meaning |", "| --- | :-: | --- |", "| listen.addresses | udp:127.0.0.1/1161 | see `org.gkguardian.guardian` |",
+                "#### etc/org.gkguardian.lifecycle.cfg", "| key | default | meaning |", "|-|-|-|", "| driver | none | which one |",
                 "## Next section", "| `ignored` | 1 | after the section |");
         Map<String, Map<String, String>> parsed = parseReadme(readme);
         assertEquals(Map.of(
                 "org.gkguardian.guardian", Map.of("priority", "100", "node.name", ""),
-                "org.gkguardian.snmp", Map.of("listen.addresses", "udp:127.0.0.1/1161")), parsed);
+                "org.gkguardian.snmp", Map.of("listen.addresses", "udp:127.0.0.1/1161"),
+                "org.gkguardian.lifecycle", Map.of("driver", "none")), parsed);
     }
 
-    private static Map<String, Map<String, String>> readme(Path readme) throws IOException {
+    private static Map<String, Map<String, String>> readme(Path readme, Map<String, Map<String, String>> meanings)
+            throws IOException {
         assertTrue(readme + " exists", Files.isRegularFile(readme));
         Map<String, Map<String, String>> parsed = parseReadme(Files.readString(readme));
-        assertFalse("README.md has no table under \"## Configuration reference\"", parsed.isEmpty());
+        assertFalse("README.md has no table under \"## Configuration reference\"; from the metatype:\n"
+                + tables(meanings), parsed.isEmpty());
         return parsed;
+    }
+
+    /** The tables the metatype implies, as a starting point for README.md. */
+    private static String tables(Map<String, Map<String, String>> meanings) {
+        StringBuilder out = new StringBuilder();
+        meanings.forEach((pid, keys) -> {
+            out.append("\n### `").append(pid).append("`\n\n| key | default | meaning |\n|---|---|---|\n");
+            keys.forEach((key, line) -> out.append(line).append('\n'));
+        });
+        return out.toString();
     }
 
     /** Tables under "## Configuration reference", each belonging to the PID last named outside a table. */
@@ -116,7 +131,8 @@ public class ConfigReferenceIT {
                 keyColumn = -1;
                 Matcher m = PID_TOKEN.matcher(line);
                 if (m.find()) {
-                    pid = m.group(1);
+                    // A heading may name the file (etc/<PID>.cfg) rather than the PID.
+                    pid = m.group(1).endsWith(".cfg") ? m.group(1).substring(0, m.group(1).length() - 4) : m.group(1);
                 }
                 continue;
             }
@@ -176,7 +192,8 @@ public class ConfigReferenceIT {
     }
 
     /** Designated PID → AD id → default, from OSGI-INF/metatype of every bundle under bundles/. */
-    private static Map<String, Map<String, String>> metatype(Path root) throws Exception {
+    private static Map<String, Map<String, String>> metatype(Path root, Map<String, Map<String, String>> meanings)
+            throws Exception {
         Map<String, Map<String, String>> pids = new TreeMap<>();
         List<Path> modules;
         try (Stream<Path> dirs = Files.list(root.resolve("bundles"))) {
@@ -189,6 +206,7 @@ public class ConfigReferenceIT {
         for (Path module : modules) {
             try (JarFile jar = new JarFile(bundleJar(module).toFile())) {
                 Map<String, Map<String, String>> ocds = new TreeMap<>();
+                Map<String, Map<String, String>> rows = new TreeMap<>();
                 Map<String, String> designates = new TreeMap<>();
                 for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements();) {
                     JarEntry entry = e.nextElement();
@@ -201,10 +219,16 @@ public class ConfigReferenceIT {
                     }
                     for (Element ocd : elements(doc, "OCD")) {
                         Map<String, String> ads = new TreeMap<>();
+                        Map<String, String> lines = new TreeMap<>();
                         for (Element ad : elements(ocd, "AD")) {
-                            ads.put(ad.getAttribute("id"), ad.getAttribute("default"));
+                            String id = ad.getAttribute("id");
+                            ads.put(id, ad.getAttribute("default"));
+                            String meaning = (ad.getAttribute("name") + ". " + ad.getAttribute("description")).strip();
+                            lines.put(id, "| `" + id + "` | " + (ad.getAttribute("default").isEmpty() ? "(none)"
+                                    : "`" + ad.getAttribute("default") + "`") + " | " + meaning.replace("|", "\\|") + " |");
                         }
                         ocds.put(ocd.getAttribute("id"), ads);
+                        rows.put(ocd.getAttribute("id"), lines);
                     }
                     for (Element designate : elements(doc, "Designate")) {
                         String pid = designate.hasAttribute("factoryPid") ? designate.getAttribute("factoryPid")
@@ -218,6 +242,7 @@ public class ConfigReferenceIT {
                     assertTrue(jar.getName() + ": designate " + pid + " names a missing OCD " + ocd,
                             ocds.containsKey(ocd));
                     pids.put(pid, ocds.get(ocd));
+                    meanings.put(pid, rows.get(ocd));
                 });
             }
         }
