@@ -56,13 +56,12 @@ tb_gkg_kamailio() {
 }
 
 # tb_gkg_start HOST [launcher options] — the launcher runs in the background; the JVM's PID goes to
-# $TB_WORK/HOST.pid once it is up (the faults act on it), the launcher's to HOST-launcher.pid.
+# $TB_WORK/HOST.pid once it is up (the faults act on it); the launcher writes its own to data/gkg-node.pid.
 tb_gkg_start() {
     local host=$1; shift
     local base="$TB_WORK/$host"
     tb_exec "$host" "$TB_ROOT/testbed/bin/gkg-node" --karaf "$TB_KARAF" --base "$base" "$@" \
         > "$base/launcher.log" 2>&1 &
-    echo $! > "$TB_WORK/$host-launcher.pid"
     local i pid
     for ((i = 0; i < 600; i++)); do
         pid=$(tb_gkg_jvm_pid "$host")
@@ -121,7 +120,7 @@ tb_mac_names() {
 
 # Stop a node the way an operator would: SIGTERM to the launcher, which stops Karaf and releases.
 tb_gkg_stop() {
-    local pid; pid=$(cat "$TB_WORK/$1-launcher.pid" 2>/dev/null) || return 0
+    local pid; pid=$(cat "$TB_WORK/$1/data/gkg-node.pid" 2>/dev/null) || return 0
     kill -TERM "$pid" 2>/dev/null || true
     local i
     for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done

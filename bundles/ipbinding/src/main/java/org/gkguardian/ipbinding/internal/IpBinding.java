@@ -38,7 +38,8 @@ public class IpBinding implements VipControl {
     private final CommandRunner runner;
     private final ScheduledExecutorService executor;
     private final Thread shutdownHook;
-    private VipBinder binder;
+    // Read without the lock by configured() and status(), so that a bind in progress never blocks them.
+    private volatile VipBinder binder;
     private String problem = "";
     private boolean bound;
     private final List<ScheduledFuture<?>> burst = new ArrayList<>();
@@ -94,7 +95,10 @@ public class IpBinding implements VipControl {
         if (!apply(config)) {
             return;
         }
-        if (previous != null && !previous.vips().equals(binder.vips())) {
+        if (previous == null) {
+            // The first valid configuration: clean up as activation would have.
+            binder.release();
+        } else if (!previous.vips().equals(binder.vips())) {
             stopAnnouncing();
             previous.release();
             bound = false;
@@ -134,8 +138,9 @@ public class IpBinding implements VipControl {
     }
 
     @Override
-    public synchronized List<VipAddress> configured() {
-        return binder == null ? List.of() : binder.vips();
+    public List<VipAddress> configured() {
+        VipBinder current = binder;
+        return current == null ? List.of() : current.vips();
     }
 
     @Override
@@ -183,8 +188,9 @@ public class IpBinding implements VipControl {
     }
 
     @Override
-    public synchronized List<VipStatus> status() {
-        return binder == null ? List.of() : binder.status();
+    public List<VipStatus> status() {
+        VipBinder current = binder;
+        return current == null ? List.of() : current.status();
     }
 
     private VipSettings binderSettings() {

@@ -77,4 +77,16 @@ class IpBindingTest {
         binding.deactivate();
         assertEquals(List.of("203.0.113.11/24"), net.cidrs("eth1"));
     }
+
+    @Test
+    void theFirstValidConfigurationReleasesStaleAddresses() throws Exception {
+        net.interfaces.get("eth1").add(new FakeNetwork.Addr("203.0.113.10/24", "eth1:gkg", false));
+        IpBinding binding = new IpBinding(config("203.0.113.10/24@eth1/"), net);
+        assertEquals(2, net.cidrs("eth1").size(), "an inert component touches nothing");
+        binding.modified(config("203.0.113.10/24@eth1"));
+        assertEquals(List.of("203.0.113.11/24"), net.cidrs("eth1"));
+        binding.bind(master);
+        assertTrue(binding.status().get(0).bound());
+        binding.deactivate();
+    }
 }

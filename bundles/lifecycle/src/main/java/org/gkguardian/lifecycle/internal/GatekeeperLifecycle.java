@@ -66,6 +66,8 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
     private HealthTracker tracker;
     private MirroredFiles mirrored = new MirroredFiles(java.util.List.of(), java.util.List.of());
     private boolean wanted;
+    /** Between a successful prepareMaster and the next standDown. */
+    private boolean master;
     private boolean restartPending;
     private long nextAttemptNanos;
     private Map<String, String> environment = Map.of();
@@ -105,7 +107,6 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
     private void install(Settings next) {
         Settings previous = settings;
         boolean sameGatekeeper = next.sameGatekeeper(previous);
-        boolean wasMaster = wanted && previous != null && previous.standby() == Standby.COLD;
         if (!sameGatekeeper) {
             stopQuietly("configuration changed");
         }
@@ -119,7 +120,8 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
                 wanted = false;
                 restartPending = false;
                 setState(GatekeeperState.UNMANAGED, "driver=none");
-            } else if (next.standby() == Standby.WARM || wasMaster) {
+            } else if (next.standby() == Standby.WARM || master) {
+                // A master keeps a gatekeeper: the new one is started at once.
                 wanted = true;
                 restartPending = true;
                 nextAttemptNanos = System.nanoTime();
@@ -241,9 +243,8 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
     /** Returns null when ready, else why not. Holds the lock. */
     private String makeReady(Settings s, RoleContext context, long began) {
         long deadline = began + s.readyTimeout().toNanos();
-        if (s.standby() == Standby.COLD) {
-            environment = environment(context);
-        }
+        // Cold: the environment of the start below. Warm: of any later restart.
+        environment = environment(context);
         wanted = true;
         ProbeResult last = driver.probe();
         // Cold: start it now. Warm: it should already run; start it only if it is gone (a restart may
@@ -275,6 +276,7 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
         }
         tracker.reset();
         restartPending = false;
+        master = true;
         problem = "";
         setState(GatekeeperState.RUNNING, "promotion, epoch " + context.epoch());
         return null;
@@ -282,6 +284,7 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
 
     private String promotionFailed(Settings s, String why) {
         problem = why;
+        master = false;
         HealthTracker.Verdict verdict = tracker.onStartFailure();
         nextAttemptNanos = System.nanoTime() + verdict.delay().toNanos();
         if (s.standby() == Standby.COLD) {
@@ -303,13 +306,21 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
             if (s == null || !s.managed()) {
                 return;
             }
+            master = false;
+            environment = environment(context);
             if (s.standby() == Standby.COLD) {
                 long began = System.nanoTime();
                 wanted = false;
                 restartPending = false;
                 stopQuietly("stand down, epoch " + context.epoch());
-                tracker.reset();
-                setState(GatekeeperState.STOPPED, "cold standby: stood down, epoch " + context.epoch());
+                if (state == GatekeeperState.FAILED) {
+                    // It failed while master: it stays failed (out of the election) until its back-off
+                    // has passed, as after a failed promotion.
+                    nextAttemptNanos = System.nanoTime() + tracker.onStartFailure().delay().toNanos();
+                } else {
+                    tracker.reset();
+                    setState(GatekeeperState.STOPPED, "cold standby: stood down, epoch " + context.epoch());
+                }
                 LOG.info("Gatekeeper stopped on stand-down: node {}, epoch {}, {} ms", context.node(), context.epoch(),
                         Duration.ofNanos(System.nanoTime() - began).toMillis());
             } else {

@@ -129,7 +129,7 @@ class GatekeeperLifecycleTest {
             activate(config().with("driver", "foreground").with("start.command", gk.toString())
                     .with("probe.address", "127.0.0.1:" + silent.getLocalPort()).with("probe.timeout.ms", 300L)
                     .with("ready.timeout.ms", 600L).with("probe.interval.ms", 100L)
-                    .with("restart.backoff.initial.ms", 300L));
+                    .with("restart.backoff.initial.ms", 2000L));
             GatekeeperException e = assertThrows(GatekeeperException.class, () -> lifecycle.prepareMaster(master(3)));
             assertTrue(e.getMessage().startsWith("ready.timeout.ms: the gatekeeper did not answer its probe "
                     + "(probe.type=sip-options probe.address=127.0.0.1:" + silent.getLocalPort() + ") within 600 ms"),
@@ -192,14 +192,52 @@ class GatekeeperLifecycleTest {
     }
 
     @Test
+    void aColdMasterWhoseGatekeeperFailsStaysFailedAfterStandDownUntilItsBackOffIsOver() throws Exception {
+        Path mode = dir.resolve("mode");
+        Files.writeString(mode, "run");
+        Path ready = dir.resolve("ready");
+        Path pid = dir.resolve("pid");
+        Path gk = script("gk", "if [ \"$(cat " + mode + ")\" = crash ]; then rm -f " + ready + "; exit 1; fi\n"
+                + "echo $$ > " + pid + "\ntouch " + ready + "\nexec /bin/sleep 60");
+        activate(config().with("driver", "foreground").with("start.command", gk.toString()).with("probe.type", "command")
+                .with("probe.command", "/usr/bin/test -e " + ready).with("probe.interval.ms", 50L)
+                .with("restart.attempts", 1).with("restart.backoff.initial.ms", 50L).with("restart.backoff.max.ms", 1500L));
+        lifecycle.prepareMaster(master(1));
+        Files.writeString(mode, "crash");
+        ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).orElseThrow().destroyForcibly();
+        await().atMost(BOUND).until(() -> lifecycle.state() == GatekeeperState.FAILED);
+        assertEquals(1, healthChanges.get());
+        lifecycle.standDown(master(1));
+        assertEquals(GatekeeperState.FAILED, lifecycle.state(), "not eligible again right after failing as master");
+        await().atMost(BOUND).until(() -> lifecycle.state() == GatekeeperState.STOPPED);
+        assertEquals(2, healthChanges.get());
+    }
+
+    @Test
+    void switchingAMasterFromWarmToColdKeepsItsGatekeeperRunning() throws Exception {
+        Path pid = dir.resolve("pid");
+        Path gk = script("gk", "echo $$ > " + pid + "\nexec /bin/sleep 60");
+        TestConfig c = config().with("driver", "foreground").with("standby", "warm").with("start.command", gk.toString())
+                .with("probe.type", "none").with("probe.interval.ms", 50L);
+        activate(c);
+        await().atMost(BOUND).until(() -> lifecycle.state() == GatekeeperState.RUNNING);
+        lifecycle.prepareMaster(master(1));
+        lifecycle.configure(c.with("standby", "cold").build());
+        await().atMost(BOUND).until(() -> alive(pid) && lifecycle.state() == GatekeeperState.RUNNING);
+        lifecycle.standDown(master(1));
+        assertEquals(GatekeeperState.STOPPED, lifecycle.state());
+        assertFalse(alive(pid));
+    }
+
+    @Test
     void warmStandbyRunsOnEveryNodeAndStandDownLeavesItRunning() throws Exception {
         Path pid = dir.resolve("pid");
         Path env = dir.resolve("env");
         Path gk = script("gk", "env | grep ^GKG_ | sort > " + env + "\necho $$ > " + pid + "\nexec /bin/sleep 60");
         activate(config().with("driver", "foreground").with("standby", "warm").with("node.name", "board-a")
                 .with("start.command", gk.toString()).with("probe.type", "none").with("probe.interval.ms", 50L));
-        await().atMost(BOUND).until(() -> lifecycle.state() == GatekeeperState.RUNNING);
-        assertTrue(alive(pid));
+        // probe.type=none: RUNNING as soon as the process lives, maybe before the script wrote its files.
+        await().atMost(BOUND).until(() -> lifecycle.state() == GatekeeperState.RUNNING && alive(pid));
         assertEquals(List.of("GKG_EPOCH=0", "GKG_NODE=board-a", "GKG_ROLE=initializing", "GKG_VIPS="), Files.readAllLines(env));
         long first = Long.parseLong(Files.readString(pid).strip());
         lifecycle.prepareMaster(master(4));

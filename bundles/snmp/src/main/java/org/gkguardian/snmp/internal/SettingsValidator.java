@@ -20,9 +20,9 @@ final class SettingsValidator {
 
     static final String LISTEN = "listen.addresses";
     static final String VIP_PORT = "listen.vip.port";
-    static final String COMMUNITY = "community";
-    static final String USERS = "v3.users";
-    static final String TARGETS = "notification.targets";
+    static final String COMMUNITY = ".community";
+    static final String USERS = ".v3.users";
+    static final String TARGETS = ".notification.targets";
     static final String RETRIES = "inform.retries";
     static final String TIMEOUT = "inform.timeout.ms";
     static final String ENGINE_ID = "engine.id";
@@ -64,14 +64,14 @@ final class SettingsValidator {
             problems.add(VIP_PORT + ": " + vipPort + " is not 0 (off) or a port from 1 to 65535");
         }
 
-        String community = config.community() == null ? "" : config.community();
+        String community = config._community() == null ? "" : config._community();
         if (!community.isEmpty() && (community.length() > 64 || !PRINTABLE.matcher(community).matches())) {
             problems.add(COMMUNITY + ": must be 1 to 64 printable ASCII characters without spaces or ':'");
         }
 
         List<AgentSettings.User> users = new ArrayList<>();
         Set<String> userNames = new HashSet<>();
-        String[] userValues = entries(config.v3_users());
+        String[] userValues = entries(config._v3_users());
         for (int i = 0; i < userValues.length; i++) {
             parseUser(userValues[i], i + 1, problems).ifPresent(user -> {
                 if (!userNames.add(user.name())) {
@@ -82,7 +82,7 @@ final class SettingsValidator {
         }
 
         List<AgentSettings.Target> targets = new ArrayList<>();
-        String[] targetValues = entries(config.notification_targets());
+        String[] targetValues = entries(config._notification_targets());
         for (int i = 0; i < targetValues.length; i++) {
             parseTarget(targetValues[i], i + 1, userNames, problems).ifPresent(targets::add);
         }

@@ -8,6 +8,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "The SNMP agent serving GK-GUARDIAN-MIB and sending its notifications.")
 public @interface SnmpAgentConfig {
 
+    // Keys that hold secrets start with a dot (a leading '_' in the method name): DS keeps such
+    // private properties out of the GuardianListener service registration, where anyone could read them.
+
     @AttributeDefinition(name = "Listen addresses",
             description = "UDP endpoints the agent listens on, as udp:ADDRESS/PORT (IPv6 as udp:[ADDRESS]/PORT).")
     String[] listen_addresses() default {"udp:127.0.0.1/1161"};
@@ -19,20 +22,20 @@ public @interface SnmpAgentConfig {
     @AttributeDefinition(name = "Read-only community",
             description = "SNMPv2c community with read access to the whole MIB; empty turns SNMPv2c off.",
             type = AttributeType.PASSWORD)
-    String community() default "public";
+    String _community() default "public";
 
     @AttributeDefinition(name = "SNMPv3 users",
             description = "NAME:AUTH:AUTH-PASSPHRASE:PRIV:PRIV-PASSPHRASE:ACCESS with AUTH one of SHA-224, SHA-256, "
                     + "SHA-384, SHA-512, PRIV one of AES, AES-192, AES-256, ACCESS read or write. Passphrases: 8 "
                     + "characters at least, no ':'.",
             type = AttributeType.PASSWORD)
-    String[] v3_users() default {};
+    String[] _v3_users() default {};
 
     @AttributeDefinition(name = "Notification targets",
             description = "KIND:ADDRESS/PORT:SECURITY with KIND one of v2c-trap, v2c-inform, v3-trap, v3-inform, "
                     + "SECURITY the community (v2c) or the name of a configured SNMPv3 user (v3).",
             type = AttributeType.PASSWORD)
-    String[] notification_targets() default {};
+    String[] _notification_targets() default {};
 
     @AttributeDefinition(name = "INFORM retries", description = "Retransmissions of an unacknowledged INFORM.")
     int inform_retries() default 3;

@@ -82,15 +82,15 @@ class SettingsValidatorTest {
     @Test
     void otherKeysAreRangeChecked() {
         TestConfig c = base();
-        assertRefused(new TestConfig(c.listen_addresses(), 70000, c.community(), c.v3_users(), c.notification_targets(),
+        assertRefused(new TestConfig(c.listen_addresses(), 70000, c._community(), c._v3_users(), c._notification_targets(),
                 c.inform_retries(), c.inform_timeout_ms(), "", "", ""), SettingsValidator.VIP_PORT);
-        assertRefused(new TestConfig(c.listen_addresses(), 0, c.community(), c.v3_users(), c.notification_targets(),
+        assertRefused(new TestConfig(c.listen_addresses(), 0, c._community(), c._v3_users(), c._notification_targets(),
                 -1, c.inform_timeout_ms(), "", "", ""), SettingsValidator.RETRIES);
-        assertRefused(new TestConfig(c.listen_addresses(), 0, c.community(), c.v3_users(), c.notification_targets(),
+        assertRefused(new TestConfig(c.listen_addresses(), 0, c._community(), c._v3_users(), c._notification_targets(),
                 1, 10, "", "", ""), SettingsValidator.TIMEOUT);
-        assertRefused(new TestConfig(c.listen_addresses(), 0, c.community(), c.v3_users(), c.notification_targets(),
+        assertRefused(new TestConfig(c.listen_addresses(), 0, c._community(), c._v3_users(), c._notification_targets(),
                 1, 1000, "8000", "", ""), SettingsValidator.ENGINE_ID);
-        assertRefused(new TestConfig(c.listen_addresses(), 0, "has space", c.v3_users(), c.notification_targets(),
+        assertRefused(new TestConfig(c.listen_addresses(), 0, "has space", c._v3_users(), c._notification_targets(),
                 1, 1000, "", "", ""), SettingsValidator.COMMUNITY);
     }
 

@@ -3,8 +3,8 @@ package org.gkguardian.snmp.internal;
 import java.lang.annotation.Annotation;
 
 /** A typed configuration for tests, as ConfigAdmin would hand it to the component. */
-record TestConfig(String[] listen_addresses, int listen_vip_port, String community, String[] v3_users,
-        String[] notification_targets, int inform_retries, int inform_timeout_ms, String engine_id,
+record TestConfig(String[] listen_addresses, int listen_vip_port, String _community, String[] _v3_users,
+        String[] _notification_targets, int inform_retries, int inform_timeout_ms, String engine_id,
         String sys_contact, String sys_location) implements SnmpAgentConfig {
 
     static final String WRITER = "admin:SHA-256:adminAuthPass1:AES:adminPrivPass1:write";
@@ -16,22 +16,22 @@ record TestConfig(String[] listen_addresses, int listen_vip_port, String communi
     }
 
     TestConfig withTargets(String... targets) {
-        return new TestConfig(listen_addresses, listen_vip_port, community, v3_users, targets, inform_retries,
+        return new TestConfig(listen_addresses, listen_vip_port, _community, _v3_users, targets, inform_retries,
                 inform_timeout_ms, engine_id, sys_contact, sys_location);
     }
 
     TestConfig withVipPort(int port) {
-        return new TestConfig(listen_addresses, port, community, v3_users, notification_targets, inform_retries,
+        return new TestConfig(listen_addresses, port, _community, _v3_users, _notification_targets, inform_retries,
                 inform_timeout_ms, engine_id, sys_contact, sys_location);
     }
 
     TestConfig withListen(String... listen) {
-        return new TestConfig(listen, listen_vip_port, community, v3_users, notification_targets, inform_retries,
+        return new TestConfig(listen, listen_vip_port, _community, _v3_users, _notification_targets, inform_retries,
                 inform_timeout_ms, engine_id, sys_contact, sys_location);
     }
 
     TestConfig withUsers(String... users) {
-        return new TestConfig(listen_addresses, listen_vip_port, community, users, notification_targets,
+        return new TestConfig(listen_addresses, listen_vip_port, _community, users, _notification_targets,
                 inform_retries, inform_timeout_ms, engine_id, sys_contact, sys_location);
     }
 
