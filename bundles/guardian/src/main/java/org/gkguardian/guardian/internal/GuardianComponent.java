@@ -54,10 +54,12 @@ import org.slf4j.LoggerFactory;
  * The guardian of this node: joins the other guardians, keeps the role machine fed and offers the operator API.
  *
  * <p>Threads: one role thread carries out every transition in order (channel callbacks, ticks and operator
- * commands are queued onto it); one publisher thread calls the listeners and EventAdmin; one prober asks the
- * witness (only under the witness policy), because a probe may block for its whole timeout.
+ * commands are queued onto it); one heartbeat thread re-sends the last state while the role thread is busy (a
+ * gatekeeper start or a VIP bind may take seconds, and the others must keep hearing us); one publisher thread
+ * calls the listeners and EventAdmin; one prober asks the witness (only under the witness policy), because a
+ * probe may block for its whole timeout.
  */
-@Component(service = Guardian.class, configurationPid = GuardianConfig.PID,
+@Component(service = Guardian.class, configurationPid = GuardianConfig.PID, immediate = true,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = GuardianConfig.class)
 public final class GuardianComponent implements Guardian {
@@ -73,6 +75,7 @@ public final class GuardianComponent implements Guardian {
     private final ScheduledExecutorService roleThread;
     private final ExecutorService publishThread;
     private final ScheduledExecutorService witnessThread;
+    private final ScheduledExecutorService heartbeatThread;
     private final Journal journal;
     private final Publisher publisher;
 
@@ -92,8 +95,9 @@ public final class GuardianComponent implements Guardian {
     }
 
     @Activate
-    public GuardianComponent(@Reference ElectionRule rule, @Reference GatekeeperControl gatekeeper,
-            @Reference VipControl vip, BundleContext context, GuardianConfig config) {
+    public GuardianComponent(@Reference(name = "electionRule") ElectionRule rule,
+            @Reference(name = "gatekeeperControl") GatekeeperControl gatekeeper,
+            @Reference(name = "vipControl") VipControl vip, BundleContext context, GuardianConfig config) {
         this(rule, gatekeeper, vip, context, config, peer -> { }, protocols -> { });
     }
 
@@ -110,6 +114,7 @@ public final class GuardianComponent implements Guardian {
         this.roleThread = Executors.newSingleThreadScheduledExecutor(named("gkguardian-role"));
         this.publishThread = Executors.newSingleThreadExecutor(named("gkguardian-publish"));
         this.witnessThread = Executors.newSingleThreadScheduledExecutor(named("gkguardian-witness"));
+        this.heartbeatThread = Executors.newSingleThreadScheduledExecutor(named("gkguardian-heartbeat"));
         this.journal = new Journal(Math.max(1, Math.min(10000, config.history_size())));
         this.publisher = new WhiteboardPublisher(publishThread, () -> listeners, () -> eventAdmin);
         gatekeeper.setHealthListener(() -> {
@@ -131,6 +136,7 @@ public final class GuardianComponent implements Guardian {
         stopCluster(Cause.SHUTDOWN);
         roleThread.shutdownNow();
         witnessThread.shutdownNow();
+        heartbeatThread.shutdownNow();
         publishThread.shutdown();
         try {
             // Let the listeners hear the last transition (stopped) before we go.
@@ -141,7 +147,7 @@ public final class GuardianComponent implements Guardian {
         publishThread.shutdownNow();
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    @Reference(name = "listener", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addListener(GuardianListener listener) {
         listeners.add(listener);
     }
@@ -206,6 +212,7 @@ public final class GuardianComponent implements Guardian {
         roleThread.execute(() -> connect(c));
         long tick = settings.timings().tickMs();
         jobs.add(roleThread.scheduleWithFixedDelay(guarded(machine::tick), tick, tick, TimeUnit.MILLISECONDS));
+        jobs.add(heartbeatThread.scheduleAtFixedRate(guarded(machine::heartbeat), tick, tick, TimeUnit.MILLISECONDS));
         settings.witnessAddress().ifPresent(witness -> {
             if (settings.quorumPolicy() == QuorumPolicy.WITNESS) {
                 long hb = settings.timings().heartbeatMs();

@@ -75,6 +75,11 @@ public @interface GuardianConfig {
                     + "pause threshold. 0 = failure timeout minus one heartbeat.")
     long lease_ms() default 0;
 
+    @AttributeDefinition(name = "Startup grace (ms)", required = false,
+            description = "How long a starting node waits to hear every configured member before the first election "
+                    + "without them; 0 = the larger of 5 s and failure timeout + verify timeout.")
+    long startup_grace_ms() default 0;
+
     @AttributeDefinition(name = "Preempt", description = "A better member takes over from a healthy master.")
     boolean preempt() default false;
 

@@ -138,12 +138,14 @@ final class JGroupsMembership implements Membership, Receiver {
         List<Protocol> protocols = new ArrayList<>();
         protocols.add(tcp);
         protocols.add(ping);
+        // Encryption sits right above discovery, so that heartbeats, suspicions and merge offers of a guardian
+        // without the secret are refused too: it can neither keep a member alive nor drag the group into a merge.
+        protocols.add(new SecretGate(encrypt, onRefusal));
+        protocols.add(encrypt);
         protocols.add(merge);
         protocols.add(fdSock);
         protocols.add(fdAll);
         protocols.add(verify);
-        protocols.add(new SecretGate(encrypt, onRefusal));
-        protocols.add(encrypt);
         protocols.add(new NAKACK2());
         protocols.add(new UNICAST3());
         protocols.add(new STABLE());

@@ -91,12 +91,14 @@ final class RoleMachine {
     private long gatekeeperFailedUntil = Long.MIN_VALUE;
     private long startedNanos;
     private long lastAliveNanos;
-    private long lastBroadcastNanos = Long.MIN_VALUE;
+    private volatile long lastBroadcastNanos = Long.MIN_VALUE;
+    private final Object sendLock = new Object();
+    private volatile Outgoing outgoing;
     private long lastLanCheckNanos = Long.MIN_VALUE;
     private long eligibleSinceNanos = Long.MIN_VALUE;
     private long witnessAnsweredNanos = Long.MIN_VALUE;
-    private boolean started;
-    private boolean stopped;
+    private volatile boolean started;
+    private volatile boolean stopped;
     private boolean settledOnce;
     private QuorumState quorum = QuorumState.UNKNOWN;
     private boolean splitBrain;
@@ -111,6 +113,9 @@ final class RoleMachine {
     }
 
     private record Pending(String target, String requestedBy, long expiresNanos) {
+    }
+
+    private record Outgoing(MemberState state, GatekeeperState gatekeeper, String follows, Set<InetAddress> view) {
     }
 
     RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, EpochStore epochs,
@@ -139,6 +144,9 @@ final class RoleMachine {
     void start() {
         startedNanos = nanos.getAsLong();
         lastAliveNanos = startedNanos;
+        lastLanCheckNanos = startedNanos - settings.timings().heartbeatMs() * 1_000_000L;
+        lastBroadcastNanos = lastLanCheckNanos;
+        lanUp = lanCheck.up(settings.internalAddress());
         started = true;
         configDigest = safeDigest();
         LOG.info("Guardian {} starting: {}, epoch {}", settings.nodeName(), settings, epoch);
@@ -477,18 +485,24 @@ final class RoleMachine {
             }
         }
 
-        // 2. Where a node that is not master rests.
+        // 2. Where a node that is not master rests (a starting node rests only once it knows it is not elected).
         Role resting = maintenance ? Role.MAINTENANCE : healthy ? Role.BACKUP : Role.FAULT;
-        if (role != Role.MASTER && role != resting && (role != Role.INITIALIZING || settled || resting != Role.BACKUP)) {
+        if (role != Role.MASTER && role != resting && (role != Role.INITIALIZING || resting != Role.BACKUP)) {
             Cause cause = resting == Role.MAINTENANCE || role == Role.MAINTENANCE ? Cause.MAINTENANCE
                     : role == Role.INITIALIZING ? Cause.STARTUP : Cause.HEALTH;
             setRole(resting, cause, resting == Role.FAULT ? unhealthyReason(now) : "", 0);
         }
 
         // 3. The election.
-        if (!settled) {
-            return;
+        if (settled) {
+            elect(now, q, healthy, visible);
+            if (role == Role.INITIALIZING) {
+                setRole(Role.BACKUP, Cause.STARTUP, "", 0);
+            }
         }
+    }
+
+    private void elect(long now, QuorumState q, boolean healthy, List<MemberState> visible) {
         ElectionResult result;
         try {
             result = rule.decide(new ElectionInput(visible, q.allowsMaster(), settings.preempt(),
@@ -551,7 +565,7 @@ final class RoleMachine {
         boolean heardAll = settings.members().stream()
                 .filter(a -> !a.equals(settings.internalAddress()))
                 .allMatch(a -> peers.containsKey(a) && fresh(a, now));
-        if (heardAll || now - startedNanos >= grace) {
+        if (heardAll || now - startedNanos >= settings.startupGraceMs() * 1_000_000L) {
             settledOnce = true;
             return true;
         }
@@ -780,21 +794,47 @@ final class RoleMachine {
                 healthyNow(now), role, epoch, maintenance, configDigest, preemptRequested);
     }
 
+    /** Publishes this node's state (role thread only), then sends it. */
     private void broadcast() {
         long now = nanos.getAsLong();
         MemberState me = myState(now);
         lastSent = me;
-        lastBroadcastNanos = now;
-        Map<InetAddress, Wire.Echo> echoes = new HashMap<>();
-        for (InetAddress a : inViewSince.keySet()) {
-            Wire.Echo e = echoOf.get(a);
-            if (e != null) {
-                echoes.put(a, e);
-            }
+        outgoing = new Outgoing(me, safeGatekeeperState(), role == Role.MASTER ? settings.nodeName() : observedMaster,
+                Set.copyOf(inViewSince.keySet()));
+        send();
+    }
+
+    /**
+     * Sends the last published state, if nothing was sent for a heartbeat interval. Safe from any thread: the
+     * component calls it from a thread of its own too, so that others keep hearing this node (and echoing its
+     * clock) while the role thread is busy starting the gatekeeper or binding the VIP.
+     */
+    void heartbeat() {
+        if (started && !stopped
+                && nanos.getAsLong() - lastBroadcastNanos >= settings.timings().heartbeatMs() * 1_000_000L) {
+            send();
         }
-        String follows = role == Role.MASTER ? settings.nodeName() : observedMaster;
-        membership.send(Wire.encode(new Wire.StateMessage(me, safeGatekeeperState(), incarnation, now, echoes,
-                follows)));
+    }
+
+    private void send() {
+        synchronized (sendLock) {
+            Outgoing o = outgoing;
+            if (o == null) {
+                return;
+            }
+            // Stamped under the lock, so that a later stamp always carries the later state.
+            long now = nanos.getAsLong();
+            lastBroadcastNanos = now;
+            Map<InetAddress, Wire.Echo> echoes = new HashMap<>();
+            for (InetAddress a : o.view()) {
+                Wire.Echo e = echoOf.get(a);
+                if (e != null) {
+                    echoes.put(a, e);
+                }
+            }
+            membership.send(Wire.encode(new Wire.StateMessage(o.state(), o.gatekeeper(), incarnation, now, echoes,
+                    o.follows())));
+        }
     }
 
     // ---------------------------------------------------------------- events

@@ -13,7 +13,7 @@ import java.util.Optional;
 record Settings(String nodeName, InetAddress internalAddress, List<InetAddress> members, int port, String clusterName,
         String secret, boolean secretGenerated, int priority, QuorumPolicy quorumPolicy,
         Optional<InetAddress> witnessAddress, int witnessPort, String profile, Timings timings, boolean preempt,
-        long preemptDelayMs, int historySize, Optional<Path> epochFile) {
+        long preemptDelayMs, int historySize, Optional<Path> epochFile, long startupGraceMs) {
 
     Settings {
         members = List.copyOf(members);

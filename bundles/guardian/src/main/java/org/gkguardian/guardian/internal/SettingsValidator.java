@@ -91,9 +91,11 @@ final class SettingsValidator {
         } catch (RuntimeException e) {
             throw new InvalidConfigurationException("epoch.file", "is not a valid path");
         }
+        long grace = pick("startup.grace.ms", c.startup_grace_ms(),
+                Math.max(5000, timings.failureTimeoutMs() + timings.verifyTimeoutMs()));
         return new Settings(name, self, members, c.port(), clusterName, secret, generated, c.priority(), policy,
                 witness, c.witness_port(), profile, timings, c.preempt(), c.preempt_delay_ms(), c.history_size(),
-                epochFile);
+                epochFile, grace);
     }
 
     private static QuorumPolicy policy(String value, int memberCount, Optional<InetAddress> witness)

@@ -1,0 +1,389 @@
+package org.gkguardian.guardian.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.gkguardian.api.Cause;
+import org.gkguardian.api.EventType;
+import org.gkguardian.api.GatekeeperState;
+import org.gkguardian.api.OperatorResult.Outcome;
+import org.gkguardian.api.QuorumState;
+import org.gkguardian.api.Role;
+import org.gkguardian.api.RoleTransition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The role machine on a simulated network with a manual clock (fast profile: 100/500/250 ms, lease 400 ms). */
+class RoleMachineTest {
+
+    private static final String THREE = "10.0.0.1,10.0.0.2,10.0.0.3";
+
+    @TempDir
+    Path dir;
+
+    private SimCluster three() throws Exception {
+        return three(c -> c);
+    }
+
+    private SimCluster three(java.util.function.UnaryOperator<TestConfig> common) throws Exception {
+        SimCluster sim = new SimCluster(dir, THREE, common);
+        sim.add("n1", "10.0.0.1");
+        sim.add("n2", "10.0.0.2");
+        sim.add("n3", "10.0.0.3");
+        sim.startAll();
+        sim.advance(1000);
+        return sim;
+    }
+
+    private static int indexOf(List<String> ops, String op) {
+        int i = ops.indexOf(op);
+        assertTrue(i >= 0, op + " in " + ops);
+        return i;
+    }
+
+    @Test
+    void aLoneNodeElectsItselfPreparingTheGatekeeperBeforeTheVip() throws Exception {
+        SimCluster sim = new SimCluster(dir, "10.0.0.1", c -> c);
+        sim.add("solo", "10.0.0.1");
+        sim.startAll();
+        assertEquals(List.of("solo"), sim.masters());
+        assertEquals(List.of("solo:prepare:1", "solo:bind:1"), sim.ops.snapshot());
+        RoleTransition t = sim.node("solo").journal.history().get(0);
+        assertEquals(Role.INITIALIZING, t.from());
+        assertEquals(Role.MASTER, t.to());
+        assertEquals(1, t.epoch());
+        assertEquals(Cause.ELECTION, t.cause());
+        assertEquals(QuorumState.QUORATE, sim.node("solo").machine.status().quorum());
+    }
+
+    @Test
+    void highestAddressWinsAndTheOthersAreBackups() throws Exception {
+        SimCluster sim = three();
+        assertEquals(List.of("n3"), sim.masters());
+        assertEquals(List.of("n3"), sim.vipHolders());
+        assertEquals(Role.BACKUP, sim.node("n1").role());
+        assertEquals(Role.BACKUP, sim.node("n2").role());
+        assertEquals("n3", sim.node("n1").machine.status().master().orElse(""));
+        assertEquals(1, sim.node("n1").machine.status().epoch());
+    }
+
+    @Test
+    void aCrashedMasterIsReplacedByTheNextHighestWithAHigherEpoch() throws Exception {
+        SimCluster sim = three();
+        sim.crash("n3");
+        sim.advance(200);
+        assertEquals(List.of("n2"), sim.masters());
+        assertEquals(2, sim.node("n2").machine.status().epoch());
+        assertEquals(Cause.FAILURE, last(sim.node("n2")).cause());
+        assertEquals(1, sim.node("n1").machine.status().failoverCount());
+        assertTrue(sim.node("n1").publisher.listener.events.stream().anyMatch(e -> e.type() == EventType.MEMBER_DOWN));
+    }
+
+    @Test
+    void aCutOffMasterLetsTheVipGoBeforeAnyBackupTakesIt() throws Exception {
+        SimCluster sim = three();
+        sim.ops.log.clear();
+        sim.isolate("n3");
+        // JGroups drops n3 after failure timeout + verify (750 ms); the lease (400 ms) runs out first.
+        sim.advance(750);
+        sim.viewsFromLinks();
+        sim.advance(300);
+        List<String> ops = sim.ops.snapshot();
+        assertTrue(indexOf(ops, "n3:release") < indexOf(ops, "n2:bind:2"), ops.toString());
+        assertTrue(indexOf(ops, "n3:release") < indexOf(ops, "n3:standDown"), ops.toString());
+        assertEquals(List.of("n2"), sim.masters());
+        assertEquals(Cause.LEASE_EXPIRED, sim.node("n3").journal.history().stream()
+                .filter(t -> t.from() == Role.MASTER).findFirst().orElseThrow().cause());
+        assertEquals(QuorumState.LOST, sim.node("n3").machine.status().quorum());
+        assertTrue(sim.node("n3").journal.alarms().stream().anyMatch(a -> a.id().equals("quorum-lost")));
+
+        sim.healAll();
+        sim.viewsFromLinks();
+        sim.advance(1500);
+        assertEquals(List.of("n2"), sim.masters(), "one master after healing, and no preemption");
+        assertEquals(List.of("n2"), sim.vipHolders());
+        assertFalse(sim.node("n3").journal.alarms().stream().anyMatch(a -> a.id().equals("quorum-lost")));
+    }
+
+    @Test
+    void theMinorityNeverElectsEvenWhenItsViewIsStale() throws Exception {
+        SimCluster sim = three();
+        sim.isolate("n1");
+        sim.advance(3000); // n1's view is never updated: it still believes in n2 and n3
+        assertEquals(Role.BACKUP, sim.node("n1").role());
+        assertEquals(List.of("n3"), sim.masters());
+    }
+
+    @Test
+    void aPausedMasterReleasesFirstAndNeverActsOnItsStaleView() throws Exception {
+        SimCluster sim = three();
+        sim.node("n3").paused = true;
+        sim.advance(800);
+        sim.viewsFromLinks();
+        sim.advance(400);
+        assertEquals(List.of("n2", "n3"), sim.masters(), "n3 still thinks it is master while stopped");
+        sim.ops.log.clear();
+        // SIGCONT: the messages sent to n3 while it was stopped arrive first, then its scheduler runs.
+        sim.resume("n3");
+        sim.advance(50);
+        List<String> ops = sim.ops.snapshot();
+        assertEquals("n3:release", ops.get(0), ops.toString());
+        assertEquals(Role.BACKUP, sim.node("n3").role());
+        assertTrue(last(sim.node("n3")).detail().contains("paused"), last(sim.node("n3")).detail());
+        // Its view still holds n1 and n2 (JGroups keeps the old view until the merge): it must not promote.
+        sim.advance(3000);
+        assertFalse(sim.ops.snapshot().stream().anyMatch(o -> o.startsWith("n3:bind")), sim.ops.snapshot().toString());
+        sim.viewsFromLinks();
+        sim.advance(1500);
+        assertEquals(List.of("n2"), sim.masters());
+        assertEquals(List.of("n2"), sim.vipHolders());
+    }
+
+    @Test
+    void withoutQuorumBothSidesElectAndTheSplitBrainIsReportedAndHealed() throws Exception {
+        SimCluster sim = three(c -> c.with("quorum.policy", "none"));
+        sim.isolate("n3");
+        sim.advance(800);
+        sim.viewsFromLinks();
+        sim.advance(500);
+        assertEquals(List.of("n2", "n3"), sim.masters(), "the patent as written: split brain");
+        assertEquals(QuorumState.NOT_REQUIRED, sim.node("n3").machine.status().quorum());
+        sim.healAll();
+        sim.viewsFromLinks();
+        sim.advance(1000);
+        assertEquals(1, sim.masters().size(), sim.masters().toString());
+        List<EventType> events = sim.node("n1").publisher.listener.events.stream().map(e -> e.type()).toList();
+        assertTrue(events.contains(EventType.SPLIT_BRAIN_DETECTED), events.toString());
+        assertTrue(events.contains(EventType.SPLIT_BRAIN_HEALED), events.toString());
+        String loser = sim.masters().get(0).equals("n2") ? "n3" : "n2";
+        assertEquals(Cause.SPLIT_BRAIN, last(sim.node(loser)).cause());
+    }
+
+    @Test
+    void aPairWithWitnessKeepsTheMasterOnlyWhereTheWitnessAnswers() throws Exception {
+        SimCluster sim = new SimCluster(dir, "10.0.0.1,10.0.0.2", c -> c.with("witness.address", "10.0.0.254"));
+        sim.add("a", "10.0.0.1");
+        sim.add("b", "10.0.0.2");
+        sim.startAll();
+        sim.advance(1000);
+        assertEquals(List.of("b"), sim.masters());
+        // b loses its cable: neither a nor the witness answer it any more.
+        sim.isolate("b");
+        sim.node("b").witness = false;
+        sim.advance(800);
+        sim.viewsFromLinks();
+        sim.advance(500);
+        assertEquals(List.of("a"), sim.masters());
+        assertEquals(QuorumState.LOST, sim.node("b").machine.status().quorum());
+        assertEquals(QuorumState.QUORATE, sim.node("a").machine.status().quorum());
+    }
+
+    @Test
+    void anUnhealthyGatekeeperPutsTheMasterInFaultAndABackupTakesOver() throws Exception {
+        SimCluster sim = three();
+        sim.node("n3").gatekeeper.set(GatekeeperState.FAILED);
+        sim.advance(200);
+        assertEquals(Role.FAULT, sim.node("n3").role());
+        assertEquals(List.of("n2"), sim.masters());
+        assertTrue(sim.node("n3").journal.alarms().stream().anyMatch(a -> a.id().equals("gatekeeper-fault")));
+        sim.node("n3").gatekeeper.set(GatekeeperState.RUNNING);
+        sim.advance(200);
+        assertEquals(Role.BACKUP, sim.node("n3").role(), "no preemption by default");
+        assertEquals(List.of("n2"), sim.masters());
+    }
+
+    @Test
+    void aLostInternalLanIsAFault() throws Exception {
+        SimCluster sim = three();
+        sim.node("n1").lanUp = false;
+        sim.advance(200);
+        assertEquals(Role.FAULT, sim.node("n1").role());
+        assertTrue(sim.node("n1").machine.status().problem().contains("internal LAN"));
+    }
+
+    @Test
+    void maintenanceOnTheMasterHandsOverFirst() throws Exception {
+        SimCluster sim = three();
+        sim.ops.log.clear();
+        assertEquals(Outcome.ACCEPTED, sim.node("n3").machine.maintenance(true).outcome());
+        sim.flush();
+        sim.advance(300);
+        assertEquals(Role.MAINTENANCE, sim.node("n3").role());
+        assertEquals(List.of("n2"), sim.masters());
+        List<String> ops = sim.ops.snapshot();
+        assertTrue(indexOf(ops, "n3:release") < indexOf(ops, "n2:bind:2"), ops.toString());
+        assertEquals(Cause.MAINTENANCE, last(sim.node("n3")).cause());
+        assertEquals(Outcome.ALREADY_DONE, sim.node("n3").machine.maintenance(true).outcome());
+        sim.node("n3").machine.maintenance(false);
+        sim.flush();
+        sim.advance(200);
+        assertEquals(Role.BACKUP, sim.node("n3").role());
+    }
+
+    @Test
+    void maintenanceIsRefusedWhenNobodyCouldTakeOver() throws Exception {
+        SimCluster sim = new SimCluster(dir, "10.0.0.1", c -> c);
+        sim.add("solo", "10.0.0.1");
+        sim.startAll();
+        assertEquals(Outcome.REFUSED, sim.node("solo").machine.maintenance(true).outcome());
+        assertEquals(Role.MASTER, sim.node("solo").role());
+    }
+
+    @Test
+    void switchoverIsRefusedWithTheReason() throws Exception {
+        SimCluster sim = three();
+        RoleMachine m = sim.node("n1").machine;
+        assertEquals(Outcome.UNKNOWN_TARGET, m.switchover(Optional.of("nobody")).outcome());
+        assertEquals(Outcome.ALREADY_DONE, m.switchover(Optional.of("n3")).outcome());
+        sim.node("n2").gatekeeper.set(GatekeeperState.FAILED);
+        sim.advance(100);
+        var unhealthy = m.switchover(Optional.of("n2"));
+        assertEquals(Outcome.TARGET_NOT_ELIGIBLE, unhealthy.outcome());
+        assertTrue(unhealthy.message().contains("unhealthy"), unhealthy.message());
+        sim.node("n2").gatekeeper.set(GatekeeperState.RUNNING);
+        sim.node("n2").machine.maintenance(true);
+        sim.flush();
+        sim.advance(100);
+        var drained = m.switchover(Optional.of("10.0.0.2"));
+        assertTrue(drained.message().contains("maintenance"), drained.message());
+        sim.node("n2").machine.maintenance(false);
+        sim.isolate("n2");
+        sim.advance(800);
+        sim.viewsFromLinks();
+        var unreachable = m.switchover(Optional.of("n2"));
+        assertEquals(Outcome.TARGET_NOT_ELIGIBLE, unreachable.outcome());
+        assertTrue(unreachable.message().contains("unreachable"), unreachable.message());
+        var stale = sim.node("n2").machine.switchover(Optional.of("n1"));
+        assertEquals(Outcome.REFUSED, stale.outcome());
+        assertTrue(stale.message().contains("quorate"), stale.message());
+    }
+
+    @Test
+    void switchoverMovesTheMasterReleasingBeforeBinding() throws Exception {
+        SimCluster sim = three();
+        sim.ops.log.clear();
+        assertEquals(Outcome.ACCEPTED, sim.node("n1").machine.switchover(Optional.of("n1")).outcome());
+        sim.flush();
+        sim.advance(300);
+        assertEquals(List.of("n1"), sim.masters());
+        List<String> ops = sim.ops.snapshot();
+        assertTrue(indexOf(ops, "n3:release") < indexOf(ops, "n1:bind:2"), ops.toString());
+        assertEquals(Cause.SWITCHOVER, last(sim.node("n1")).cause());
+        assertEquals(Cause.SWITCHOVER, last(sim.node("n3")).cause());
+        assertEquals(Cause.SWITCHOVER, sim.node("n2").machine.status().lastFailoverCause().orElseThrow());
+        // best: the best other eligible member
+        assertEquals(Outcome.ACCEPTED, sim.node("n2").machine.switchover(Optional.empty()).outcome());
+        sim.flush();
+        sim.advance(300);
+        assertEquals(List.of("n3"), sim.masters());
+    }
+
+    @Test
+    void aReturningBetterNodeDoesNotPreemptByDefault() throws Exception {
+        SimCluster sim = three();
+        sim.crash("n3");
+        sim.advance(300);
+        assertEquals(List.of("n2"), sim.masters());
+        sim.node("n3").start();
+        sim.viewsFromLinks();
+        sim.advance(5000);
+        assertEquals(List.of("n2"), sim.masters());
+        assertEquals(Role.BACKUP, sim.node("n3").role());
+    }
+
+    @Test
+    void withPreemptTheBetterNodeTakesOverAfterTheDelay() throws Exception {
+        SimCluster sim = three(c -> c.with("preempt", true).with("preempt.delay.ms", 2000L));
+        sim.crash("n3");
+        sim.advance(300);
+        sim.node("n3").start();
+        sim.viewsFromLinks();
+        sim.advance(1500);
+        assertEquals(List.of("n2"), sim.masters(), "not before the delay");
+        sim.advance(1500);
+        assertEquals(List.of("n3"), sim.masters());
+        assertEquals(Cause.PREEMPTION, last(sim.node("n2")).cause());
+    }
+
+    @Test
+    void theEpochIsKeptOnDiskAndNeverGoesBackAfterAllNodesRestart() throws Exception {
+        SimCluster sim = three();
+        sim.crash("n3");
+        sim.advance(300);
+        long before = sim.node("n2").machine.status().epoch();
+        assertEquals(2, before);
+        for (SimCluster.Node n : sim.nodes.values()) {
+            n.down = true;
+        }
+        for (SimCluster.Node n : sim.nodes.values()) {
+            n.start();
+        }
+        sim.viewsFromLinks();
+        sim.advance(1000);
+        assertEquals(List.of("n3"), sim.masters());
+        assertTrue(sim.node("n3").machine.status().epoch() > before);
+        EpochStore store = new EpochStore(dir.resolve("n1/epoch"));
+        assertEquals(sim.node("n3").machine.status().epoch(), store.current());
+    }
+
+    @Test
+    void aGatekeeperThatCannotStartLeavesTheNodeInFaultWithoutTheVip() throws Exception {
+        SimCluster sim = new SimCluster(dir, "10.0.0.1", c -> c);
+        SimCluster.Node solo = sim.add("solo", "10.0.0.1");
+        solo.gatekeeper.failPrepare = true;
+        sim.startAll();
+        assertEquals(Role.FAULT, solo.role());
+        assertFalse(solo.vip.bound);
+        assertEquals(List.of("solo:prepare:1", "solo:standDown"), sim.ops.snapshot());
+    }
+
+    @Test
+    void aVipConflictIsReportedAndNothingStaysBound() throws Exception {
+        SimCluster sim = new SimCluster(dir, "10.0.0.1", c -> c);
+        SimCluster.Node solo = sim.add("solo", "10.0.0.1");
+        solo.vip.conflict = true;
+        sim.startAll();
+        assertEquals(Role.FAULT, solo.role());
+        assertFalse(solo.vip.bound);
+        assertTrue(solo.publisher.listener.events.stream().anyMatch(e -> e.type() == EventType.VIP_CONFLICT));
+        assertEquals(Cause.VIP_CONFLICT, last(solo).cause());
+    }
+
+    @Test
+    void historyKeepsTheLastTransitionsOnly() throws Exception {
+        SimCluster sim = new SimCluster(dir, "10.0.0.1", c -> c.with("history.size", 2));
+        SimCluster.Node solo = sim.add("solo", "10.0.0.1");
+        sim.startAll();
+        solo.gatekeeper.set(GatekeeperState.FAILED);
+        sim.advance(100);
+        solo.gatekeeper.set(GatekeeperState.RUNNING);
+        sim.advance(100);
+        List<RoleTransition> h = solo.journal.history();
+        assertEquals(2, h.size(), h.toString());
+        assertEquals(Role.FAULT, h.get(0).from());
+        assertEquals(Role.BACKUP, h.get(0).to());
+        assertEquals(Role.MASTER, h.get(1).to());
+        assertEquals(List.of("solo:bind:1", "solo:release", "solo:bind:2"), sim.ops.snapshot().stream()
+                .filter(o -> o.contains(":bind") || o.contains(":release")).toList());
+    }
+
+    @Test
+    void stoppingAMasterReleasesTheVipFirst() throws Exception {
+        SimCluster sim = new SimCluster(dir, "10.0.0.1", c -> c);
+        SimCluster.Node solo = sim.add("solo", "10.0.0.1");
+        sim.startAll();
+        sim.ops.log.clear();
+        solo.machine.stop(Cause.SHUTDOWN);
+        assertEquals(List.of("solo:release", "solo:standDown"), sim.ops.snapshot());
+        assertEquals(Role.STOPPED, solo.role());
+    }
+
+    private static RoleTransition last(SimCluster.Node n) {
+        List<RoleTransition> h = n.journal.history();
+        return h.get(h.size() - 1);
+    }
+}

@@ -1,0 +1,109 @@
+package org.gkguardian.guardian.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class SettingsValidatorTest {
+
+    private static final String SECRET = "twelve chars or more";
+
+    @Test
+    void theShippedDefaultsAreALoneLoopbackNodeWithADrawnSecret() throws Exception {
+        Settings s = SettingsValidator.validate(TestConfig.defaults().build());
+        assertEquals("node-127.0.0.1", s.nodeName());
+        assertEquals(1, s.members().size());
+        assertEquals(QuorumPolicy.MAJORITY, s.quorumPolicy());
+        assertTrue(s.secretGenerated());
+        assertEquals(new Timings(1000, 5000, 1500, 4000), s.timings());
+        assertFalse(s.toString().contains(s.secret()), "the secret never reaches a log line");
+    }
+
+    @Test
+    void theFastProfileCanBeTunedKeyByKey() throws Exception {
+        Settings s = SettingsValidator.validate(TestConfig.defaults().with("profile", "fast")
+                .with("verify.timeout.ms", 300L).build());
+        assertEquals(new Timings(100, 500, 300, 400), s.timings());
+    }
+
+    @Test
+    void aPairWithAWitnessUsesIt() throws Exception {
+        Settings s = SettingsValidator.validate(TestConfig.defaults().with("internal.address", "198.51.100.11")
+                .with("members", "198.51.100.11 198.51.100.12").with("cluster.secret", SECRET)
+                .with("witness.address", "198.51.100.1").build());
+        assertEquals(QuorumPolicy.WITNESS, s.quorumPolicy());
+        assertEquals(2, s.quorumSize());
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', value = {
+        "internal.address | db.example.org | internal.address",
+        "internal.address | 300.1.1.1 | internal.address",
+        "internal.address | 0.0.0.0 | internal.address",
+        "members | 127.0.0.2 | members",
+        "members | 127.0.0.1,127.0.0.1 | members",
+        "node.name | two words | node.name",
+        "port | 65535 | port",
+        "priority | 256 | priority",
+        "quorum.policy | most | quorum.policy",
+        "quorum.policy | witness | witness.address",
+        "profile | turbo | profile",
+        "heartbeat.interval.ms | 10 | heartbeat.interval.ms",
+        "failure.timeout.ms | 1500 | failure.timeout.ms",
+        "lease.ms | 6000 | lease.ms",
+        "lease.ms | 1000 | lease.ms",
+        "preempt.delay.ms | -1 | preempt.delay.ms",
+        "history.size | 0 | history.size",
+        "cluster.secret | short | cluster.secret",
+    })
+    void aBadValueIsRefusedNamingItsKey(String key, String value, String named) {
+        TestConfig c = TestConfig.defaults();
+        Object typed = switch (key) {
+            case "port", "priority", "history.size" -> Integer.parseInt(value);
+            case "heartbeat.interval.ms", "failure.timeout.ms", "lease.ms", "preempt.delay.ms" -> Long.parseLong(value);
+            default -> value;
+        };
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> SettingsValidator.validate(c.with(key, typed).build()));
+        assertEquals(named, e.key(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(named + ": "), e.getMessage());
+    }
+
+    @Test
+    void aClusterWithoutASecretRefusesToStart() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> SettingsValidator.validate(TestConfig.defaults().with("members", "127.0.0.1,127.0.0.2").build()));
+        assertEquals("cluster.secret", e.key());
+        assertTrue(e.getMessage().contains("required"), e.getMessage());
+    }
+
+    @Test
+    void aLoneNodeOnARealAddressNeedsASecretToo() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> SettingsValidator.validate(TestConfig.defaults().with("internal.address", "198.51.100.11")
+                        .with("members", "198.51.100.11").build()));
+        assertEquals("cluster.secret", e.key());
+    }
+
+    @Test
+    void aPairWithoutWitnessMustChooseItsPolicy() throws Exception {
+        TestConfig pair = TestConfig.defaults().with("members", "127.0.0.1,127.0.0.2").with("cluster.secret", SECRET);
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> SettingsValidator.validate(pair.build()));
+        assertEquals("quorum.policy", e.key());
+        assertEquals(QuorumPolicy.NONE, SettingsValidator.validate(pair.with("quorum.policy", "none").build())
+                .quorumPolicy());
+    }
+
+    @Test
+    void ipv6AddressesAreAccepted() throws Exception {
+        Settings s = SettingsValidator.validate(TestConfig.defaults().with("internal.address", "::1")
+                .with("members", "::1").build());
+        assertTrue(s.internalAddress().isLoopbackAddress());
+    }
+}

@@ -1,0 +1,221 @@
+package org.gkguardian.guardian.internal;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.gkguardian.api.ElectionRule;
+import org.gkguardian.api.Role;
+
+/**
+ * Guardians on a simulated network with a manual monotonic clock: every node's role machine, the real wire format
+ * and echoes, and a network that the test cuts, heals and pauses. Views change only when the test says so, as
+ * JGroups would after its failure detection.
+ */
+final class SimCluster {
+
+    final Fakes.Ops ops = new Fakes.Ops();
+    final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Path dir;
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private final Set<Set<String>> cuts = new HashSet<>();
+    private final ElectionRule rule = new HighestAddressRule();
+    long nowNanos = 1_000_000_000L;
+    final String members;
+    final UnaryOperator<TestConfig> common;
+
+    final class Node implements Membership {
+        final String name;
+        final InetAddress address;
+        final Fakes.Gatekeeper gatekeeper;
+        final Fakes.Vip vip;
+        final Fakes.DirectPublisher publisher = new Fakes.DirectPublisher();
+        final Journal journal;
+        final Settings settings;
+        RoleMachine machine;
+        boolean paused;
+        boolean down;
+        final List<Runnable> held = new ArrayList<>();
+        boolean lanUp = true;
+        boolean witness = true;
+
+        Node(String name, String address, UnaryOperator<TestConfig> extra) throws Exception {
+            this.name = name;
+            this.address = InetAddress.getByName(address);
+            this.gatekeeper = new Fakes.Gatekeeper(ops, name);
+            this.vip = new Fakes.Vip(ops, name);
+            TestConfig c = TestConfig.defaults().with("node.name", name).with("internal.address", address)
+                    .with("members", members).with("cluster.secret", "a secret of our own")
+                    .with("profile", "fast").with("epoch.file", dir.resolve(name + "/epoch").toString());
+            this.settings = SettingsValidator.validate(extra.apply(common.apply(c)).build());
+            this.journal = new Journal(settings.historySize());
+        }
+
+        void start() {
+            machine = new RoleMachine(settings, rule, gatekeeper, vip, new EpochStore(settings.epochFile().get()),
+                    this, publisher, journal, () -> nowNanos, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
+                    a -> lanUp);
+            down = false;
+            machine.start();
+        }
+
+        Role role() {
+            return machine.role();
+        }
+
+        @Override
+        public void send(byte[] payload) {
+            if (down) {
+                return;
+            }
+            for (Node other : nodes.values()) {
+                if (other != this && connected(this, other)) {
+                    queue.add(() -> other.deliver(payload));
+                }
+            }
+        }
+
+        private void deliver(byte[] payload) {
+            if (down || machine == null) {
+                return;
+            }
+            if (paused) {
+                held.add(() -> deliver(payload));
+                return;
+            }
+            Wire.Message m = Wire.decode(payload, 0, payload.length);
+            if (m instanceof Wire.StateMessage s) {
+                machine.heard(s, nowNanos);
+            }
+            machine.onMessage(m, nowNanos);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    SimCluster(Path dir, String members, UnaryOperator<TestConfig> common) {
+        this.dir = dir;
+        this.members = members;
+        this.common = common;
+    }
+
+    Node add(String name, String address) throws Exception {
+        return add(name, address, c -> c);
+    }
+
+    Node add(String name, String address, UnaryOperator<TestConfig> extra) throws Exception {
+        Node n = new Node(name, address, extra);
+        nodes.put(name, n);
+        return n;
+    }
+
+    Node node(String name) {
+        return nodes.get(name);
+    }
+
+    /** Start every node and give all of them the full view. */
+    void startAll() {
+        nodes.values().forEach(Node::start);
+        viewsFromLinks();
+        flush();
+    }
+
+    private boolean connected(Node a, Node b) {
+        return !a.down && !b.down && cuts.stream().noneMatch(c -> c.contains(a.name) != c.contains(b.name));
+    }
+
+    /** Cut the given nodes off from the rest (messages only; views change with {@link #viewsFromLinks}). */
+    void isolate(String... names) {
+        cuts.add(Set.of(names));
+    }
+
+    void healAll() {
+        cuts.clear();
+    }
+
+    /** Every running node gets the view JGroups would give it: the nodes it can talk to. */
+    void viewsFromLinks() {
+        for (Node n : nodes.values()) {
+            if (n.down || n.paused) {
+                continue;
+            }
+            Set<InetAddress> view = nodes.values().stream().filter(o -> o == n || (connected(n, o) && !o.paused))
+                    .map(o -> o.address).collect(Collectors.toSet());
+            queue.add(() -> n.machine.onView(view));
+        }
+        flush();
+    }
+
+    /** The node's JVM dies: no more messages, the others see it leave. */
+    void crash(String name) {
+        Node n = node(name);
+        n.down = true;
+        viewsFromLinks();
+    }
+
+    void flush() {
+        int guard = 0;
+        while (!queue.isEmpty()) {
+            if (++guard > 100_000) {
+                throw new IllegalStateException("the simulated network does not settle");
+            }
+            queue.poll().run();
+        }
+    }
+
+    /** Let time pass in ticks of 50 ms. */
+    void advance(long millis) {
+        long end = nowNanos + millis * 1_000_000L;
+        while (nowNanos < end) {
+            nowNanos += 50_000_000L;
+            for (Node n : nodes.values()) {
+                if (!n.down && !n.paused && n.machine != null) {
+                    if (n.witness) {
+                        n.machine.witnessAnswered(true, nowNanos);
+                    }
+                    n.machine.tick();
+                }
+            }
+            flush();
+        }
+    }
+
+    void resume(String name) {
+        Node n = node(name);
+        n.paused = false;
+        List<Runnable> held = new ArrayList<>(n.held);
+        n.held.clear();
+        held.forEach(queue::add);
+        flush();
+    }
+
+    List<String> masters() {
+        return nodes.values().stream().filter(n -> !n.down && n.machine.role() == Role.MASTER).map(n -> n.name)
+                .toList();
+    }
+
+    List<String> vipHolders() {
+        return nodes.values().stream().filter(n -> n.vip.bound).map(n -> n.name).toList();
+    }
+
+    static InetAddress ip(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.gkguardian.guardian.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.Map;
+import org.gkguardian.api.GatekeeperState;
+import org.gkguardian.api.MemberState;
+import org.gkguardian.api.Role;
+import org.junit.jupiter.api.Test;
+
+class WireTest {
+
+    @Test
+    void statesAndSwitchoversSurviveTheRoundTrip() throws Exception {
+        MemberState m = new MemberState("n1", InetAddress.getByName("2001:db8::1"), 7, true, Role.MASTER, 42, false,
+                "abc", true);
+        Wire.StateMessage s = new Wire.StateMessage(m, GatekeeperState.RUNNING, 5, 99,
+                Map.of(InetAddress.getByName("198.51.100.12"), new Wire.Echo(6, 77)), "n1");
+        byte[] bytes = Wire.encode(s);
+        assertEquals(s, Wire.decode(bytes, 0, bytes.length));
+        Wire.SwitchoverRequest r = new Wire.SwitchoverRequest("n2", "n1");
+        byte[] b2 = Wire.encode(r);
+        assertEquals(r, Wire.decode(b2, 0, b2.length));
+    }
+
+    @Test
+    void malformedInputIsRefused() throws Exception {
+        MemberState m = new MemberState("n1", InetAddress.getByName("10.0.0.1"), 7, true, Role.BACKUP, 1, false, "",
+                false);
+        byte[] bytes = Wire.encode(new Wire.StateMessage(m, GatekeeperState.UNMANAGED, 1, 1, Map.of(), ""));
+        for (int cut = 0; cut < bytes.length; cut++) {
+            byte[] truncated = Arrays.copyOf(bytes, cut);
+            assertThrows(IllegalArgumentException.class, () -> Wire.decode(truncated, 0, truncated.length));
+        }
+        byte[] wrongVersion = bytes.clone();
+        wrongVersion[0] = 9;
+        assertThrows(IllegalArgumentException.class, () -> Wire.decode(wrongVersion, 0, wrongVersion.length));
+    }
+}

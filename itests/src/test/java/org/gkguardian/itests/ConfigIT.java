@@ -1,0 +1,155 @@
+package org.gkguardian.itests;
+
+import static org.gkguardian.itests.ShellIT.assertLine;
+import static org.gkguardian.itests.ShellIT.awaitCondition;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.function.UnaryOperator;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.gkguardian.api.Guardian;
+import org.gkguardian.api.NodeStatus;
+import org.gkguardian.api.Role;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Configuration through ConfigAdmin on a running node: a safe change applies live; a bad value is
+ * refused with a message naming its key while the node keeps serving on its last good configuration.
+ * Values are given as strings, as Karaf's etc/*.cfg files hand them over.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ConfigIT {
+
+    private static final String PID = "org.gkguardian.guardian";
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    private SessionFactory sessionFactory;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    private Guardian guardian;
+
+    @Inject
+    private BundleContext context;
+
+    @Configuration
+    public Option[] config() {
+        return ShellIT.singleNodeKaraf();
+    }
+
+    private Dictionary<String, Object> original;
+
+    @Before
+    public void remember() throws Exception {
+        awaitCondition("the one-node guardian is master", () -> guardian().status().role() == Role.MASTER, this::status);
+        original = copy(configurationAdmin.getConfiguration(PID, null).getProperties());
+    }
+
+    @After
+    public void restore() throws Exception {
+        configurationAdmin.getConfiguration(PID, null).update(copy(original));
+        awaitCondition("the original configuration is back", () -> guardian().status().problem().isEmpty()
+                && guardian().status().role() == Role.MASTER, this::status);
+    }
+
+    @Test
+    public void aPriorityChangeAppliesLiveWithoutANewElection() throws Exception {
+        int newPriority = guardian().status().priority() == 150 ? 160 : 150;
+        long epoch = guardian().status().epoch();
+
+        update(p -> put(p, "priority", Integer.toString(newPriority)));
+        awaitCondition("priority " + newPriority + " applied", () -> guardian().status().priority() == newPriority,
+                this::status);
+        assertServingOnGoodConfiguration(newPriority, epoch);
+        assertLine(ShellIT.execute(sessionFactory, "gkg:status"), "Node +.*priority " + newPriority + "\\)");
+    }
+
+    @Test
+    public void aPriorityThatIsNotANumberIsRefusedNamingTheKey() throws Exception {
+        int priority = guardian().status().priority();
+        long epoch = guardian().status().epoch();
+
+        update(p -> put(p, "priority", "abc"));
+        awaitCondition("priority=abc refused", () -> guardian().status().problem().contains("priority"), this::status);
+        assertServingOnGoodConfiguration(priority, epoch);
+        assertLine(ShellIT.execute(sessionFactory, "gkg:status"), "Problem +.*priority.*");
+    }
+
+    @Test
+    public void membersWithABadAddressAreRefusedNamingTheKeyAndTheAddress() throws Exception {
+        int priority = guardian().status().priority();
+        long epoch = guardian().status().epoch();
+
+        update(p -> put(p, "members", "127.0.0.1,198.51.100.300"));
+        awaitCondition("members with a bad address refused", () -> guardian().status().problem().contains("members"),
+                this::status);
+        assertTrue(status(), guardian().status().problem().contains("198.51.100.300"));
+        assertServingOnGoodConfiguration(priority, epoch);
+        assertLine(ShellIT.execute(sessionFactory, "gkg:status"), "Problem +.*members.*198\\.51\\.100\\.300.*");
+    }
+
+    /**
+     * The Guardian registered now: a configuration the runtime cannot even convert may make SCR
+     * replace the component, and the injected instance would then be a stale one.
+     */
+    private Guardian guardian() {
+        ServiceReference<Guardian> reference = context.getServiceReference(Guardian.class);
+        return reference == null ? guardian : context.getService(reference);
+    }
+
+    private String status() {
+        return guardian().status().toString();
+    }
+
+    /**
+     * Still master, still configured, on the last configuration that was valid, and never re-elected
+     * on the way: a priority is safe to change live, so the membership must not restart for it.
+     */
+    private void assertServingOnGoodConfiguration(int priority, long epoch) {
+        NodeStatus s = guardian().status();
+        assertEquals(s.toString(), Role.MASTER, s.role());
+        assertEquals("epoch (a new election happened): " + s, epoch, s.epoch());
+        assertTrue("configured", s.configured());
+        assertEquals(priority, s.priority());
+    }
+
+    private void update(UnaryOperator<Dictionary<String, Object>> change) throws Exception {
+        org.osgi.service.cm.Configuration configuration = configurationAdmin.getConfiguration(PID, null);
+        configuration.update(change.apply(copy(configuration.getProperties())));
+    }
+
+    private static Dictionary<String, Object> copy(Dictionary<String, Object> properties) {
+        Dictionary<String, Object> copy = new Hashtable<>();
+        if (properties != null) {
+            for (var keys = properties.keys(); keys.hasMoreElements();) {
+                String key = keys.nextElement();
+                copy.put(key, properties.get(key));
+            }
+        }
+        return copy;
+    }
+
+    private static Dictionary<String, Object> put(Dictionary<String, Object> properties, String key, String value) {
+        properties.put(key, value);
+        return properties;
+    }
+}
