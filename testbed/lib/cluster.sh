@@ -76,7 +76,7 @@ tb_gkg_jvm_pid() {
     local pid
     for pid in $(ip netns pids "$(tb_ns "$1")" 2>/dev/null); do
         if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = java ] \
-            && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "karaf.base=$TB_WORK/$1 "; then
+            && { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -q "karaf.base=$TB_WORK/$1 "; then
             echo "$pid"; return 0
         fi
     done
