@@ -20,7 +20,7 @@ for i in 1 2 3; do
     tb_host "n$i" "198.51.100.1$i" "203.0.113.1$i"
     tb_gkg_node "n$i" "198.51.100.1$i" 100 "$members" fast
     tb_gkg_kamailio "n$i" "$standby"
-    tb_gkg_cfg "n$i" org.gkguardian.snmp "notification.targets = v2c-trap:198.51.100.200/162:public"
+    tb_gkg_cfg "n$i" org.gkguardian.snmp ".notification.targets = v2c-trap:198.51.100.200/162:public"
 done
 tb_host term "" 203.0.113.100
 tb_host nms 198.51.100.200 ""
@@ -31,8 +31,7 @@ tb_exec nms snmptrapd -f -Lf "$TB_WORK/traps.log" -c "$TB_WORK/snmptrapd.conf" -
 echo "starting three nodes (Karaf) ..."
 for i in 1 2 3; do tb_gkg_start "n$i"; done
 
-mibdir="$TB_KARAF/etc/mibs"
-snmp() { tb_exec nms "$@" -v2c -c public -M "+$mibdir:$TB_ROOT/mibs/target/ietf" -m +GK-GUARDIAN-MIB 2>/dev/null; }
+snmp() { tb_exec nms "$@" -v2c -c public -M "+$TB_ROOT/mibs/target/mibs" -m +GK-GUARDIAN-MIB 2>/dev/null; }
 master() { local h; for h in n1 n2 n3; do [ "$(tb_gkg_role "$h")" = master ] && echo "$h" && return; done; }
 register() {
     tb_exec term sipsak -U -C "sip:alice@203.0.113.100" -s "sip:alice@$TB_VIP" -a secret -x 60 2>&1 \
