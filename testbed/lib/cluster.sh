@@ -109,6 +109,27 @@ tb_gkg_vip_holders() {
     return 0
 }
 
+# The hosts where a kamailio process runs now.
+tb_gkg_kamailio_hosts() {
+    local host pid
+    for host in "${TB_HOSTS[@]}"; do
+        for pid in $(ip netns pids "$(tb_ns "$host")" 2>/dev/null); do
+            if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = kamailio ]; then printf '%s ' "$host"; break; fi
+        done
+    done
+    return 0
+}
+
+# tb_sip_register HOST USER — a REGISTER from HOST's public address to USER@VIP with sipsak; prints
+# the answer's status line and Server header when the answer is 200 OK, and fails otherwise.
+tb_sip_register() {
+    local host=$1 user=$2 out contact
+    contact="sip:$user@$(tb_exec "$host" ip -4 -br addr show dev eth1 | awk '{print $3}' | cut -d/ -f1):5070"
+    out=$(tb_exec "$host" sipsak -U -i -C "$contact" -s "sip:$user@$TB_VIP:5060" -vvv 2>&1) || true
+    grep -q '^SIP/2.0 200 OK' <<<"$out" || return 1
+    grep -E '^(SIP/2.0 200|Server:)' <<<"$out"
+}
+
 tb_mac() { tb_exec "$1" cat /sys/class/net/eth1/address; }
 
 # "MAC=host,..." for the analysis, from the hosts given.

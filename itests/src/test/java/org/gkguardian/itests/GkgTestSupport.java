@@ -9,9 +9,12 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
@@ -68,6 +71,26 @@ public final class GkgTestSupport {
                 requiredProperty("gkg.projectVersion")));
         options.addAll(Arrays.asList(extra));
         return options.toArray(new Option[0]);
+    }
+
+    /**
+     * Polls the condition every 100 ms until it holds; fails after {@code bound}, describing the state
+     * seen last. Test code in the container has no Awaitility, hence this small loop.
+     */
+    public static void awaitCondition(String what, Duration bound, BooleanSupplier condition, Supplier<String> state) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + bound.toSeconds() + " s: " + what + "; last seen: "
+                        + state.get());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for: " + what, e);
+            }
+        }
     }
 
     /** A TCP port nobody listens on now. */

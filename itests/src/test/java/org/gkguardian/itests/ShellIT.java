@@ -196,24 +196,11 @@ public class ShellIT {
         assertTrue("no line matches " + regex + " in:\n" + output, output.lines().anyMatch(l -> l.matches(regex)));
     }
 
-    /** Polls the condition every 100 ms until it holds, failing after {@link #BOUND}. */
     static void awaitCondition(String what, BooleanSupplier condition) {
-        awaitCondition(what, condition, () -> "");
+        GkgTestSupport.awaitCondition(what, BOUND, condition, () -> "");
     }
 
-    /** As {@link #awaitCondition(String, BooleanSupplier)}, describing the state seen last when it fails. */
     static void awaitCondition(String what, BooleanSupplier condition, Supplier<String> state) {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + BOUND.toSeconds() + " s: " + what + "; last seen: " + state.get());
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted while waiting for: " + what);
-            }
-        }
+        GkgTestSupport.awaitCondition(what, BOUND, condition, state);
     }
 }
