@@ -75,6 +75,17 @@ for i in 1 2 3; do
     tb_gkg_cfg "n$i" org.gkguardian.guardian "startup.grace.ms = 120000" \
         "failure.timeout.ms = ${GKG_TIMEOUT_MS:-1000}" "verify.timeout.ms = ${GKG_VERIFY_MS:-500}"
 done
+# Stop a node and wait for its JVM to be gone (its configuration is changed next).
+stop() {
+    local pid i
+    tb_gkg_stop "$1"
+    for ((i = 0; i < 600; i++)); do
+        pid=$(tb_gkg_jvm_pid "$1"); [ -z "$pid" ] && return 0
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+    sleep 1
+}
 # No watchdog: a stopped JVM must stay stopped (and come back), not be killed by its launcher.
 start() { tb_gkg_start "$1" --watchdog-timeout 0 || fail "$1 did not start: $(tail -5 "$TB_WORK/$1/launcher.log")"; }
 for i in 1 2 3; do start "n$i"; done
@@ -137,7 +148,7 @@ echo "   cable back: exactly one master (n2)"
 
 # 5. A pair with a witness; every node restarts, so the epoch must survive on disk.
 epoch_before=$(epoch_of_last_master_line n2)
-for h in n1 n2 n3; do tb_gkg_stop "$h"; done
+for h in n1 n2 n3; do stop "$h"; done
 for h in n1 n2; do
     set_guardian "$h" members "198.51.100.11,198.51.100.12"
     set_guardian "$h" quorum.policy witness
@@ -189,7 +200,7 @@ measure() {
 if [ "$runs" -gt 0 ]; then
     # Detection and election only: without VIPs, so that neither the bind (conflict probe, announcements)
     # nor a stopped host still answering for the VIP enters the figures.
-    for h in n1 n2 n3; do tb_gkg_stop "$h"; done
+    for h in n1 n2 n3; do stop "$h"; done
     for h in n1 n2 n3; do
         set_guardian "$h" members "$members"; set_guardian "$h" quorum.policy auto
         sed -i '/^vips = /d' "$TB_WORK/$h/etc/org.gkguardian.ipbinding.cfg"
