@@ -154,8 +154,9 @@ for h in n1 n2; do
     set_guardian "$h" quorum.policy witness
     set_guardian "$h" witness.address 198.51.100.1
 done
-start n1; start n2
-tb_gkg_wait_role n2 master 120 || fail "the pair did not elect n2"
+t0=$(now_ms); start n1; start n2
+# (the role read from the log could be the one logged before the restart: wait for a new line)
+wait_master_line n2 "$t0" 180 > /dev/null || fail "the pair did not elect n2"
 epoch_after=$(epoch_of_last_master_line n2)
 [ "$epoch_after" -gt "$epoch_before" ] || fail "epoch went from $epoch_before to $epoch_after after a restart"
 sleep 2
