@@ -88,6 +88,7 @@ final class RoleMachine {
     private boolean gatekeeperHealthy = true;
     private boolean lanUp = true;
     private long vipConflictUntil = Long.MIN_VALUE;
+    private long pausedUntil = Long.MIN_VALUE;
     private long gatekeeperFailedUntil = Long.MIN_VALUE;
     private long startedNanos;
     private long lastAliveNanos;
@@ -418,6 +419,9 @@ final class RoleMachine {
                 LOG.warn("Pause of {} ms detected on {}", gapMs, settings.nodeName());
             }
             distrustUntil = now + settings.timings().distrustMs() * 1_000_000L;
+            // A node whose JVM stood still stays out of the elections long enough for the others to take over,
+            // including their wait after seeing the VIP still answer from this host while it was stopped.
+            pausedUntil = now + 4 * settings.timings().distrustMs() * 1_000_000L;
             peers.clear();
             heardNanos.clear();
             echoOf.clear();
@@ -773,7 +777,7 @@ final class RoleMachine {
     }
 
     private boolean healthyNow(long now) {
-        return gatekeeperHealthy && lanUp && now >= vipConflictUntil;
+        return gatekeeperHealthy && lanUp && now >= vipConflictUntil && now >= pausedUntil;
     }
 
     private String unhealthyReason(long now) {
@@ -783,6 +787,9 @@ final class RoleMachine {
         }
         if (now < vipConflictUntil) {
             return "VIP conflict";
+        }
+        if (now < pausedUntil) {
+            return "recovering from a pause of this JVM";
         }
         return "gatekeeper unhealthy";
     }
