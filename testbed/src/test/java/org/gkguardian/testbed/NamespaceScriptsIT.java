@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 class NamespaceScriptsIT {
 
     private static final Path TESTS = Path.of("tests");
-    private static final long TIMEOUT_MINUTES = 8;
+    private static final long TIMEOUT_MINUTES = 15;
 
     @TestFactory
     Stream<DynamicTest> namespaceTests() throws IOException {

@@ -5,8 +5,11 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -37,6 +40,7 @@ import org.gkguardian.api.Severity;
 import org.gkguardian.api.VipControl;
 import org.jgroups.stack.Protocol;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -71,7 +75,7 @@ public final class GuardianComponent implements Guardian {
     private final GatekeeperControl gatekeeper;
     private final VipControl vip;
     private final BundleContext context;
-    private final List<GuardianListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ListenerHandle> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService roleThread;
     private final ExecutorService publishThread;
     private final ScheduledExecutorService witnessThread;
@@ -97,8 +101,11 @@ public final class GuardianComponent implements Guardian {
     @Activate
     public GuardianComponent(@Reference(name = "electionRule") ElectionRule rule,
             @Reference(name = "gatekeeperControl") GatekeeperControl gatekeeper,
-            @Reference(name = "vipControl") VipControl vip, BundleContext context, GuardianConfig config) {
+            @Reference(name = "vipControl") VipControl vip, BundleContext context, GuardianConfig config,
+            Map<String, Object> properties) {
         this(rule, gatekeeper, vip, context, config, peer -> { }, protocols -> { });
+        // SCR turns a value that is not a number into the default before we see it: refuse it here.
+        rawProblem(properties).ifPresent(this::refuse);
     }
 
     /** Outside OSGi (tests): hear refusals, adjust the JGroups stack. */
@@ -116,7 +123,9 @@ public final class GuardianComponent implements Guardian {
         this.witnessThread = Executors.newSingleThreadScheduledExecutor(named("gkguardian-witness"));
         this.heartbeatThread = Executors.newSingleThreadScheduledExecutor(named("gkguardian-heartbeat"));
         this.journal = new Journal(Math.max(1, Math.min(10000, config.history_size())));
-        this.publisher = new WhiteboardPublisher(publishThread, () -> listeners, () -> eventAdmin);
+        this.publisher = new WhiteboardPublisher(publishThread,
+                () -> listeners.stream().map(ListenerHandle::listener).filter(Objects::nonNull).toList(),
+                () -> eventAdmin);
         gatekeeper.setHealthListener(() -> {
             Cluster c = cluster;
             if (c != null) {
@@ -127,8 +136,51 @@ public final class GuardianComponent implements Guardian {
     }
 
     @Modified
-    void modified(GuardianConfig config) {
-        apply(config);
+    void modified(GuardianConfig config, Map<String, Object> properties) {
+        Optional<String> raw = rawProblem(properties);
+        if (raw.isPresent()) {
+            refuse(raw.get());
+        } else {
+            apply(config);
+        }
+    }
+
+    /** A numeric or boolean key whose configured text is not one, named with its value. */
+    static Optional<String> rawProblem(Map<String, ?> properties) {
+        for (Method method : GuardianConfig.class.getDeclaredMethods()) {
+            Class<?> type = method.getReturnType();
+            if (type != int.class && type != long.class && type != boolean.class) {
+                continue;
+            }
+            String key = method.getName().replace('_', '.');
+            Object value = properties.get(key);
+            if (!(value instanceof String text)) {
+                continue;
+            }
+            String trimmed = text.trim();
+            boolean valid;
+            if (type == boolean.class) {
+                valid = trimmed.equalsIgnoreCase("true") || trimmed.equalsIgnoreCase("false");
+            } else {
+                valid = trimmed.matches("-?\\d{1,18}");
+            }
+            if (!valid) {
+                return Optional.of(key + ": '" + text + "' is not " + (type == boolean.class ? "true or false"
+                        : "a whole number"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private synchronized void refuse(String reason) {
+        problem = "configuration refused: " + reason;
+        problemSince = Instant.now();
+        if (cluster == null) {
+            LOG.error("Configuration {} refused: {}; the guardian stays out of the election until it is fixed",
+                    GuardianConfig.PID, reason);
+        } else {
+            LOG.error("Configuration {} refused: {}; keeping the last good configuration", GuardianConfig.PID, reason);
+        }
     }
 
     @Deactivate
@@ -147,13 +199,54 @@ public final class GuardianComponent implements Guardian {
         publishThread.shutdownNow();
     }
 
-    @Reference(name = "listener", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addListener(GuardianListener listener) {
-        listeners.add(listener);
+    /**
+     * Listeners are bound as service objects and got only when the first event is published: the SNMP
+     * agent is a listener that needs this Guardian, and getting it while this component activates is a
+     * circular reference.
+     */
+    @Reference(name = "listener", service = GuardianListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void addListener(ComponentServiceObjects<GuardianListener> objects) {
+        listeners.add(new ListenerHandle(objects, null));
     }
 
-    void removeListener(GuardianListener listener) {
-        listeners.remove(listener);
+    void removeListener(ComponentServiceObjects<GuardianListener> objects) {
+        for (ListenerHandle handle : listeners) {
+            if (handle.objects == objects) {
+                listeners.remove(handle);
+                handle.release();
+            }
+        }
+    }
+
+    /** A listener handed in directly, outside OSGi (tests). */
+    void addListener(GuardianListener listener) {
+        listeners.add(new ListenerHandle(null, listener));
+    }
+
+    /** One bound listener, got from its service objects on first use. */
+    private static final class ListenerHandle {
+        private final ComponentServiceObjects<GuardianListener> objects;
+        private volatile GuardianListener listener;
+
+        ListenerHandle(ComponentServiceObjects<GuardianListener> objects, GuardianListener listener) {
+            this.objects = objects;
+            this.listener = listener;
+        }
+
+        synchronized GuardianListener listener() {
+            if (listener == null) {
+                listener = objects.getService();
+            }
+            return listener;
+        }
+
+        synchronized void release() {
+            if (objects != null && listener != null) {
+                objects.ungetService(listener);
+                listener = null;
+            }
+        }
     }
 
     private synchronized void apply(GuardianConfig config) {
@@ -161,15 +254,7 @@ public final class GuardianComponent implements Guardian {
         try {
             next = SettingsValidator.validate(config);
         } catch (InvalidConfigurationException e) {
-            problem = "configuration refused: " + e.getMessage();
-            problemSince = Instant.now();
-            if (cluster == null) {
-                LOG.error("Configuration {} refused: {}; the guardian stays out of the election until it is fixed",
-                        GuardianConfig.PID, e.getMessage());
-            } else {
-                LOG.error("Configuration {} refused: {}; keeping the last good configuration", GuardianConfig.PID,
-                        e.getMessage());
-            }
+            refuse(e.getMessage());
             return;
         }
         problem = "";
@@ -178,12 +263,27 @@ public final class GuardianComponent implements Guardian {
             journal.historySize(next.historySize());
             return;
         }
+        if (running != null && sameMembership(running.settings(), next)) {
+            journal.historySize(next.historySize());
+            cluster = new Cluster(next, running.machine(), running.membership(), running.jobs());
+            roleThread.execute(() -> running.machine().updateLiveSettings(next));
+            return;
+        }
         if (running != null) {
             LOG.info("Configuration {} changed: restarting the membership", GuardianConfig.PID);
             stopCluster(Cause.CONFIGURATION);
         }
         journal.historySize(next.historySize());
         startCluster(next);
+    }
+
+    /** Equal but for the settings a running member may change live (priority, preemption, history size). */
+    static boolean sameMembership(Settings a, Settings b) {
+        Settings liveOfA = new Settings(a.nodeName(), a.internalAddress(), a.members(), a.port(), a.clusterName(),
+                a.secret(), a.secretGenerated(), b.priority(), a.quorumPolicy(), a.witnessAddress(), a.witnessPort(),
+                a.profile(), a.timings(), b.preempt(), b.preemptDelayMs(), b.historySize(), a.epochFile(),
+                a.startupGraceMs());
+        return sameCluster(liveOfA, b);
     }
 
     private static boolean sameCluster(Settings a, Settings b) {

@@ -54,7 +54,7 @@ final class RoleMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoleMachine.class);
 
-    private final Settings settings;
+    private volatile Settings settings;
     private final ElectionRule rule;
     private final GatekeeperControl gatekeeper;
     private final VipControl vip;
@@ -117,6 +117,17 @@ final class RoleMachine {
     }
 
     private record Outgoing(MemberState state, GatekeeperState gatekeeper, String follows, Set<InetAddress> view) {
+    }
+
+    /**
+     * Settings that are safe to change on a running member (priority, preemption, history size): the next
+     * state this node shares carries them, and no new election or membership restart is needed. Run on the
+     * role thread.
+     */
+    void updateLiveSettings(Settings next) {
+        LOG.info("Guardian {} applies live settings: priority {} -> {}, preempt {} -> {}", settings.nodeName(),
+                settings.priority(), next.priority(), settings.preempt(), next.preempt());
+        settings = next;
     }
 
     RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, EpochStore epochs,
