@@ -16,7 +16,7 @@ readonly OUR_PORT=16160
 readonly SNMPD_PORT=16170
 readonly COMMUNITY=benchcomm
 repo=$(cd "$(dirname "$0")/.." && pwd)
-m2=${MAVEN_REPO_LOCAL:-/work/m2/snmp}
+m2=${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}
 
 for tool in java mvn python3 /usr/sbin/snmpd; do
     command -v "$tool" >/dev/null || { echo "ERROR: $tool is missing" >&2; exit 1; }

@@ -150,6 +150,8 @@ tb_gkg_stop() {
 
 # What went wrong, for a failed test: each node's errors, role lines and launcher messages.
 tb_gkg_diagnose() {
+    # Runs from EXIT traps: a grep that finds nothing must not abort the cleanup that follows.
+    set +e
     local host log
     for host in "${TB_HOSTS[@]}"; do
         log="$TB_WORK/$host/data/log/karaf.log"

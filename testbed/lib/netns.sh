@@ -68,6 +68,7 @@ _tb_port_name() { if [ "$2" = eth1 ]; then printf 'p-%s' "$1"; else printf 'l-%s
 
 # Remove every namespace of this prefix. Processes still running in them are ended first, by PID.
 tb_destroy() {
+    set +e   # runs from EXIT traps, under errexit: every step must run
     local ns pid
     for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$TB_PREFIX-" || true); do
         for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done

@@ -13,7 +13,7 @@ source "$here/../lib/faults.sh"
 source "$here/../lib/cluster.sh"
 tb_init
 TB_WORK=$(mktemp -d /tmp/gkg-short.XXXXXX)
-trap 'status=$?; [ $status -eq 0 ] || tb_gkg_diagnose; tb_destroy; rm -rf "$TB_WORK"' EXIT
+trap 'status=$?; set +e; [ $status -eq 0 ] || tb_gkg_diagnose; tb_destroy; rm -rf "$TB_WORK"' EXIT
 JAR="$here/../target/gk-guardian-testbed.jar"
 
 members=198.51.100.11,198.51.100.12,198.51.100.13

@@ -8,7 +8,7 @@ import java.util.List;
 import org.gkguardian.api.GatekeeperState;
 
 /**
- * Not a test: run by testbed/tests/lifecycle-promotion-bench.sh. Measures, for the sample Kamailio
+ * Not a test: run by testbed/bench-lifecycle-promotion.sh. Measures, for the sample Kamailio
  * registrar run by the foreground driver on loopback, how long prepareMaster takes until the
  * gatekeeper answers its SIP OPTIONS probe, in cold and in warm standby, and how long a cold
  * stand-down takes. Prints min / median / max over the rounds.

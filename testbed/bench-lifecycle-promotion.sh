@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark (not part of the test suite): promotion-to-ready time of the sample Kamailio registrar
 # through the lifecycle's foreground driver, cold and warm standby, on loopback ports 15070-15071.
-#   testbed/tests/lifecycle-promotion-bench.sh [ROUNDS]        (default 20)
-# Uses the Maven local repository in $MAVEN_REPO_LOCAL (default /work/m2/lifecycle).
+#   testbed/bench-lifecycle-promotion.sh [ROUNDS]        (default 20)
+# Uses the Maven local repository in $MAVEN_REPO_LOCAL (default ~/.m2/repository).
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-REPO=${MAVEN_REPO_LOCAL:-/work/m2/lifecycle}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+REPO=${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}
 ROUNDS=${1:-20}
 command -v kamailio >/dev/null || { echo "kamailio is missing" >&2; exit 1; }
 cd "$ROOT"
