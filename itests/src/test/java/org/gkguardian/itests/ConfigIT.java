@@ -58,17 +58,21 @@ public class ConfigIT {
 
     private Dictionary<String, Object> original;
 
+    private int originalPriority;
+
     @Before
     public void remember() throws Exception {
         awaitCondition("the one-node guardian is master", () -> guardian().status().role() == Role.MASTER, this::status);
         original = copy(configurationAdmin.getConfiguration(PID, null).getProperties());
+        originalPriority = guardian().status().priority();
     }
 
     @After
     public void restore() throws Exception {
         configurationAdmin.getConfiguration(PID, null).update(copy(original));
         awaitCondition("the original configuration is back", () -> guardian().status().problem().isEmpty()
-                && guardian().status().role() == Role.MASTER, this::status);
+                && guardian().status().role() == Role.MASTER && guardian().status().priority() == originalPriority,
+                this::status);
     }
 
     @Test

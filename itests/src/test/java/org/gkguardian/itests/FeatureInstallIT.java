@@ -62,12 +62,22 @@ public class FeatureInstallIT {
         }
 
         // The feature's configuration files reach ConfigAdmin asynchronously, through fileinstall.
-        ServiceComponentRuntime scr = context.getService(context.getServiceReference(ServiceComponentRuntime.class));
         GkgTestSupport.awaitCondition("every component of ours satisfied", Duration.ofSeconds(90),
-                () -> unsatisfied(scr, ours).isEmpty(), () -> unsatisfied(scr, ours).toString());
+                () -> Components.unsatisfied(context, ours).isEmpty(),
+                () -> Components.unsatisfied(context, ours).toString());
     }
 
-    private static List<String> unsatisfied(ServiceComponentRuntime scr, List<Bundle> ours) {
+    /**
+     * Apart from the test class: a stock Karaf has no SCR until the feature brings it, and the probe
+     * must not need the SCR API before then.
+     */
+    private static final class Components {
+        static List<String> unsatisfied(BundleContext context, List<Bundle> ours) {
+            ServiceComponentRuntime scr = context.getService(context.getServiceReference(ServiceComponentRuntime.class));
+            return unsatisfied(scr, ours);
+        }
+
+        static List<String> unsatisfied(ServiceComponentRuntime scr, List<Bundle> ours) {
         List<String> unsatisfied = new ArrayList<>();
         for (Bundle bundle : ours) {
             for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
@@ -83,5 +93,6 @@ public class FeatureInstallIT {
             }
         }
         return unsatisfied;
+        }
     }
 }

@@ -88,7 +88,9 @@ public class GuardianIT {
                     }
                 }, null);
         try {
+            // A new port is not safe to change live: the membership restarts (priority alone would not).
             props.put("priority", "150");
+            props.put("port", Integer.toString(freePortPair()));
             cfg.update(props);
             waitFor("a listener hears the guardian stop and become master again",
                     () -> heard.stream().anyMatch(t -> t.to() == Role.STOPPED)
