@@ -148,6 +148,14 @@ tb_gkg_stop() {
     kill -9 "$pid" 2>/dev/null || true
 }
 
+# tb_gkg_console HOST COMMAND — one Karaf console command on HOST's node, through bin/client.
+tb_gkg_console() {
+    local host=$1; shift
+    echo "$*" | tb_exec "$host" env KARAF_HOME="$TB_KARAF" KARAF_BASE="$TB_WORK/$host" KARAF_ETC="$TB_WORK/$host/etc" \
+        KARAF_DATA="$TB_WORK/$host/data" "$TB_KARAF/bin/client" -h 127.0.0.1 -a 8101 -u karaf -p karaf -b 2>&1 \
+        | { grep -v "JAVA_HOME not set" || true; }
+}
+
 # What went wrong, for a failed test: each node's errors, role lines and launcher messages.
 tb_gkg_diagnose() {
     # Runs from EXIT traps: a grep that finds nothing must not abort the cleanup that follows.
