@@ -58,11 +58,6 @@ set_guardian() {  # HOST KEY VALUE: replace a key in HOST's guardian configurati
 }
 
 tb_gkg_unpack
-# The assembly must start EventAdmin with the framework: among the boot features, it makes Karaf refresh
-# pax-logging in the middle of the first boot, after which the features' configfiles fail to install.
-ea=$(ls "$TB_KARAF"/system/org/apache/karaf/services/org.apache.karaf.services.eventadmin/)
-grep -q "services.eventadmin" "$TB_KARAF/etc/startup.properties" \
-    || echo "mvn\\:org.apache.karaf.services/org.apache.karaf.services.eventadmin/$ea = 8" >> "$TB_KARAF/etc/startup.properties"
 
 members=198.51.100.11,198.51.100.12,198.51.100.13
 tb_host wit 198.51.100.1

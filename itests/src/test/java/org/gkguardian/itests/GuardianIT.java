@@ -3,6 +3,7 @@ package org.gkguardian.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,7 +14,6 @@ import org.gkguardian.api.GuardianListener;
 import org.gkguardian.api.NodeStatus;
 import org.gkguardian.api.Role;
 import org.gkguardian.api.RoleTransition;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -51,13 +51,7 @@ public class GuardianIT {
 
     @Configuration
     public Option[] config() {
-        // Work-around until the assembly starts EventAdmin with the framework: installed among the boot features,
-        // it makes Karaf refresh pax-logging (optional import org.osgi.service.event) in the middle of the first
-        // boot, after which the mvn: URLs of the features' configfiles fail ("Unknown protocol: mvn") and neither
-        // the boot features nor our default .cfg files get installed.
-        return GkgTestSupport.gkgAssembly(editConfigurationFilePut("etc/startup.properties",
-                "mvn:org.apache.karaf.services/org.apache.karaf.services.eventadmin/" + System.getProperty("karaf.version"),
-                "8"));
+        return GkgTestSupport.gkgAssembly();
     }
 
     @Test
@@ -135,13 +129,7 @@ public class GuardianIT {
         throw new IllegalStateException("no free pair of ports");
     }
 
-    private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(100);
-        }
+    private static void waitFor(String what, BooleanSupplier condition) {
+        GkgTestSupport.awaitCondition(what, Duration.ofMillis(WAIT_MS), condition, () -> "");
     }
 }
