@@ -41,10 +41,3 @@ CONF
 tb_keepalived_kill9() {
     kill -9 "$(cat "$TB_WORK/$1-keepalived-parent.pid")" "$(cat "$TB_WORK/$1.pid")" 2>/dev/null || true
 }
-
-tb_vip_holder() {
-    local host vip=${1:-203.0.113.10}
-    for host in "${TB_HOSTS[@]}"; do
-        if tb_exec "$host" ip -br addr show 2>/dev/null | grep -q " $vip/"; then printf '%s ' "$host"; fi
-    done
-}
