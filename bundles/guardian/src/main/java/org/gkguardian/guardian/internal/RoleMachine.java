@@ -105,7 +105,6 @@ final class RoleMachine {
     private boolean splitBrain;
     private String observedMaster = "";
     private String configDigest = "";
-    private MemberState lastSent;
     private Pending switchover;
     private volatile NodeStatus snapshot;
     private volatile List<MemberStatus> memberSnapshot = List.of();
@@ -444,8 +443,11 @@ final class RoleMachine {
     /** Runs last in every task: remember when this thread was last alive, tell the others if we changed. */
     private void leave() {
         lastAliveNanos = nanos.getAsLong();
-        MemberState me = myState(lastAliveNanos);
-        if (!me.equals(lastSent)) {
+        // What it follows counts too: a backup that stops following a vanished master must say so at once, since
+        // an elected backup waits for every member it hears to stop following another master.
+        Outgoing last = outgoing;
+        if (last == null || !myState(lastAliveNanos).equals(last.state()) || !followsNow().equals(last.follows())
+                || !safeGatekeeperState().equals(last.gatekeeper())) {
             broadcast();
         }
         refreshSnapshots();
@@ -812,13 +814,15 @@ final class RoleMachine {
                 healthyNow(now), role, epoch, maintenance, configDigest, preemptRequested);
     }
 
+    private String followsNow() {
+        return role == Role.MASTER ? settings.nodeName() : observedMaster;
+    }
+
     /** Publishes this node's state (role thread only), then sends it. */
     private void broadcast() {
         long now = nanos.getAsLong();
         MemberState me = myState(now);
-        lastSent = me;
-        outgoing = new Outgoing(me, safeGatekeeperState(), role == Role.MASTER ? settings.nodeName() : observedMaster,
-                Set.copyOf(inViewSince.keySet()));
+        outgoing = new Outgoing(me, safeGatekeeperState(), followsNow(), Set.copyOf(inViewSince.keySet()));
         send();
     }
 
