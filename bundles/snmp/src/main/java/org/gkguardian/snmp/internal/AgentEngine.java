@@ -2,6 +2,7 @@ package org.gkguardian.snmp.internal;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -84,6 +85,11 @@ final class AgentEngine implements AutoCloseable {
     private final GuardianMib guardianMib;
     private final List<TransportMapping<UdpAddress>> listenTransports = new ArrayList<>();
     private final Map<InetAddress, TransportMapping<UdpAddress>> vipTransports = new HashMap<>();
+    /**
+     * Notifications leave from a socket of their own on the wildcard address, as Net-SNMP's snmpd sends traps: a
+     * listening socket bound to 127.0.0.1 (the default) cannot reach a manager on the LAN.
+     */
+    private TransportMapping<UdpAddress> notificationTransport;
     private final AtomicLong informsAcknowledged = new AtomicLong();
     private final AtomicLong informsLost = new AtomicLong();
 
@@ -119,6 +125,8 @@ final class AgentEngine implements AutoCloseable {
                 listenTransports.add(transport);
                 session.addTransportMapping(transport);
             }
+            notificationTransport = new DefaultUdpTransportMapping(new UdpAddress(new InetSocketAddress(0).getAddress(), 0));
+            session.addTransportMapping(notificationTransport);
 
             DefaultMOServer server = new DefaultMOServer();
             system = new SNMPv2MIB(new OctetString(sysDescr), GkgOids.ROOT, new Integer32(SYS_SERVICES));
@@ -271,7 +279,7 @@ final class AgentEngine implements AutoCloseable {
         if (target.kind().inform()) {
             snmpTarget.setRetries(settings.informRetries());
             snmpTarget.setTimeout(settings.informTimeoutMs());
-            session.send(pdu, snmpTarget, null, new ResponseListener() {
+            session.send(pdu, snmpTarget, notificationTransport, null, new ResponseListener() {
                 @Override
                 public <A extends Address> void onResponse(ResponseEvent<A> response) {
                     ((Snmp) response.getSource()).cancel(response.getRequest(), this);
@@ -286,7 +294,7 @@ final class AgentEngine implements AutoCloseable {
                 }
             });
         } else {
-            session.send(pdu, snmpTarget);
+            session.send(pdu, snmpTarget, notificationTransport);
         }
     }
 
@@ -302,6 +310,9 @@ final class AgentEngine implements AutoCloseable {
             LOG.debug("Closing the SNMP session: {}", e.toString());
         }
         listenTransports.forEach(AgentEngine::closeTransport);
+        if (notificationTransport != null) {
+            closeTransport(notificationTransport);
+        }
         vipTransports.values().forEach(AgentEngine::closeTransport);
         vipTransports.clear();
     }
