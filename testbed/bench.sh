@@ -1,15 +1,32 @@
 #!/usr/bin/env bash
 # The failover benchmark: the same faults against keepalived (VRRPv3, advert_int 1 and 0.1) and GK
-# Guardian (default and fast profiles) on the same namespace topology, in one run. Run as root after
-# a build (./gkg test or mvn install -DskipTests). Prints the table and writes PNG timelines.
+# Guardian (default and fast profiles, Kamailio in cold standby) on the same namespace topology, in one
+# run. Run as root after a build (./gkg test, or mvn install -DskipTests). Prints the table, writes a
+# PNG timeline per run, and never decides anything by timing: it measures.
 #
-#   testbed/bench.sh [--runs N] [--out DIR] [--systems "gkg-fast gkg-default keepalived-0.1 keepalived-1"]
-#                    [--scenarios "kill-9 sigstop link-down"] [--stress-seconds S]
+#   testbed/bench.sh [--runs N] [--out DIR] [--systems "keepalived-1 keepalived-0.1 gkg-default gkg-fast"]
+#                    [--scenarios "kill-9 sigstop link-down partition loss flap switchover"]
+#                    [--stress-seconds S] [--stress-systems "gkg-default"] [--keep]
 #
-# For every system and scenario, N runs: the fault hits the current VIP owner at a random point,
-# the terminal's prober records who answers ARP (and SIP where a gatekeeper runs), the run's figures
-# go to OUT/results.csv and its timeline to OUT/<system>-<scenario>-<run>.png. Then RSS and idle CPU
-# per node, and (with --stress-seconds) false failovers while stress-ng saturates both cores.
+# Hosts: n1..n3 (internal LAN 198.51.100.11-13 on eth0, public side 203.0.113.11-13 on eth1), a terminal
+# (203.0.113.100) whose prober asks for the VIP 203.0.113.10 every 10 ms by ARP (and SIP OPTIONS where a
+# gatekeeper runs) and records who answers, and an NMS (198.51.100.200) that runs snmptrapd (INFORMs from
+# every guardian) and a watcher reading every node's gkgNodeRole over SNMP every ~250 ms.
+#
+# Scenarios, each hitting the current VIP owner at a random point of the heartbeat / advert cycle:
+#   kill-9      the guardian JVM (or keepalived) is killed
+#   sigstop     the process is stopped, and continued 8 s later (the heal)
+#   link-down   the owner's LAN cable is pulled, and plugged back 8 s later
+#   partition   nftables on the owner drops everything to and from the other nodes, lifted 8 s later
+#   loss        25% of the owner's LAN packets dropped at random, both ways, for 8 s (nftables: this kernel
+#               has no sch_netem for tc netem delay); no failover is the right answer
+#   flap        the owner's LAN cable goes down 0.3 s / up 0.7 s, five times
+#   switchover  a planned switchover by SNMP SET (gkgControlAction = switchover) at the owner's agent;
+#               GK Guardian only, keepalived has no such control
+# Per run: the terminal's longest ARP (and SIP) outage, time to a new owner, requests two hosts answered,
+# owner changes, time from the heal to a single owner (terminal) and to one agreed master (NMS).
+# Per system: RSS and idle CPU per node, notifications sent and lost, and with --stress-seconds the
+# VIP owner changes while stress-ng saturates both cores (false failovers).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/netns.sh"
@@ -20,8 +37,10 @@ source "$here/lib/cluster.sh"
 runs=5
 out=$here/target/bench
 systems="keepalived-1 keepalived-0.1 gkg-default gkg-fast"
-scenarios="kill-9 sigstop link-down"
+scenarios="kill-9 sigstop link-down partition loss flap switchover"
 stress_seconds=0
+stress_systems="gkg-default"
+keep=no
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) runs=$2; shift 2 ;;
@@ -29,20 +48,28 @@ while [ $# -gt 0 ]; do
         --systems) systems=$2; shift 2 ;;
         --scenarios) scenarios=$2; shift 2 ;;
         --stress-seconds) stress_seconds=$2; shift 2 ;;
+        --stress-systems) stress_systems=$2; shift 2 ;;
+        --keep) keep=yes; shift ;;
         *) echo "bench: unknown argument $1" >&2; exit 2 ;;
     esac
 done
-for tool in keepalived arping java; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
+for tool in keepalived arping java snmpget snmpset snmptrapd nft tc kamailio; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (./gkg test installs it)" >&2; exit 1; }
 done
+[ "$stress_seconds" = 0 ] || command -v stress-ng >/dev/null \
+    || { echo "bench: stress-ng is missing (apt-get install stress-ng)" >&2; exit 1; }
 JAR="$here/target/gk-guardian-testbed.jar"
 [ -f "$JAR" ] || { echo "bench: build first ($JAR missing)" >&2; exit 1; }
 mkdir -p "$out"
 : > "$out/results.csv"
 : > "$out/resources.txt"
 members=198.51.100.11,198.51.100.12,198.51.100.13
-
-owner() { tb_gkg_vip_holders | awk '{print $1}'; }
+nms=198.51.100.200
+# GK-GUARDIAN-MIB by number, so that no MIB parsing runs in the watcher's loop.
+OID_ROLE=.1.3.6.1.4.1.99999.1.1.2.0
+OID_CONTROL_TARGET=.1.3.6.1.4.1.99999.1.4.1.0
+OID_CONTROL_ACTION=.1.3.6.1.4.1.99999.1.4.2.0
+V3_ADMIN=(-v3 -l authPriv -u benchadmin -a SHA-256 -A benchAuthPass1 -x AES -X benchPrivPass1)
 
 wait_single_owner() {
     local i h
@@ -55,28 +82,65 @@ wait_single_owner() {
     return 1
 }
 
+# Every guardian is master or backup, and one host holds the VIP: the cluster is ready for the next fault.
+wait_ready() {
+    local system=$1 host i role ready
+    if [[ $system == gkg-* ]]; then
+        for ((i = 0; i < 1200; i++)); do
+            ready=yes
+            for host in n1 n2 n3; do
+                role=$(tb_gkg_role "$host")
+                [ "$role" = master ] || [ "$role" = backup ] || ready=no
+            done
+            [ "$ready" = yes ] && break
+            sleep 0.1
+        done
+        [ "$ready" = yes ] || echo "bench: not every node is master or backup: $(for h in n1 n2 n3; do printf '%s=%s ' "$h" "$(tb_gkg_role "$h")"; done)" >&2
+    fi
+    wait_single_owner > /dev/null
+}
+
 start_system() {
-    local system=$1 host i
+    local system=$1 i
     case $system in
         keepalived-*)
             for i in 1 2 3; do tb_keepalived_start "n$i" $((100 + i)) "${system#keepalived-}"; done ;;
         gkg-*)
             for i in 1 2 3; do
-                rm -rf "${TB_WORK:?}/n$i"
                 tb_gkg_node "n$i" "198.51.100.1$i" 100 "$members" "${system#gkg-}"
+                tb_gkg_kamailio "n$i" cold
+                tb_gkg_cfg "n$i" org.gkguardian.snmp ".notification.targets = v2c-inform:$nms/162:public" \
+                    ".v3.users = benchadmin:SHA-256:benchAuthPass1:AES:benchPrivPass1:write"
             done
+            start_nms
             for i in 1 2 3; do tb_gkg_start "n$i"; done ;;
     esac
-    wait_single_owner > /dev/null
+    wait_ready "$system"
 }
 
-# Bring a node back after a fault, as an operator would: restart what was killed, lift what was cut.
+# The NMS: snmptrapd acknowledging the guardians' INFORMs, and the role watcher.
+start_nms() {
+    printf 'authCommunity log public\n' > "$TB_WORK/snmptrapd.conf"
+    tb_exec nms snmptrapd -f -m "" -On -C -c "$TB_WORK/snmptrapd.conf" -F 'TRAP %a %v\n' -Lf "$TB_WORK/traps.log" \
+        "udp:$nms:162" > /dev/null 2>&1 &
+    cat > "$TB_WORK/watch.sh" <<WATCH
+while :; do
+    t=\$(( \$(date +%s%N) / 1000 ))
+    for i in 1 2 3; do
+        ( r=\$(snmpget -m "" -v2c -c public -t 0.2 -r 0 -Oqv 198.51.100.1\$i:1161 $OID_ROLE 2>/dev/null) || r=-
+          echo "\$r" > "$TB_WORK/role.\$i" ) &
+    done
+    wait
+    echo "\$t \$(cat "$TB_WORK/role.1") \$(cat "$TB_WORK/role.2") \$(cat "$TB_WORK/role.3")"
+    sleep 0.05
+done
+WATCH
+    tb_exec nms bash "$TB_WORK/watch.sh" > "$TB_WORK/watcher.log" 2>/dev/null &
+}
+
+# Bring a node back after a fault, as an operator would: restart what died, plug what was cut.
 restore() {
     local system=$1 scenario=$2 host=$3
-    case $scenario in
-        sigstop) tb_fault_cont "$host" ;;
-        link-down) tb_fault_link_up "$host" ;;
-    esac
     case $system in
         keepalived-*)
             if [ "$scenario" = kill-9 ]; then
@@ -85,54 +149,78 @@ restore() {
                 tb_keepalived_start "$host" $((100 + ${host#n})) "${system#keepalived-}"
             fi ;;
         gkg-*)
-            if [ "$scenario" = kill-9 ] || [ "$scenario" = sigstop ]; then
-                # The launcher ended with the JVM (or killed the stopped one); start the node again.
+            # The launcher ends with a killed JVM and kills a stopped one (watchdog): start the node again.
+            if [ ! -d "/proc/$(tb_main_pid "$host")" ]; then
                 tb_gkg_stop "$host"
                 tb_gkg_start "$host"
-                tb_gkg_wait_role "$host" backup 120 || true
             fi ;;
     esac
-    sleep 3
-    wait_single_owner > /dev/null
+    sleep 2
+    wait_ready "$system"
 }
 
+# inject SYSTEM SCENARIO HOST — the fault; for scenarios that heal, it holds the fault, heals it, and
+# prints the heal time (µs).
 inject() {
-    local system=$1 scenario=$2 host=$3
+    local system=$1 scenario=$2 host=$3 others
+    others=$(printf '%s\n' 198.51.100.11 198.51.100.12 198.51.100.13 | grep -vx "198.51.100.1${host#n}" | tr '\n' ' ')
     case $scenario in
         kill-9) if [[ $system == keepalived-* ]]; then tb_keepalived_kill9 "$host"; else tb_fault_kill9 "$host"; fi ;;
-        sigstop) tb_fault_stop "$host" ;;
-        link-down) tb_fault_link_down "$host" ;;
+        sigstop) tb_fault_stop "$host"; sleep 8; tb_fault_now_us; tb_fault_cont "$host" 2>/dev/null || true ;;
+        link-down) tb_fault_link_down "$host"; sleep 8; tb_fault_now_us; tb_fault_link_up "$host" ;;
+        # shellcheck disable=SC2086
+        partition) tb_fault_partition "$host" $others; sleep 8; tb_fault_now_us; tb_fault_heal "$host" ;;
+        loss) tb_fault_loss "$host" 25; sleep 8; tb_fault_now_us; tb_fault_loss_clear "$host" ;;
+        flap) tb_fault_flap "$host" 5 0.3 0.7; tb_fault_now_us ;;
+        switchover)
+            tb_exec nms snmpset -m "" "${V3_ADMIN[@]}" -t 2 -r 1 "198.51.100.1${host#n}:1161" \
+                "$OID_CONTROL_TARGET" u 0 "$OID_CONTROL_ACTION" i 2 > "$TB_WORK/snmpset.out" 2>&1 \
+                || echo "bench: the switchover SET failed: $(cat "$TB_WORK/snmpset.out")" >&2 ;;
         *) echo "bench: unknown scenario $scenario" >&2; return 1 ;;
     esac
+}
+
+window_seconds() {
+    case $1 in kill-9|switchover) echo 10 ;; flap) echo 13 ;; *) echo 16 ;; esac
 }
 
 measure_resources() {
     local system=$1 host pid rss cpu1 cpu2 hz
     hz=$(getconf CLK_TCK)
     for host in n1 n2 n3; do
-        pid=$(cat "$TB_WORK/$host.pid")
+        pid=$(tb_main_pid "$host")
         rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
         cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat"); sleep 10; cpu2=$(awk '{print $14 + $15}' "/proc/$pid/stat")
         awk -v s="$system" -v h="$host" -v r="$rss" -v c="$((cpu2 - cpu1))" -v hz="$hz" \
-            'BEGIN { printf "%s %s RSS %d MiB, idle CPU %.2f%%\n", s, h, r / 1024, c * 100 / hz / 10 }' \
+            'BEGIN { printf "%s %s: RSS %.1f MiB, idle CPU %.2f%% of one core (10 s)\n", s, h, r / 1024, c * 100 / hz / 10 }' \
             | tee -a "$out/resources.txt"
     done
 }
 
+# Notifications the guardians raised (each logs one line per event it publishes) against the ones
+# snmptrapd received; INFORMs not acknowledged after the retries are logged by the agents.
+count_notifications() {
+    local system=$1 sent received unacked
+    sent=$(cat "$TB_WORK"/n?/data/log/karaf.log* | grep -acE '\| (master-changed|member-down|member-up|gatekeeper-fault|gatekeeper-recovered|quorum-lost|quorum-regained|split-brain-detected|split-brain-healed|config-mismatch|vip-conflict|switchover-failed) on n[0-9]' || true)
+    received=$(grep -ac '99999\.0\.' "$TB_WORK/traps.log" 2>/dev/null || true)
+    unacked=$(cat "$TB_WORK"/n?/data/log/karaf.log* | grep -ac 'was not acknowledged' || true)
+    echo "$system: notifications raised by the guardians $sent, received by snmptrapd $received, lost $((sent - received)) (INFORMs unacknowledged after retries: $unacked)" \
+        | tee -a "$out/resources.txt"
+}
+
 count_false_failovers() {
-    local system=$1 seconds=$2 before after stress
-    command -v stress-ng >/dev/null || { echo "bench: stress-ng is missing" >&2; return 1; }
-    before=$(owner)
+    local system=$1 seconds=$2 stress changes=0 doubles=0 last now i
+    last=$(wait_single_owner)
     stress-ng --cpu 2 --timeout "${seconds}s" --quiet &
     stress=$!
-    local changes=0 last=$before now i
     for ((i = 0; i < seconds * 10; i++)); do
-        now=$(tb_gkg_vip_holders)
-        if [ "$now" != "$last " ] && [ "$now" != "$last" ]; then changes=$((changes + 1)); last=${now% }; fi
+        now=$(tb_gkg_vip_holders); now=${now% }
+        [ "$(echo "$now" | wc -w)" -gt 1 ] && doubles=$((doubles + 1))
+        if [ -n "$now" ] && [ "$now" != "$last" ]; then changes=$((changes + 1)); last=$now; fi
         sleep 0.1
     done
     wait "$stress" || true
-    echo "$system: $changes VIP owner changes in ${seconds}s with both cores saturated (stress-ng --cpu 2)" \
+    echo "$system: $changes VIP owner changes (false failovers) and $doubles samples with two holders in ${seconds}s with both cores saturated (stress-ng --cpu 2), sampled every 0.1 s" \
         | tee -a "$out/resources.txt"
 }
 
@@ -142,36 +230,43 @@ for system in $systems; do
     TB_HOSTS=()
     for i in 1 2 3; do tb_host "n$i" "198.51.100.1$i" "203.0.113.1$i"; done
     tb_host term "" 203.0.113.100
+    tb_host nms "$nms" ""
     [[ $system == gkg-* ]] && tb_gkg_unpack
     echo "== $system: starting"
     start_system "$system"
     names=$(tb_mac_names n1 n2 n3)
+    sip=--no-sip; [[ $system == gkg-* ]] && sip=""
     for scenario in $scenarios; do
+        if [ "$scenario" = switchover ] && [[ $system != gkg-* ]]; then continue; fi
         for ((run = 1; run <= runs; run++)); do
             victim=$(wait_single_owner)
-            tb_exec term java -cp "$JAR" org.gkguardian.testbed.Prober --iface eth1 --vip "$TB_VIP" --seconds 8 \
-                --no-sip --out "$TB_WORK/probes.csv" &
+            # shellcheck disable=SC2086
+            tb_exec term java -cp "$JAR" org.gkguardian.testbed.Prober --iface eth1 --vip "$TB_VIP" \
+                --seconds "$(window_seconds "$scenario")" $sip --out "$TB_WORK/probes.csv" &
             prober=$!
-            # The fault lands at a random point of the heartbeat / advert cycle.
             sleep "2.$(printf '%03d' $((RANDOM % 1000)))"
             fault=$(tb_fault_now_us)
-            inject "$system" "$scenario" "$victim"
+            heal=$(inject "$system" "$scenario" "$victim")
             wait "$prober" || true
+            extra=()
+            [ -n "$heal" ] && extra+=(--heal-us "$heal")
+            [[ $system == gkg-* ]] && extra+=(--roles "$TB_WORK/watcher.log")
             java -cp "$JAR" org.gkguardian.testbed.Analyze --probes "$TB_WORK/probes.csv" --fault-us "$fault" \
-                --scenario "$scenario" --system "$system" --run "$run" --names "$names" \
+                --scenario "$scenario" --system "$system" --run "$run" --names "$names" "${extra[@]}" \
                 --results "$out/results.csv" --png "$out/$system-$scenario-$run.png" || true
             restore "$system" "$scenario" "$victim"
         done
     done
-    if [[ $system == gkg-* ]]; then
-        measure_resources "$system"
-        [ "$stress_seconds" -gt 0 ] && count_false_failovers "$system" "$stress_seconds"
+    if [[ $system == gkg-* ]]; then count_notifications "$system"; fi
+    measure_resources "$system"
+    if [ "$stress_seconds" -gt 0 ] && [[ " $stress_systems " == *" $system "* ]]; then
+        count_false_failovers "$system" "$stress_seconds"
     fi
     tb_destroy
-    rm -rf "$TB_WORK"
+    if [ "$keep" = yes ]; then echo "$system: logs kept in $TB_WORK"; else rm -rf "$TB_WORK"; fi
 done
 
 echo
 java -cp "$JAR" org.gkguardian.testbed.Report "$out/results.csv" keepalived-0.1 | tee "$out/table.txt"
 cat "$out/resources.txt"
-echo "timelines: $out/*.png"
+echo "timelines: $out/<system>-<scenario>-<run>.png"

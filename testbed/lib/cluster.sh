@@ -59,7 +59,9 @@ tb_gkg_kamailio() {
 # $TB_WORK/HOST.pid once it is up (the faults act on it); the launcher writes its own to data/gkg-node.pid.
 tb_gkg_start() {
     local host=$1; shift
-    local base="$TB_WORK/$host"
+    local base="$TB_WORK/$host" log="$TB_WORK/$host/data/log/karaf.log"
+    # A restarted node starts a new log, so that its role is read from the new JVM; the old one is kept.
+    [ -f "$log" ] && mv "$log" "$log.$(date +%s%N)"
     tb_exec "$host" "$TB_ROOT/testbed/bin/gkg-node" --karaf "$TB_KARAF" --base "$base" "$@" \
         > "$base/launcher.log" 2>&1 &
     local i pid

@@ -17,21 +17,35 @@ tb_fault_cont() { kill -CONT "$(tb_main_pid "$1")"; }
 tb_fault_link_down() { tb_link_down "$1" "${2:-eth0}"; }
 tb_fault_link_up() { tb_link_up "$1" "${2:-eth0}"; }
 
-# Partition: HOST drops everything to and from the internal addresses given, both ways, with nftables
-# in its own namespace. tb_fault_heal HOST removes it.
+# Partition: HOST drops everything to and from the internal addresses given, both ways, and its own
+# multicast (VRRP adverts go to 224.0.0.18), with nftables in its own namespace; the link stays up.
+# tb_fault_heal HOST removes it.
 tb_fault_partition() {
     local host=$1; shift
     local set; set=$(IFS=,; echo "$*")
     tb_exec "$host" nft -f - <<NFT
 table inet gkgpartition {
     chain input { type filter hook input priority 0; ip saddr { $set } drop; }
-    chain output { type filter hook output priority 0; ip daddr { $set } drop; }
+    chain output { type filter hook output priority 0; ip daddr { $set, 224.0.0.0/4 } drop; }
 }
 NFT
 }
 tb_fault_heal() { tb_exec "$1" nft delete table inet gkgpartition 2>/dev/null || true; }
 
-# Packet loss and delay on a host's internal interface, e.g. tb_fault_netem n1 loss 20% delay 30ms.
+# Random loss of PERCENT % of a host's internal LAN traffic, both ways, with nftables (works where the
+# kernel has no sch_netem, as on the machines this was measured on). tb_fault_loss_clear lifts it.
+tb_fault_loss() {
+    tb_exec "$1" nft -f - <<NFT
+table inet gkgloss {
+    chain input { type filter hook input priority 0; iifname "eth0" numgen random mod 100 < $2 drop; }
+    chain output { type filter hook output priority 0; oifname "eth0" numgen random mod 100 < $2 drop; }
+}
+NFT
+}
+tb_fault_loss_clear() { tb_exec "$1" nft delete table inet gkgloss 2>/dev/null || true; }
+
+# Packet loss and delay on a host's internal interface with tc netem (needs the kernel's sch_netem),
+# e.g. tb_fault_netem n1 loss 20% delay 30ms.
 tb_fault_netem() { local host=$1; shift; tb_exec "$host" tc qdisc replace dev eth0 root netem "$@"; }
 tb_fault_netem_clear() { tb_exec "$1" tc qdisc del dev eth0 root 2>/dev/null || true; }
 

@@ -16,11 +16,13 @@ import java.util.Map;
  *
  * <pre>java -cp testbed.jar org.gkguardian.testbed.Analyze --probes probes.csv --fault-us 1700000000000000
  *      --scenario kill-9 --system gkg-fast --run 3 --names "aa:..=n1,bb:..=n2" --results results.csv
- *      [--png timeline.png] [--expect-takeover] [--expect-no-double]</pre>
+ *      [--heal-us T] [--roles watcher.log] [--png timeline.png] [--expect-takeover] [--expect-no-double]</pre>
  *
  * With {@code --expect-takeover} it exits 1 unless a new owner answered after the fault; with
  * {@code --expect-no-double} it exits 1 if any request was answered by two hosts. It prints one
- * line: {@code scenario system run arp_outage_ms arp_takeover_ms sip_outage_ms double_answers}.
+ * line; the results file gets {@code scenario,system,run,arp_outage_ms,arp_takeover_ms,sip_outage_ms,sip_takeover_ms,
+ * double_answers,settle_ms,owner_changes,snmp_settle_ms} (settle: heal to a single owner as the terminal saw it;
+ * snmp_settle: heal to one master as the NMS's {@link RoleWatch} saw it; -1 where not measured).
  */
 public final class Analyze {
 
@@ -34,15 +36,25 @@ public final class Analyze {
         Map<String, String> names = names(arguments.optional("--names", ""));
         Timeline arp = Timeline.analyze(probes, "arp", fault);
         Timeline sip = Timeline.analyze(probes, "sip", fault);
-        String line = String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.1f,%.1f,%d", arguments.required("--scenario"),
-                arguments.required("--system"), arguments.optional("--run", "1"), arp.outageMillis(),
-                arp.takeoverMillis(), sip.outageMillis(), sip.takeoverMillis(),
-                arp.doubleAnswers() + sip.doubleAnswers());
-        System.out.printf(Locale.ROOT, "%s: ARP owner %s -> %s, outage %.0f ms, new owner after %.0f ms; "
-                + "SIP outage %.0f ms; requests answered twice: %d%n", arguments.required("--scenario"),
-                arp.oldOwner().map(o -> names.getOrDefault(o, o)).orElse("none"),
+        double settle = arguments.has("--heal-us")
+                ? Timeline.settleMillis(probes, "arp", Long.parseLong(arguments.required("--heal-us"))) : -1;
+        int changes = Timeline.ownerChanges(probes, "arp", fault);
+        double snmpSettle = -1;
+        if (arguments.has("--roles") && arguments.has("--heal-us")) {
+            snmpSettle = RoleWatch.parse(Files.readAllLines(Path.of(arguments.required("--roles"))))
+                    .settleMillis(Long.parseLong(arguments.required("--heal-us")));
+        }
+        String line = String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.1f,%.1f,%d,%.1f,%d,%.1f",
+                arguments.required("--scenario"), arguments.required("--system"), arguments.optional("--run", "1"),
+                arp.outageMillis(), arp.takeoverMillis(), sip.outageMillis(), sip.takeoverMillis(),
+                arp.doubleAnswers() + sip.doubleAnswers(), settle, changes, snmpSettle);
+        System.out.printf(Locale.ROOT, "%s/%s run %s: ARP owner %s -> %s, outage %.0f ms, new owner after %.0f ms; "
+                + "SIP outage %.0f ms; requests answered twice: %d; owner changes %d; single owner %.0f ms after the "
+                + "heal (%.0f ms by SNMP)%n", arguments.required("--system"), arguments.required("--scenario"),
+                arguments.optional("--run", "1"), arp.oldOwner().map(o -> names.getOrDefault(o, o)).orElse("none"),
                 arp.newOwner().map(o -> names.getOrDefault(o, o)).orElse("none"), arp.outageMillis(),
-                arp.takeoverMillis(), sip.outageMillis(), arp.doubleAnswers() + sip.doubleAnswers());
+                arp.takeoverMillis(), sip.outageMillis(), arp.doubleAnswers() + sip.doubleAnswers(), changes, settle,
+                snmpSettle);
         if (arguments.has("--results")) {
             Files.writeString(Path.of(arguments.required("--results")), line + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -11,9 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints the benchmark table from the result lines {@link Analyze} appended: per scenario and
- * system, min/median/max of the ARP outage (ms) seen by the terminal, and the ratio of the median to
- * keepalived's at the given advert interval.
+ * Prints the benchmark table from the result lines {@link Analyze} appended: per scenario and system,
+ * min/median/max of the ARP outage, the takeover and the SIP outage (ms) the terminal saw, requests answered by two
+ * hosts, owner changes, the median time from the heal to a single owner, and the ratio of the median outage to the
+ * baseline system's (keepalived at advert_int 0.1 by default).
  *
  * <pre>java -cp testbed.jar org.gkguardian.testbed.Report results.csv [baseline-system]</pre>
  */
@@ -32,23 +33,55 @@ public final class Report {
             }
             String[] f = line.split(",");
             byScenario.computeIfAbsent(f[0], s -> new LinkedHashMap<>()).computeIfAbsent(f[1], s -> new ArrayList<>())
-                    .add(new double[] {Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[7])});
+                    .add(new double[] {Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[7]),
+                        f.length > 8 ? Double.parseDouble(f[8]) : -1, f.length > 9 ? Double.parseDouble(f[9]) : 0,
+                        Double.parseDouble(f[5]), f.length > 10 ? Double.parseDouble(f[10]) : -1});
         }
-        System.out.println(String.format(Locale.ROOT, "%-22s %-16s %4s %24s %24s %8s %7s", "scenario", "system",
-                "runs", "outage ms min/med/max", "new owner ms min/med/max", "doubles", "ratio"));
+        System.out.println(String.format(Locale.ROOT, "%-11s %-15s %4s %17s %17s %17s %7s %7s %12s %12s %6s",
+                "scenario", "system", "runs", "outage ms", "new owner ms", "SIP outage ms", "doubles", "changes",
+                "1 owner ms", "1 master ms", "ratio"));
+        System.out.println(String.format(Locale.ROOT, "%-11s %-15s %4s %17s %17s %17s %7s %7s %12s %12s %6s", "", "",
+                "", "min/med/max", "min/med/max", "min/med/max", "", "", "heal, med", "SNMP, med", ""));
         for (var scenario : byScenario.entrySet()) {
             List<double[]> base = scenario.getValue().get(baseline);
-            double baseMedian = base == null ? Double.NaN : median(column(base, 0));
+            double baseMedian = base == null ? Double.NaN : median(measured(column(base, 0)));
             for (var system : scenario.getValue().entrySet()) {
-                List<Double> outage = column(system.getValue(), 0);
-                List<Double> takeover = column(system.getValue(), 1);
+                List<Double> outage = measured(column(system.getValue(), 0));
+                List<Double> takeover = measured(column(system.getValue(), 1));
+                List<Double> sipOutage = measured(column(system.getValue(), 5));
+                List<Double> settle = measured(column(system.getValue(), 3));
+                List<Double> snmpSettle = measured(column(system.getValue(), 6));
                 int doubles = (int) column(system.getValue(), 2).stream().mapToDouble(Double::doubleValue).sum();
-                System.out.println(String.format(Locale.ROOT, "%-22s %-16s %4d %24s %24s %8d %7s", scenario.getKey(),
-                        system.getKey(), outage.size(), triple(outage), triple(takeover), doubles,
-                        Double.isNaN(baseMedian) ? "-" : String.format(Locale.ROOT, "%.2f",
-                                median(outage) / baseMedian)));
+                int changes = (int) column(system.getValue(), 4).stream().mapToDouble(Double::doubleValue).sum();
+                double ratio = outage.isEmpty() || Double.isNaN(baseMedian) || baseMedian <= 0 ? Double.NaN
+                        : median(outage) / baseMedian;
+                System.out.println(String.format(Locale.ROOT, "%-11s %-15s %4d %17s %17s %17s %7d %7d %12s %12s %6s",
+                        scenario.getKey(), system.getKey(), system.getValue().size(), triple(outage),
+                        triple(takeover), triple(sipOutage), doubles, changes,
+                        medianOrDash(settle), medianOrDash(snmpSettle),
+                        Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio)));
             }
         }
+        System.out.println("outage: longest time the terminal got no ARP answer for the VIP after the fault; new owner: "
+                + "fault to the first answer of another host; doubles: requests two hosts answered; changes: owner "
+                + "changes summed over the runs; 1 owner: heal to a single host answering; 1 master: heal to every node the "
+                + "NMS reaches agreeing on one master (gkgNodeRole); ratio: median outage / "
+                + baseline + "'s; '-': not measured (no answer, no gatekeeper, or no heal in that scenario).");
+    }
+
+    private static String medianOrDash(List<Double> values) {
+        return values.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f", median(values));
+    }
+
+    /** The values that were measured: -1 marks none (no answer came, or the scenario has no such moment). */
+    private static List<Double> measured(List<Double> values) {
+        List<Double> out = new ArrayList<>();
+        for (double v : values) {
+            if (v >= 0) {
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     private static List<Double> column(List<double[]> rows, int index) {
@@ -60,6 +93,9 @@ public final class Report {
     }
 
     static String triple(List<Double> values) {
+        if (values.isEmpty()) {
+            return "-";
+        }
         List<Double> sorted = new ArrayList<>(values);
         sorted.sort(Double::compare);
         return String.format(Locale.ROOT, "%.0f/%.0f/%.0f", sorted.get(0), median(sorted), sorted.get(sorted.size() - 1));

@@ -79,4 +79,55 @@ class TimelineTest {
         assertEquals(2.5, Report.median(List.of(4.0, 1.0, 2.0, 3.0)), 1e-9);
         assertEquals("1/2/3", Report.triple(List.of(3.0, 1.0, 2.0)));
     }
+    @Test
+    void afterAHealTheSingleOwnerCountsFromTheLastDoubleAnswer() {
+        long heal = 12_000_000;
+        List<Probe> probes = new ArrayList<>(answers("bb", 9_000_000, 14_000_000, 0));
+        // The cut master comes back still holding the VIP: both answer until 12.3 s.
+        probes.addAll(answers("aa", 12_010_000, 12_300_000, 301));
+
+        assertEquals(310.0, Timeline.settleMillis(probes, "arp", heal), 0.001);
+        assertEquals(2, Timeline.ownerChanges(probes, "arp", FAULT));
+    }
+
+    @Test
+    void anOwnerThatAnsweredAloneThroughTheHealHasSettledAtOnce() {
+        List<Probe> probes = answers("bb", 9_000_000, 14_000_000, 0);
+
+        assertEquals(0.0, Timeline.settleMillis(probes, "arp", 12_000_000), 0.001);
+        assertEquals(0, Timeline.ownerChanges(probes, "arp", FAULT));
+    }
+
+    @Test
+    void aSilenceAcrossTheHealEndsWithTheFirstAnswerOfTheFinalOwner() {
+        List<Probe> probes = new ArrayList<>(answers("aa", 9_000_000, 11_000_000, 0));
+        probes.addAll(answers("bb", 12_500_000, 14_000_000, 350));
+
+        assertEquals(500.0, Timeline.settleMillis(probes, "arp", 12_000_000), 0.001);
+        assertEquals(-1, Timeline.settleMillis(answers("aa", 9_000_000, 11_000_000, 0), "arp", 12_000_000));
+    }
+
+    @Test
+    void aSilenceAfterTheHealCountsEvenWhenTheSameOwnerComesBack() {
+        // The master lets the VIP go 0.5 s after the heal and takes it again 1.5 s later.
+        List<Probe> probes = new ArrayList<>(answers("aa", 9_000_000, 12_500_000, 0));
+        probes.addAll(answers("aa", 14_000_000, 15_000_000, 500));
+
+        assertEquals(2000.0, Timeline.settleMillis(probes, "arp", 12_000_000), 0.001);
+    }
+
+    @Test
+    void aRoleThatGoesBackAndForthCountsEveryChange() {
+        List<Probe> probes = new ArrayList<>(answers("aa", 9_000_000, 10_500_000, 0));
+        probes.addAll(answers("bb", 10_510_000, 11_000_000, 151));
+        probes.addAll(answers("aa", 11_010_000, 12_000_000, 201));
+
+        assertEquals(2, Timeline.ownerChanges(probes, "arp", FAULT));
+        assertEquals(Optional.of("bb"), Timeline.analyze(probes, "arp", FAULT).newOwner());
+    }
+
+    @Test
+    void theReportLeavesOutWhatWasNotMeasured() {
+        assertEquals("-", Report.triple(List.of()));
+    }
 }
