@@ -86,10 +86,11 @@ final class AgentEngine implements AutoCloseable {
     private final List<TransportMapping<UdpAddress>> listenTransports = new ArrayList<>();
     private final Map<InetAddress, TransportMapping<UdpAddress>> vipTransports = new HashMap<>();
     /**
-     * Notifications leave from a socket of their own on the wildcard address, as Net-SNMP's snmpd sends traps: a
-     * listening socket bound to 127.0.0.1 (the default) cannot reach a manager on the LAN.
+     * Notifications leave from a session and socket of their own on the wildcard address, as Net-SNMP's snmpd
+     * sends traps: a listening socket bound to 127.0.0.1 (the default) cannot reach a manager on the LAN. The
+     * session has no command responder, so the agent answers requests only where listen.addresses says.
      */
-    private TransportMapping<UdpAddress> notificationTransport;
+    private final Snmp notifier;
     private final AtomicLong informsAcknowledged = new AtomicLong();
     private final AtomicLong informsLost = new AtomicLong();
 
@@ -118,6 +119,11 @@ final class AgentEngine implements AutoCloseable {
         dispatcher.addMessageProcessingModel(mpv3);
 
         session = new Snmp(dispatcher);
+        MessageDispatcherImpl notifierDispatcher = new MessageDispatcherImpl();
+        notifierDispatcher.addMessageProcessingModel(new MPv2c());
+        notifierDispatcher.addMessageProcessingModel(new MPv3(engineId, null, protocols,
+                SecurityModels.getCollection(new SecurityModel[] {usm}), CounterSupport.getInstance()));
+        notifier = new Snmp(notifierDispatcher);
         try {
             for (AgentSettings.Endpoint endpoint : settings.listen()) {
                 TransportMapping<UdpAddress> transport =
@@ -125,8 +131,8 @@ final class AgentEngine implements AutoCloseable {
                 listenTransports.add(transport);
                 session.addTransportMapping(transport);
             }
-            notificationTransport = new DefaultUdpTransportMapping(new UdpAddress(new InetSocketAddress(0).getAddress(), 0));
-            session.addTransportMapping(notificationTransport);
+            notifier.addTransportMapping(
+                    new DefaultUdpTransportMapping(new UdpAddress(new InetSocketAddress(0).getAddress(), 0)));
 
             DefaultMOServer server = new DefaultMOServer();
             system = new SNMPv2MIB(new OctetString(sysDescr), GkgOids.ROOT, new Integer32(SYS_SERVICES));
@@ -147,6 +153,7 @@ final class AgentEngine implements AutoCloseable {
             dispatcher.addCounterListener(system);
             dispatcher.addCommandResponder(processor);
             session.listen();
+            notifier.listen();
         } catch (IOException | DuplicateRegistrationException | RuntimeException e) {
             closeQuietly();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
@@ -279,7 +286,7 @@ final class AgentEngine implements AutoCloseable {
         if (target.kind().inform()) {
             snmpTarget.setRetries(settings.informRetries());
             snmpTarget.setTimeout(settings.informTimeoutMs());
-            session.send(pdu, snmpTarget, notificationTransport, null, new ResponseListener() {
+            notifier.send(pdu, snmpTarget, null, new ResponseListener() {
                 @Override
                 public <A extends Address> void onResponse(ResponseEvent<A> response) {
                     ((Snmp) response.getSource()).cancel(response.getRequest(), this);
@@ -294,7 +301,7 @@ final class AgentEngine implements AutoCloseable {
                 }
             });
         } else {
-            session.send(pdu, snmpTarget, notificationTransport);
+            notifier.send(pdu, snmpTarget);
         }
     }
 
@@ -309,10 +316,12 @@ final class AgentEngine implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.debug("Closing the SNMP session: {}", e.toString());
         }
-        listenTransports.forEach(AgentEngine::closeTransport);
-        if (notificationTransport != null) {
-            closeTransport(notificationTransport);
+        try {
+            notifier.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Closing the notification session: {}", e.toString());
         }
+        listenTransports.forEach(AgentEngine::closeTransport);
         vipTransports.values().forEach(AgentEngine::closeTransport);
         vipTransports.clear();
     }
