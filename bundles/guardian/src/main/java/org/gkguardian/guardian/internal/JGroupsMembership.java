@@ -124,7 +124,8 @@ final class JGroupsMembership implements Membership, Receiver {
         ping.setInitialHosts(hosts);
         ping.setPortRange(0);
 
-        MERGE3 merge = new MERGE3().setMinInterval(t.mergeMinMs()).setMaxInterval(t.mergeMaxMs());
+        MERGE3 merge = new MERGE3().setMinInterval(t.mergeMinMs()).setMaxInterval(t.mergeMaxMs())
+                .setCheckInterval(t.mergeCheckMs());
 
         FD_SOCK2 fdSock = new FD_SOCK2().setBindAddress(self).setOffset(1).setPortRange(0);
         FD_ALL3 fdAll = new FD_ALL3().setTimeout(t.failureTimeoutMs()).setInterval(t.heartbeatMs());
