@@ -63,6 +63,7 @@ JAR="$here/target/gk-guardian-testbed.jar"
 mkdir -p "$out"
 : > "$out/results.csv"
 : > "$out/resources.txt"
+: > "$out/merges.csv"
 members=198.51.100.11,198.51.100.12,198.51.100.13
 nms=198.51.100.200
 # GK-GUARDIAN-MIB by number, so that no MIB parsing runs in the watcher's loop.
@@ -82,7 +83,15 @@ wait_single_owner() {
     return 1
 }
 
-# Every guardian is master or backup, and one host holds the VIP: the cluster is ready for the next fault.
+# HOST's last quorum event in its current log: lost, regained, or none.
+quorum_state() {
+    local line
+    line=$(grep -ahoE "quorum-(lost|regained) on $1[ :]" "$TB_WORK/$1/data/log/karaf.log" 2>/dev/null | tail -1)
+    case $line in quorum-lost*) echo lost ;; quorum-regained*) echo regained ;; *) echo none ;; esac
+}
+
+# Every guardian is master or backup and none is cut off from the quorum (a healed partition is merged
+# back), and one host holds the VIP: the cluster is ready for the next fault.
 wait_ready() {
     local system=$1 host i role ready
     if [[ $system == gkg-* ]]; then
@@ -91,13 +100,25 @@ wait_ready() {
             for host in n1 n2 n3; do
                 role=$(tb_gkg_role "$host")
                 [ "$role" = master ] || [ "$role" = backup ] || ready=no
+                [ "$(quorum_state "$host")" != lost ] || ready=no
             done
             [ "$ready" = yes ] && break
             sleep 0.1
         done
-        [ "$ready" = yes ] || echo "bench: not every node is master or backup: $(for h in n1 n2 n3; do printf '%s=%s ' "$h" "$(tb_gkg_role "$h")"; done)" >&2
+        [ "$ready" = yes ] || echo "bench: cluster not whole after 120 s: $(for h in n1 n2 n3; do printf '%s=%s/quorum-%s ' "$h" "$(tb_gkg_role "$h")" "$(quorum_state "$h")"; done)" >&2
     fi
     wait_single_owner > /dev/null
+}
+
+# Milliseconds from the heal (µs) to HOST's first quorum-regained after it: the healed node is part of
+# the cluster again. "-" if it logged none (it never lost quorum, or it was restarted).
+merged_after_ms() {
+    local host=$1 heal=$2 line us
+    while read -r line; do
+        us=$(( $(date -d "$(echo "${line:0:23}" | tr T ' ' | tr , .)" +%s%N) / 1000 ))
+        if [ "$us" -ge "$heal" ]; then echo $(( (us - heal) / 1000 )); return; fi
+    done < <(grep -ah "quorum-regained on $host " "$TB_WORK/$host/data/log/karaf.log" 2>/dev/null)
+    echo -
 }
 
 start_system() {
@@ -121,7 +142,7 @@ start_system() {
 # The NMS: snmptrapd acknowledging the guardians' INFORMs, and the role watcher.
 start_nms() {
     printf 'authCommunity log public\n' > "$TB_WORK/snmptrapd.conf"
-    tb_exec nms snmptrapd -f -m "" -On -C -c "$TB_WORK/snmptrapd.conf" -F 'TRAP %a %v\n' -Lf "$TB_WORK/traps.log" \
+    tb_exec nms snmptrapd -f -m "" -On -C -c "$TB_WORK/snmptrapd.conf" -F 'TRAP %b %v\n' -Lf "$TB_WORK/traps.log" \
         "udp:$nms:162" > /dev/null 2>&1 &
     cat > "$TB_WORK/watch.sh" <<WATCH
 while :; do
@@ -202,25 +223,28 @@ measure_resources() {
 count_notifications() {
     local system=$1 sent received unacked
     sent=$(cat "$TB_WORK"/n?/data/log/karaf.log* | grep -acE '\| (master-changed|member-down|member-up|gatekeeper-fault|gatekeeper-recovered|quorum-lost|quorum-regained|split-brain-detected|split-brain-healed|config-mismatch|vip-conflict|switchover-failed) on n[0-9]' || true)
-    received=$(grep -ac '99999\.0\.' "$TB_WORK/traps.log" 2>/dev/null || true)
+    # An INFORM retransmitted because its acknowledgement came late is logged again: count each once.
+    received=$(grep -a '99999\.0\.' "$TB_WORK/traps.log" 2>/dev/null | sort -u | wc -l)
     unacked=$(cat "$TB_WORK"/n?/data/log/karaf.log* | grep -ac 'was not acknowledged' || true)
     echo "$system: notifications raised by the guardians $sent, received by snmptrapd $received, lost $((sent - received)) (INFORMs unacknowledged after retries: $unacked)" \
         | tee -a "$out/resources.txt"
 }
 
 count_false_failovers() {
-    local system=$1 seconds=$2 stress changes=0 doubles=0 last now i
+    local system=$1 seconds=$2 stress changes=0 doubles=0 samples=0 last now
     last=$(wait_single_owner)
     stress-ng --cpu 2 --timeout "${seconds}s" --quiet &
     stress=$!
-    for ((i = 0; i < seconds * 10; i++)); do
+    # Sample until stress-ng ends: under full load one sample takes far longer than its 0.1 s pause.
+    while kill -0 "$stress" 2>/dev/null; do
         now=$(tb_gkg_vip_holders); now=${now% }
+        samples=$((samples + 1))
         [ "$(echo "$now" | wc -w)" -gt 1 ] && doubles=$((doubles + 1))
         if [ -n "$now" ] && [ "$now" != "$last" ]; then changes=$((changes + 1)); last=$now; fi
         sleep 0.1
     done
     wait "$stress" || true
-    echo "$system: $changes VIP owner changes (false failovers) and $doubles samples with two holders in ${seconds}s with both cores saturated (stress-ng --cpu 2), sampled every 0.1 s" \
+    echo "$system: $changes VIP owner changes (false failovers) and $doubles samples with two holders in ${seconds}s with both cores saturated (stress-ng --cpu 2), $samples samples of every node's eth1" \
         | tee -a "$out/resources.txt"
 }
 
@@ -248,13 +272,19 @@ for system in $systems; do
             fault=$(tb_fault_now_us)
             heal=$(inject "$system" "$scenario" "$victim")
             wait "$prober" || true
-            extra=()
+            end=$(tb_fault_now_us)
+            extra=(--end-us "$end")
             [ -n "$heal" ] && extra+=(--heal-us "$heal")
             [[ $system == gkg-* ]] && extra+=(--roles "$TB_WORK/watcher.log")
             java -cp "$JAR" org.gkguardian.testbed.Analyze --probes "$TB_WORK/probes.csv" --fault-us "$fault" \
                 --scenario "$scenario" --system "$system" --run "$run" --names "$names" "${extra[@]}" \
                 --results "$out/results.csv" --png "$out/$system-$scenario-$run.png" || true
             restore "$system" "$scenario" "$victim"
+            if [[ $system == gkg-* ]] && [ -n "$heal" ]; then
+                merged=$(merged_after_ms "$victim" "$heal")
+                echo "$system/$scenario run $run: $victim back in the cluster (quorum regained) $merged ms after the heal"
+                echo "$system,$scenario,$run,$merged" >> "$out/merges.csv"
+            fi
         done
     done
     if [[ $system == gkg-* ]]; then count_notifications "$system"; fi
@@ -268,5 +298,12 @@ done
 
 echo
 java -cp "$JAR" org.gkguardian.testbed.Report "$out/results.csv" keepalived-0.1 | tee "$out/table.txt"
+echo
+echo "heal -> the healed node back in the cluster (its quorum-regained), ms, min/median/max over the runs where it lost quorum:"
+awk -F, '$4 != "-" { v[$1 " " $2] = v[$1 " " $2] " " $4 } END { for (k in v) print k, v[k] }' "$out/merges.csv" | sort \
+    | while read -r system scenario values; do
+        sorted=$(printf '%s\n' $values | sort -n | tr '\n' ' '); set -- $sorted
+        printf '  %-16s %-11s %s/%s/%s (%d runs)\n' "$system" "$scenario" "$1" "$(eval echo \${$(( ($# + 1) / 2 ))})" "${!#}" $#
+    done | tee -a "$out/table.txt"
 cat "$out/resources.txt"
 echo "timelines: $out/<system>-<scenario>-<run>.png"

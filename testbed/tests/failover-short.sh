@@ -5,7 +5,8 @@
 # The master's guardian JVM is killed with kill -9: the highest remaining address takes the VIP and
 # starts its Kamailio, the dead node's launcher released the VIP, the same terminal registers again
 # at the same VIP and gets 200 OK from the new master, and the terminal never had two hosts answering
-# at once. Behaviour only: no timing decides the result.
+# at once. An NMS reads every survivor's role over SNMP and receives the new master's gkgMasterChanged
+# INFORM. Behaviour only: no timing decides the result.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib/netns.sh"
@@ -24,8 +25,17 @@ for i in 1 2 3; do
     # lease, and this test is about behaviour, not speed.
     tb_gkg_node "n$i" "198.51.100.1$i" 100 "$members" default
     tb_gkg_kamailio "n$i" cold
+    tb_gkg_cfg "n$i" org.gkguardian.snmp ".notification.targets = v2c-inform:198.51.100.200/162:public"
 done
 tb_host term "" 203.0.113.100
+# The NMS on the internal LAN: snmptrapd acknowledges the guardians' INFORMs and logs them.
+tb_host nms 198.51.100.200 ""
+printf 'authCommunity log public\n' > "$TB_WORK/snmptrapd.conf"
+tb_exec nms snmptrapd -f -m "" -On -C -c "$TB_WORK/snmptrapd.conf" -F 'TRAP %b %v\n' -Lf "$TB_WORK/traps.log" \
+    udp:198.51.100.200:162 > /dev/null 2>&1 &
+role_by_snmp() { # the gkgNodeRole a node's agent answers the NMS: 2 backup, 3 master
+    tb_exec nms snmpget -m "" -v2c -c public -t 1 -r 2 -Oqv "198.51.100.1${1#n}:1161" .1.3.6.1.4.1.99999.1.1.2.0
+}
 for i in 1 2 3; do tb_gkg_start "n$i"; done
 
 master=""
@@ -63,6 +73,23 @@ kamailios=$(tb_gkg_kamailio_hosts)
 [ "$kamailios" = "$next " ] || { echo "FAIL: Kamailio runs on '$kamailios', expected $next only (cold standby)"; exit 1; }
 tb_sip_register term alice | grep -q "gkg $next" || { echo "FAIL: REGISTER at $TB_VIP was not answered 200 OK by $next"; exit 1; }
 echo "Kamailio runs on $next only; the same terminal registered again at $TB_VIP: 200 OK from $next"
+
+# What an NMS sees: the new master says master, the other survivor backup, and the new master's
+# masterChanged INFORM (GK-GUARDIAN-MIB::gkgMasterChanged) reached snmptrapd from its LAN address.
+for h in n1 n2 n3; do
+    [ "$h" = "$master" ] && continue
+    expected=2; [ "$h" = "$next" ] && expected=3
+    role=$(role_by_snmp "$h")
+    [ "$role" = "$expected" ] || { echo "FAIL: gkgNodeRole of $h over SNMP is '$role', expected $expected"; exit 1; }
+done
+echo "over SNMP: $next reports master(3), the other survivor backup(2)"
+for ((i = 0; i < 100; i++)); do
+    grep -q "^TRAP UDP: \\[198\\.51\\.100\\.1${next#n}\\]:[0-9]*->.*\.1\.3\.6\.1\.4\.1\.99999\.0\.1\b" "$TB_WORK/traps.log" 2>/dev/null && break
+    sleep 0.1
+done
+grep -q "^TRAP UDP: \\[198\\.51\\.100\\.1${next#n}\\]:[0-9]*->.*\.1\.3\.6\.1\.4\.1\.99999\.0\.1\b" "$TB_WORK/traps.log" 2>/dev/null \
+    || { echo "FAIL: no gkgMasterChanged from $next at the NMS; snmptrapd got:"; cat "$TB_WORK/traps.log" 2>/dev/null; exit 1; }
+echo "the NMS received gkgMasterChanged from $next"
 
 java -cp "$JAR" org.gkguardian.testbed.Analyze --probes "$TB_WORK/probes.csv" --fault-us "$fault" \
     --scenario kill-9 --system gkg-default --names "$(tb_mac_names n1 n2 n3)" --expect-takeover --expect-no-double \

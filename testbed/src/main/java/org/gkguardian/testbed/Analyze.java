@@ -16,15 +16,19 @@ import java.util.Map;
  *
  * <pre>java -cp testbed.jar org.gkguardian.testbed.Analyze --probes probes.csv --fault-us 1700000000000000
  *      --scenario kill-9 --system gkg-fast --run 3 --names "aa:..=n1,bb:..=n2" --results results.csv
- *      [--heal-us T] [--roles watcher.log] [--png timeline.png] [--expect-takeover] [--expect-no-double]</pre>
+ *      [--heal-us T] [--end-us T] [--roles watcher.log] [--png timeline.png] [--expect-takeover] [--expect-no-double]</pre>
  *
  * With {@code --expect-takeover} it exits 1 unless a new owner answered after the fault; with
  * {@code --expect-no-double} it exits 1 if any request was answered by two hosts. It prints one
  * line; the results file gets {@code scenario,system,run,arp_outage_ms,arp_takeover_ms,sip_outage_ms,sip_takeover_ms,
- * double_answers,settle_ms,owner_changes,snmp_settle_ms} (settle: heal to a single owner as the terminal saw it;
+ * double_answers,settle_ms,owner_changes,snmp_settle_ms,unrecovered} (with {@code --end-us}, the window's end, the
+ * outages include a silence that lasted to the end, and unrecovered is 1 when the VIP had not come back; settle: heal to a single owner as the terminal saw it;
  * snmp_settle: heal to one master as the NMS's {@link RoleWatch} saw it; -1 where not measured).
  */
 public final class Analyze {
+
+    /** A silence this long at the end of the window means the VIP had not come back. */
+    static final double UNRECOVERED_MILLIS = 1000;
 
     private Analyze() {
     }
@@ -36,6 +40,19 @@ public final class Analyze {
         Map<String, String> names = names(arguments.optional("--names", ""));
         Timeline arp = Timeline.analyze(probes, "arp", fault);
         Timeline sip = Timeline.analyze(probes, "sip", fault);
+        // The outage also counts a silence that lasted to the end of the window: the VIP never came back.
+        double arpOutage = arp.outageMillis();
+        double sipOutage = sip.outageMillis();
+        boolean unrecovered = false;
+        if (arguments.has("--end-us")) {
+            long end = Long.parseLong(arguments.required("--end-us"));
+            double arpTail = Timeline.silenceAtEndMillis(probes, "arp", fault, end);
+            unrecovered = arpTail > UNRECOVERED_MILLIS;
+            arpOutage = Math.max(arpOutage, arpTail);
+            if (probes.stream().anyMatch(p -> p.kind().equals("sip"))) {
+                sipOutage = Math.max(sipOutage, Timeline.silenceAtEndMillis(probes, "sip", fault, end));
+            }
+        }
         double settle = arguments.has("--heal-us")
                 ? Timeline.settleMillis(probes, "arp", Long.parseLong(arguments.required("--heal-us"))) : -1;
         int changes = Timeline.ownerChanges(probes, "arp", fault);
@@ -44,17 +61,17 @@ public final class Analyze {
             snmpSettle = RoleWatch.parse(Files.readAllLines(Path.of(arguments.required("--roles"))))
                     .settleMillis(Long.parseLong(arguments.required("--heal-us")));
         }
-        String line = String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.1f,%.1f,%d,%.1f,%d,%.1f",
+        String line = String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.1f,%.1f,%d,%.1f,%d,%.1f,%d",
                 arguments.required("--scenario"), arguments.required("--system"), arguments.optional("--run", "1"),
-                arp.outageMillis(), arp.takeoverMillis(), sip.outageMillis(), sip.takeoverMillis(),
-                arp.doubleAnswers() + sip.doubleAnswers(), settle, changes, snmpSettle);
+                arpOutage, arp.takeoverMillis(), sipOutage, sip.takeoverMillis(),
+                arp.doubleAnswers() + sip.doubleAnswers(), settle, changes, snmpSettle, unrecovered ? 1 : 0);
         System.out.printf(Locale.ROOT, "%s/%s run %s: ARP owner %s -> %s, outage %.0f ms, new owner after %.0f ms; "
                 + "SIP outage %.0f ms; requests answered twice: %d; owner changes %d; single owner %.0f ms after the "
-                + "heal (%.0f ms by SNMP)%n", arguments.required("--system"), arguments.required("--scenario"),
+                + "heal (%.0f ms by SNMP)%s%n", arguments.required("--system"), arguments.required("--scenario"),
                 arguments.optional("--run", "1"), arp.oldOwner().map(o -> names.getOrDefault(o, o)).orElse("none"),
-                arp.newOwner().map(o -> names.getOrDefault(o, o)).orElse("none"), arp.outageMillis(),
-                arp.takeoverMillis(), sip.outageMillis(), arp.doubleAnswers() + sip.doubleAnswers(), changes, settle,
-                snmpSettle);
+                arp.newOwner().map(o -> names.getOrDefault(o, o)).orElse("none"), arpOutage,
+                arp.takeoverMillis(), sipOutage, arp.doubleAnswers() + sip.doubleAnswers(), changes, settle,
+                snmpSettle, unrecovered ? "; NOBODY ANSWERED FOR THE VIP AT THE END OF THE WINDOW" : "");
         if (arguments.has("--results")) {
             Files.writeString(Path.of(arguments.required("--results")), line + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);

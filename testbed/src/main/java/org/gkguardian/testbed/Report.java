@@ -35,13 +35,14 @@ public final class Report {
             byScenario.computeIfAbsent(f[0], s -> new LinkedHashMap<>()).computeIfAbsent(f[1], s -> new ArrayList<>())
                     .add(new double[] {Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[7]),
                         f.length > 8 ? Double.parseDouble(f[8]) : -1, f.length > 9 ? Double.parseDouble(f[9]) : 0,
-                        Double.parseDouble(f[5]), f.length > 10 ? Double.parseDouble(f[10]) : -1});
+                        Double.parseDouble(f[5]), f.length > 10 ? Double.parseDouble(f[10]) : -1,
+                        f.length > 11 ? Double.parseDouble(f[11]) : 0});
         }
-        System.out.println(String.format(Locale.ROOT, "%-11s %-15s %4s %17s %17s %17s %7s %7s %12s %12s %6s",
+        System.out.println(String.format(Locale.ROOT, "%-11s %-15s %4s %17s %17s %17s %7s %7s %12s %12s %6s %7s",
                 "scenario", "system", "runs", "outage ms", "new owner ms", "SIP outage ms", "doubles", "changes",
-                "1 owner ms", "1 master ms", "ratio"));
-        System.out.println(String.format(Locale.ROOT, "%-11s %-15s %4s %17s %17s %17s %7s %7s %12s %12s %6s", "", "",
-                "", "min/med/max", "min/med/max", "min/med/max", "", "", "heal, med", "SNMP, med", ""));
+                "1 owner ms", "1 master ms", "ratio", "no VIP"));
+        System.out.println(String.format(Locale.ROOT, "%-11s %-15s %4s %17s %17s %17s %7s %7s %12s %12s %6s %7s", "",
+                "", "", "min/med/max", "min/med/max", "min/med/max", "", "", "heal, med", "SNMP, med", "", "at end"));
         for (var scenario : byScenario.entrySet()) {
             List<double[]> base = scenario.getValue().get(baseline);
             double baseMedian = base == null ? Double.NaN : median(measured(column(base, 0)));
@@ -53,20 +54,22 @@ public final class Report {
                 List<Double> snmpSettle = measured(column(system.getValue(), 6));
                 int doubles = (int) column(system.getValue(), 2).stream().mapToDouble(Double::doubleValue).sum();
                 int changes = (int) column(system.getValue(), 4).stream().mapToDouble(Double::doubleValue).sum();
+                int unrecovered = (int) column(system.getValue(), 7).stream().mapToDouble(Double::doubleValue).sum();
                 double ratio = outage.isEmpty() || Double.isNaN(baseMedian) || baseMedian <= 0 ? Double.NaN
                         : median(outage) / baseMedian;
-                System.out.println(String.format(Locale.ROOT, "%-11s %-15s %4d %17s %17s %17s %7d %7d %12s %12s %6s",
+                System.out.println(String.format(Locale.ROOT, "%-11s %-15s %4d %17s %17s %17s %7d %7d %12s %12s %6s %7d",
                         scenario.getKey(), system.getKey(), system.getValue().size(), triple(outage),
                         triple(takeover), triple(sipOutage), doubles, changes,
                         medianOrDash(settle), medianOrDash(snmpSettle),
-                        Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio)));
+                        Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio), unrecovered));
             }
         }
         System.out.println("outage: longest time the terminal got no ARP answer for the VIP after the fault; new owner: "
                 + "fault to the first answer of another host; doubles: requests two hosts answered; changes: owner "
                 + "changes summed over the runs; 1 owner: heal to a single host answering; 1 master: heal to every node the "
                 + "NMS reaches agreeing on one master (gkgNodeRole); ratio: median outage / "
-                + baseline + "'s; '-': not measured (no answer, no gatekeeper, or no heal in that scenario).");
+                + baseline + "'s; no VIP at end: runs whose window closed with nobody answering for the VIP (their outage "
+                + "counts to the window's end, a lower bound); '-': not measured (no answer, no gatekeeper, or no heal in that scenario).");
     }
 
     private static String medianOrDash(List<Double> values) {

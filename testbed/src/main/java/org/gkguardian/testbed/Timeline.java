@@ -140,6 +140,19 @@ public record Timeline(String kind, Optional<String> oldOwner, Optional<String> 
         return changes;
     }
 
+    /**
+     * The silence at the end of the prober's window: from the last answer after the fault (or the fault itself)
+     * to the end, in milliseconds. A long one means the VIP had not come back when the window closed, and the
+     * outage lasted at least that long.
+     */
+    public static double silenceAtEndMillis(List<Probe> allProbes, String kind, long faultMicros, long endMicros) {
+        long last = faultMicros;
+        for (Probe probe : ofKind(allProbes, kind)) {
+            last = Math.max(last, probe.atMicros());
+        }
+        return Math.max(0, endMicros - last) / 1000.0;
+    }
+
     private static List<Probe> ofKind(List<Probe> allProbes, String kind) {
         List<Probe> probes = new ArrayList<>();
         for (Probe probe : allProbes) {

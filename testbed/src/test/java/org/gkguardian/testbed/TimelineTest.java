@@ -127,6 +127,15 @@ class TimelineTest {
     }
 
     @Test
+    void aVipThatNeverCameBackShowsAsASilenceToTheEndOfTheWindow() {
+        List<Probe> probes = answers("aa", 9_000_000, 10_020_000, 0);
+
+        assertEquals(5980.0, Timeline.silenceAtEndMillis(probes, "arp", FAULT, 16_000_000), 0.001);
+        assertEquals(6000.0, Timeline.silenceAtEndMillis(answers("aa", 9_000_000, 9_990_000, 0), "arp", FAULT,
+                16_000_000), 0.001);
+    }
+
+    @Test
     void theReportLeavesOutWhatWasNotMeasured() {
         assertEquals("-", Report.triple(List.of()));
     }
