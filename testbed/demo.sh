@@ -63,16 +63,21 @@ while true; do
         case $state in R|S|D) state=running ;; T|t) state=stopped ;; Z) state=dead ;; esac
         vip=no; tb_exec "$h" ip -br addr show dev eth1 | grep -q " $TB_VIP/" && vip=YES
         kam=no; [[ " $(tb_gkg_kamailio_hosts)" == *" $h "* ]] && kam=running
-        printf '%-5s %-15s %-13s %-14s %-9s %-9s %-8s\n' "$h" "198.51.100.1${h#n}" "$(tb_gkg_role "$h")" \
+        role=$(tb_gkg_role "$h"); [ "$state" != dead ] || role="-"   # a dead JVM's log ends with its last role
+        printf '%-5s %-15s %-13s %-14s %-9s %-9s %-8s\n' "$h" "198.51.100.1${h#n}" "$role" \
             "$(snmp_role "$h")" "$vip" "$kam" "$state"
     done
     echo
     answer=$(tb_sip_register term alice 2>/dev/null | tr '\n' ' ') || true
     echo "terminal REGISTER at $TB_VIP: ${answer:-no 200 OK}"
     m=$(master)
-    echo "NMS: snmpwalk of the member table at the master${m:+ ($m)}:"
-    [ -z "$m" ] || snmp snmpwalk -v2c -c public -t 0.5 -r 0 "198.51.100.1${m#n}:1161" GK-GUARDIAN-MIB::gkgMemberRole \
-        | sed 's/^/  /'
+    echo "NMS: the master's member table (role last reported, reachable = in its view)${m:+ at $m}:"
+    if [ -n "$m" ]; then
+        for column in gkgMemberRole gkgMemberReachable; do
+            snmp snmpwalk -v2c -c public -t 0.5 -r 0 "198.51.100.1${m#n}:1161" "GK-GUARDIAN-MIB::$column" \
+                | sed 's/^GK-GUARDIAN-MIB::/  /' || true
+        done
+    fi
     echo
     echo "last notifications at the NMS:"; tail -n 4 "$TB_WORK/traps.log" 2>/dev/null | cut -c1-160 | sed 's/^/  /'
     echo
