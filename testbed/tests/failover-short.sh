@@ -48,13 +48,20 @@ done
 others=$(printf '%s\n' n1 n2 n3 | grep -vx "$master" | tr '\n' ' ')
 for h in $others; do tb_gkg_wait_role "$h" backup 60; done
 next=$(printf '%s\n' $others | sort | tail -1)   # the highest remaining internal address
-holders=$(tb_gkg_vip_holders)
-[ "$holders" = "$master " ] || { echo "FAIL: VIP held by '$holders', expected $master only"; exit 1; }
-echo "$master is master and the only holder of $TB_VIP; $others are backups"
-kamailios=$(tb_gkg_kamailio_hosts)
-[ "$kamailios" = "$master " ] || { echo "FAIL: Kamailio runs on '$kamailios', expected $master only (cold standby)"; exit 1; }
-tb_sip_register term alice | grep -q "gkg $master" || { echo "FAIL: REGISTER at $TB_VIP was not answered 200 OK by $master"; exit 1; }
-echo "Kamailio runs on $master only; the terminal registered at $TB_VIP: 200 OK from $master"
+# expect_sole_server HOST WHEN — HOST alone holds the VIP and runs Kamailio (cold standby), and the
+# terminal's REGISTER at the VIP gets 200 OK from it.
+expect_sole_server() {
+    local host=$1 when=$2 holders kamailios
+    holders=$(tb_gkg_vip_holders)
+    [ "$holders" = "$host " ] || { echo "FAIL: $when the VIP is held by '$holders', expected $host only"; exit 1; }
+    kamailios=$(tb_gkg_kamailio_hosts)
+    [ "$kamailios" = "$host " ] || { echo "FAIL: $when Kamailio runs on '$kamailios', expected $host only (cold standby)"; exit 1; }
+    tb_sip_register term alice | grep -q "gkg $host" \
+        || { echo "FAIL: $when REGISTER at $TB_VIP was not answered 200 OK by $host"; exit 1; }
+}
+expect_sole_server "$master" "at start"
+echo "$master is master, the only holder of $TB_VIP and the only host running Kamailio; $others are backups;" \
+    "the terminal registered at $TB_VIP: 200 OK from $master"
 
 tb_exec term java -cp "$JAR" org.gkguardian.testbed.Prober --iface eth1 --vip "$TB_VIP" --seconds 25 \
     --out "$TB_WORK/probes.csv" &
@@ -66,13 +73,9 @@ echo "kill -9 of $master's guardian JVM"
 
 tb_gkg_wait_role "$next" master 90
 wait "$prober"
-holders=$(tb_gkg_vip_holders)
-[ "$holders" = "$next " ] || { echo "FAIL: after the crash the VIP is held by '$holders', expected $next only"; exit 1; }
-echo "$next is master and the only holder of $TB_VIP; $master's launcher released it"
-kamailios=$(tb_gkg_kamailio_hosts)
-[ "$kamailios" = "$next " ] || { echo "FAIL: Kamailio runs on '$kamailios', expected $next only (cold standby)"; exit 1; }
-tb_sip_register term alice | grep -q "gkg $next" || { echo "FAIL: REGISTER at $TB_VIP was not answered 200 OK by $next"; exit 1; }
-echo "Kamailio runs on $next only; the same terminal registered again at $TB_VIP: 200 OK from $next"
+expect_sole_server "$next" "after the crash"
+echo "$next is master, the only holder of $TB_VIP (the launcher of $master released it) and the only host running" \
+    "Kamailio; the same terminal registered again at $TB_VIP: 200 OK from $next"
 
 # What an NMS sees: the new master says master, the other survivor backup, and the new master's
 # masterChanged INFORM (GK-GUARDIAN-MIB::gkgMasterChanged) reached snmptrapd from its LAN address.
