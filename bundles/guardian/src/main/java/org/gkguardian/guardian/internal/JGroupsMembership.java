@@ -186,6 +186,21 @@ final class JGroupsMembership implements Membership, Receiver {
     }
 
     @Override
+    public void sendUrgent(byte[] payload) {
+        JChannel ch = channel;
+        if (ch == null || !ch.isConnected()) {
+            return;
+        }
+        try {
+            // Out of band and unreliable: delivered as it arrives, never held behind a lost message.
+            ch.send(new BytesMessage(null, payload).setFlag(Message.Flag.OOB, Message.Flag.NO_RELIABILITY,
+                    Message.Flag.DONT_BUNDLE));
+        } catch (Exception e) {
+            LOG.debug("agreement message not sent: {}", e.toString());
+        }
+    }
+
+    @Override
     public void close() {
         JChannel ch = channel;
         channel = null;
