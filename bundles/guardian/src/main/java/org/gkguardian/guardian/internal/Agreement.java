@@ -58,6 +58,8 @@ final class Agreement {
     private final long promiseNanos;
     private final long crashAllowanceNanos;
     private final long witnessDelayNanos;
+    private final int epochStride;
+    private final int epochSlot;
 
     private InetAddress promisedTo;
     private long promisedEpoch;
@@ -66,6 +68,7 @@ final class Agreement {
 
     private long campaignEpoch;
     private long campaignSince = Long.MIN_VALUE;
+    private boolean outvoted;
     private final Map<InetAddress, Long> grants = new HashMap<>();
     private String lastRefusal = "";
 
@@ -80,10 +83,14 @@ final class Agreement {
      * @param leased            false only without quorum (policy none): a master keeps its role without renewals
      * @param witnessDelayNanos how long this node's campaign waits before it counts the witness, so that two sides
      *                          of a cut link that both reach the witness do not bind at the same instant
+     * @param epochStride       where a master may win without the others' votes (witness, no quorum), each member
+     *                          stands only for epochs of its own ({@code epoch % stride == slot}), so that no
+     *                          epoch ever has two masters; 1 under a majority
+     * @param epochSlot         this member's residue, its index among the configured members
      */
     Agreement(InetAddress self, String selfName, long incarnation, BallotBox box, int needed,
             boolean witnessStandsIn, boolean leased, long leaseNanos, long promiseNanos, long crashAllowanceNanos,
-            long witnessDelayNanos) {
+            long witnessDelayNanos, int epochStride, int epochSlot) {
         if (leased && promiseNanos <= leaseNanos) {
             throw new IllegalArgumentException("the promise must outlast the lease");
         }
@@ -98,6 +105,8 @@ final class Agreement {
         this.promiseNanos = promiseNanos;
         this.crashAllowanceNanos = crashAllowanceNanos;
         this.witnessDelayNanos = witnessDelayNanos;
+        this.epochStride = Math.max(1, epochStride);
+        this.epochSlot = Math.floorMod(epochSlot, this.epochStride);
     }
 
     long incarnation() {
@@ -200,16 +209,16 @@ final class Agreement {
             return Optional.empty();
         }
         Ballot b = box.ballot();
-        boolean again = campaignEpoch != 0 && campaignEpoch > knownEpoch && campaignEpoch >= highestSeen
-                && b.epoch() == campaignEpoch && b.votedFor().equals(key(self));
+        boolean again = canAskAgain(knownEpoch) && b.epoch() == campaignEpoch && b.votedFor().equals(key(self));
         if (!again) {
-            long epoch = Math.max(Math.max(knownEpoch, b.epoch()), highestSeen) + 1;
+            long epoch = nextEpoch(knownEpoch);
             if (epoch > Wire.MAX_EPOCH) {
                 return Optional.empty();
             }
             box.vote(new Ballot(epoch, key(self)));
             campaignEpoch = epoch;
             campaignSince = now;
+            outvoted = false;
             grants.clear();
             lastRefusal = "";
         }
@@ -218,12 +227,20 @@ final class Agreement {
 
     /** The epoch this node would stand for next, for the gatekeeper's preparation. */
     long nextEpoch(long knownEpoch) {
-        Ballot b = box.ballot();
-        if (campaignEpoch != 0 && campaignEpoch > knownEpoch && campaignEpoch >= highestSeen
-                && b.epoch() == campaignEpoch) {
+        if (canAskAgain(knownEpoch) && box.ballot().epoch() == campaignEpoch) {
             return campaignEpoch;
         }
-        return Math.max(Math.max(knownEpoch, b.epoch()), highestSeen) + 1;
+        long above = Math.max(Math.max(knownEpoch, box.ballot().epoch()), highestSeen);
+        // The first epoch above all known ones that is this node's own: the same one twice under the witness.
+        long next = above + 1;
+        long rest = Math.floorMod(next - epochSlot, epochStride);
+        return rest == 0 ? next : next + epochStride - rest;
+    }
+
+    /** The campaign's epoch is still worth asking for: nothing higher was seen and nobody voted for another in it. */
+    private boolean canAskAgain(long knownEpoch) {
+        return campaignEpoch != 0 && campaignEpoch > knownEpoch && !outvoted
+                && campaignEpoch >= highestSeen;
     }
 
     /** A voter's answer; a refusal is kept for the log. */
@@ -237,6 +254,9 @@ final class Agreement {
             grants.merge(r.voter(), r.echoNanos(), Math::max);
         } else {
             lastRefusal = key(r.voter()) + " refused: " + r.reason();
+            if (r.ballot() >= campaignEpoch) {
+                outvoted = true; // it voted for someone else in this epoch (or later): ask in a higher one
+            }
         }
     }
 

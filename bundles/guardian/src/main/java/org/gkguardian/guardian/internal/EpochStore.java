@@ -18,7 +18,7 @@ import java.nio.file.StandardOpenOption;
  * <p>Format: one line {@code EPOCH} (what the first release wrote) or {@code EPOCH BALLOT CANDIDATE}, the ballot
  * being the highest epoch voted in and the candidate the internal address voted for.
  */
-final class EpochStore implements Agreement.BallotBox {
+final class EpochStore implements Epochs {
 
     private final Path file;
     private long current;
@@ -36,12 +36,14 @@ final class EpochStore implements Agreement.BallotBox {
         return file;
     }
 
-    synchronized long current() {
+    @Override
+    public synchronized long current() {
         return current;
     }
 
     /** Stores {@code epoch} if it is higher than the stored one; returns the epoch in force afterwards. */
-    synchronized long raiseTo(long epoch) {
+    @Override
+    public synchronized long raiseTo(long epoch) {
         if (epoch <= current) {
             return current;
         }

@@ -17,6 +17,11 @@ interface Membership {
         send(payload);
     }
 
+    /** As {@link #sendUrgent(byte[])}, to one member (by its internal address) only. */
+    default void sendUrgent(InetAddress to, byte[] payload) {
+        sendUrgent(payload);
+    }
+
     void close();
 
     /** Called from the channel's threads. */

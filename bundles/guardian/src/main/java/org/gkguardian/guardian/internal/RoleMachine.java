@@ -57,7 +57,7 @@ final class RoleMachine {
     private final ElectionRule rule;
     private final GatekeeperControl gatekeeper;
     private final VipControl vip;
-    private final EpochStore epochs;
+    private final Epochs epochs;
     private final Membership membership;
     private final Publisher publisher;
     private final Journal journal;
@@ -68,7 +68,7 @@ final class RoleMachine {
     private final long leaseNanos;
     private final long renewNanos;
     private final long bindGuardNanos;
-    private final long incarnation = new java.security.SecureRandom().nextLong();
+    private final long incarnation;
     private final PeerTracker peers;
     private final Agreement agreement;
     private final Notices notices;
@@ -123,9 +123,18 @@ final class RoleMachine {
             long preparedNanos, long askedNanos) {
     }
 
-    RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, EpochStore epochs,
+    RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, Epochs epochs,
             Membership membership, Publisher publisher, Journal journal, LongSupplier nanos, Clock clock,
             LanCheck lanCheck) {
+        this(settings, rule, gatekeeper, vip, epochs, membership, publisher, journal, nanos, clock, lanCheck,
+                new java.security.SecureRandom().nextLong());
+    }
+
+    /** @param incarnation random number of this run, so that peers never match our clock readings with another's */
+    RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, Epochs epochs,
+            Membership membership, Publisher publisher, Journal journal, LongSupplier nanos, Clock clock,
+            LanCheck lanCheck, long incarnation) {
+        this.incarnation = incarnation;
         this.settings = settings;
         this.rule = rule;
         this.gatekeeper = gatekeeper;
@@ -155,9 +164,11 @@ final class RoleMachine {
         InetAddress best = settings.members().stream()
                 .max(Comparator.comparing(a -> new BigInteger(1, a.getAddress()))).orElseThrow();
         long witnessDelay = best.equals(settings.internalAddress()) ? 0 : t.promiseMs() * 1_000_000L;
+        boolean exclusive = settings.quorumPolicy() == QuorumPolicy.MAJORITY;
         this.agreement = new Agreement(settings.internalAddress(), settings.nodeName(), incarnation, epochs, needed,
                 witness, !single && settings.quorumPolicy() != QuorumPolicy.NONE, leaseNanos, pauseNanos,
-                t.releaseAllowanceMs() * 1_000_000L, witnessDelay);
+                t.releaseAllowanceMs() * 1_000_000L, witnessDelay, exclusive ? 1 : settings.members().size(),
+                settings.members().indexOf(settings.internalAddress()));
         this.epoch = epochs.current();
         this.notices = new Notices(settings.nodeName(), journal, publisher, clock, () -> epoch);
         this.roleSince = clock.instant();
@@ -243,8 +254,13 @@ final class RoleMachine {
         if (receivedNanos >= distrustUntil) {
             if (message instanceof Wire.StateMessage s) {
                 onState(s);
+                evaluate();
             } else if (message instanceof Wire.AgreementMessage a) {
-                onAgreement(a, receivedNanos);
+                // Renewals and their answers come several times per lease: they change no state worth a full
+                // evaluation; a resignation or a vote may let this node take over at once.
+                if (onAgreement(a, receivedNanos)) {
+                    evaluate();
+                }
             } else if (message instanceof Wire.SwitchoverRequest r) {
                 if (r.epoch() == epoch) {
                     long timeout = 2 * settings.timings().startupGraceMs() + 5000;
@@ -254,8 +270,8 @@ final class RoleMachine {
                     LOG.warn("Ignoring a switchover request to {} from {} for epoch {} (this is epoch {})", r.target(),
                             r.requestedBy(), r.epoch(), epoch);
                 }
+                evaluate();
             }
-            evaluate();
         }
         leave();
     }
@@ -293,49 +309,62 @@ final class RoleMachine {
         return true;
     }
 
-    private void onAgreement(Wire.AgreementMessage message, long receivedNanos) {
+    /** Handles a message of the agreement; true when the roles deserve a fresh look. */
+    private boolean onAgreement(Wire.AgreementMessage message, long receivedNanos) {
         long now = nanos.getAsLong();
         if (message instanceof Wire.VoteRequest r) {
             if (!peers.isPeer(r.candidateAddress()) || r.epoch() - epoch > MAX_EPOCH_JUMP) {
-                return;
+                return false;
             }
             Wire.VoteReply reply = agreement.onRequest(r, epoch, receivedNanos);
             if (reply.granted()) {
                 LOG.info("Guardian {} votes for {} in epoch {}", settings.nodeName(), r.candidate(), r.epoch());
+                abandonCandidacy("voted for " + r.candidate());
             } else {
                 LOG.debug("Guardian {} refuses {} epoch {}: {}", settings.nodeName(), r.candidate(), r.epoch(),
                         reply.reason());
             }
-            send(reply);
+            sendTo(r.candidateAddress(), reply);
+            return false;
         } else if (message instanceof Wire.VoteReply r) {
             if (peers.isPeer(r.voter())) {
                 agreement.onReply(r);
                 tryTakeOver(now);
             }
+            return false;
         } else if (message instanceof Wire.LeaseRenew r) {
             if (!peers.isPeer(r.master()) || !observeEpoch(r.epoch(), peers.nameOf(r.master()))) {
-                return;
+                return false;
             }
+            boolean demoted = false;
             if (role == Role.MASTER && r.epoch() >= agreement.masterEpoch()) {
                 demote(maintenance ? Role.MAINTENANCE : Role.BACKUP, Cause.SPLIT_BRAIN,
                         peers.nameOf(r.master()) + " is master of epoch " + r.epoch());
+                demoted = true;
             }
             Optional<Wire.LeaseAck> ack = agreement.onRenew(r, epoch, receivedNanos);
             if (ack.isPresent()) {
                 lastMasterHeardNanos = receivedNanos;
-                send(ack.get());
+                if (candidacy != null) {
+                    abandonCandidacy(peers.nameOf(r.master()) + " is master of epoch " + r.epoch());
+                }
+                sendTo(r.master(), ack.get());
             }
+            return demoted;
         } else if (message instanceof Wire.LeaseAck a) {
             if (peers.isPeer(a.voter())) {
                 agreement.onAck(a);
             }
+            return false;
         } else if (message instanceof Wire.Resign r) {
             if (peers.isPeer(r.master())) {
                 LOG.debug("{} resigned as master of epoch {}", peers.nameOf(r.master()), r.epoch());
                 agreement.resigned(r, receivedNanos);
                 claimedAt.remove(r.master());
+                return true;
             }
         }
+        return false;
     }
 
     void tick() {
@@ -362,6 +391,7 @@ final class RoleMachine {
             broadcast();
         }
         leave();
+        refreshSnapshots();
     }
 
     /**
@@ -546,16 +576,18 @@ final class RoleMachine {
         return true;
     }
 
-    /** Runs last in every task: remember when this thread was last alive, tell the others if we changed. */
+    /**
+     * Runs last in every task: remember when this thread was last alive, tell the others (and the readers of the
+     * status) if we changed. What it follows counts too: the others see at once whom this node follows.
+     */
     private void leave() {
         lastAliveNanos = nanos.getAsLong();
-        // What it follows counts too: the others see at once whom this node follows.
         Outgoing last = outgoing;
         if (last == null || !myState(lastAliveNanos).equals(last.state()) || !followsNow().equals(last.follows())
                 || !safeGatekeeperState().equals(last.gatekeeper())) {
             broadcast();
+            refreshSnapshots();
         }
-        refreshSnapshots();
     }
 
     private void evaluate() {
@@ -1039,6 +1071,10 @@ final class RoleMachine {
         } else {
             membership.send(Wire.encode(message));
         }
+    }
+
+    private void sendTo(InetAddress member, Wire.AgreementMessage message) {
+        membership.sendUrgent(member, Wire.encode(message));
     }
 
     private void sendState() {
