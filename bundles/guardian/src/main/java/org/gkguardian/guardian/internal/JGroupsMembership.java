@@ -61,6 +61,7 @@ final class JGroupsMembership implements Membership, Receiver {
     private final Consumer<String> onRefusal;
     private final Consumer<List<Protocol>> stackHook;
     private volatile JChannel channel;
+    private volatile LifeLine lifeLine;
     /** The members of the current view by internal address, for messages to one of them. */
     private volatile Map<InetAddress, Address> addressOf = Map.of();
 
@@ -94,6 +95,10 @@ final class JGroupsMembership implements Membership, Receiver {
                 throw e;
             }
             channel = ch;
+            LifeLine line = new LifeLine(settings.internalAddress(), settings.port() + 2, settings.members(),
+                    listener::crashed);
+            lifeLine = line;
+            line.start();
             LOG.info("Guardian {} joined cluster '{}' on {}:{} as {}; view {}", settings.nodeName(),
                     settings.clusterName(), settings.internalAddress().getHostAddress(), settings.port(),
                     ch.getAddress(), ch.getView());
@@ -225,6 +230,11 @@ final class JGroupsMembership implements Membership, Receiver {
         channel = null;
         if (ch != null) {
             ch.close();
+        }
+        LifeLine line = lifeLine;
+        lifeLine = null;
+        if (line != null) {
+            line.close();
         }
     }
 

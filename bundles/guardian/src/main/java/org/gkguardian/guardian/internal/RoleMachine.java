@@ -106,6 +106,8 @@ final class RoleMachine {
     private Pending switchover;
     private Candidacy candidacy;
     private volatile NodeStatus snapshot;
+    /** Something the status shows changed since it was last built. */
+    private boolean statusChanged;
     private volatile List<MemberStatus> memberSnapshot = List.of();
 
     private record Pending(String target, String requestedBy, long expiresNanos) {
@@ -306,6 +308,7 @@ final class RoleMachine {
             return false;
         }
         epoch = epochs.raiseTo(seen);
+        statusChanged = true;
         return true;
     }
 
@@ -586,6 +589,9 @@ final class RoleMachine {
         if (last == null || !myState(lastAliveNanos).equals(last.state()) || !followsNow().equals(last.follows())
                 || !safeGatekeeperState().equals(last.gatekeeper())) {
             broadcast();
+            statusChanged = true;
+        }
+        if (statusChanged) {
             refreshSnapshots();
         }
     }
@@ -830,6 +836,7 @@ final class RoleMachine {
         }
         role = to;
         roleSince = clock.instant();
+        statusChanged = true;
         String master = to == Role.MASTER ? settings.nodeName() : from == Role.MASTER ? "" : observedMaster;
         RoleTransition t = new RoleTransition(settings.nodeName(), from, to, epoch, cause, roleSince,
                 Duration.ofNanos(tookNanos), master, detail);
@@ -862,6 +869,7 @@ final class RoleMachine {
         }
         QuorumState before = quorum;
         quorum = q;
+        statusChanged = true;
         if (q == QuorumState.LOST) {
             notices.raise(EventType.QUORUM_LOST, Cause.QUORUM, Map.of(), "quorum-lost", Severity.CRITICAL,
                     "this partition does not hold quorum (" + settings.quorumPolicy().label() + ")");
@@ -1125,6 +1133,7 @@ final class RoleMachine {
     // ---------------------------------------------------------------- snapshots for other threads
 
     private void refreshSnapshots() {
+        statusChanged = false;
         snapshot = buildStatus();
         long now = nanos.getAsLong();
         List<MemberStatus> rows = new ArrayList<>();
