@@ -136,7 +136,8 @@ final class RoleMachine {
         this.leaseNanos = t.leaseMs() * 1_000_000L;
         this.pauseNanos = t.promiseMs() * 1_000_000L;
         this.renewNanos = t.renewMs() * 1_000_000L;
-        this.bindGuardNanos = leaseNanos / 2;
+        // The renewals go on while the VIP is bound: the lease needs room only for the first of them to be answered.
+        this.bindGuardNanos = renewNanos;
         long presenceNanos = (t.failureTimeoutMs() + t.verifyTimeoutMs()) * 1_000_000L;
         this.peers = new PeerTracker(settings.internalAddress(), settings.members(), incarnation, presenceNanos);
         this.health = new HealthGate(settings.internalAddress(), 3 * t.distrustMs() * 1_000_000L,
@@ -192,11 +193,24 @@ final class RoleMachine {
         leave();
     }
 
-    /** Channel thread: a member's state arrived at {@code atNanos}; see {@link PeerTracker#heard}. */
-    void heard(Wire.StateMessage s, long atNanos) {
-        if (atNanos >= distrustUntil) {
-            peers.heard(s, atNanos);
+    /**
+     * Channel thread, as a message arrives at {@code atNanos}: a state stamps when its member last heard us (see
+     * {@link PeerTracker#heard}); a lease renewal's answer counts at once, so that the lease stays right while the
+     * role thread is busy binding the VIP. Returns whether the role thread must handle the message too.
+     */
+    boolean received(Wire.Message message, long atNanos) {
+        if (atNanos < distrustUntil) {
+            return true;
         }
+        if (message instanceof Wire.StateMessage s) {
+            peers.heard(s, atNanos);
+        } else if (message instanceof Wire.LeaseAck a) {
+            if (peers.isPeer(a.voter())) {
+                agreement.onAck(a);
+            }
+            return false;
+        }
+        return true;
     }
 
     void onView(Set<InetAddress> members) {
@@ -303,9 +317,12 @@ final class RoleMachine {
             if (!peers.isPeer(r.candidateAddress()) || r.epoch() - epoch > MAX_EPOCH_JUMP) {
                 return false;
             }
+            long ballotBefore = epochs.ballot().epoch();
             Wire.VoteReply reply = agreement.onRequest(r, epoch, receivedNanos);
             if (reply.granted()) {
-                LOG.info("Guardian {} votes for {} in epoch {}", settings.nodeName(), r.candidate(), r.epoch());
+                if (r.epoch() != ballotBefore) {
+                    LOG.info("Guardian {} votes for {} in epoch {}", settings.nodeName(), r.candidate(), r.epoch());
+                }
                 abandonCandidacy("voted for " + r.candidate());
             } else {
                 LOG.debug("Guardian {} refuses {} epoch {}: {}", settings.nodeName(), r.candidate(), r.epoch(),
@@ -338,11 +355,6 @@ final class RoleMachine {
                 sendTo(r.master(), ack.get());
             }
             return demoted;
-        } else if (message instanceof Wire.LeaseAck a) {
-            if (peers.isPeer(a.voter())) {
-                agreement.onAck(a);
-            }
-            return false;
         } else if (message instanceof Wire.Resign r) {
             if (peers.isPeer(r.master())) {
                 LOG.debug("{} resigned as master of epoch {}", peers.nameOf(r.master()), r.epoch());
@@ -428,43 +440,12 @@ final class RoleMachine {
             if (!q.allowsMaster()) {
                 return OperatorResult.refused(Outcome.REFUSED, "this partition is not quorate (" + q.label() + ")");
             }
-            List<MemberState> visible = visibleStates(now);
-            Optional<MemberState> master = visible.stream().filter(m -> m.role() == Role.MASTER).findFirst();
-            MemberState target;
-            if (requested.isEmpty() || requested.get().isBlank()) {
-                List<MemberState> others = visible.stream()
-                        .filter(m -> master.map(x -> !x.name().equals(m.name())).orElse(true)).toList();
-                Optional<String> best = others.isEmpty() ? Optional.empty()
-                        : rule.decide(new ElectionInput(others, true, false)).master();
-                if (best.isEmpty()) {
-                    return OperatorResult.refused(Outcome.TARGET_NOT_ELIGIBLE,
-                            "no other eligible member is reachable");
-                }
-                target = others.stream().filter(m -> m.name().equals(best.get())).findFirst().orElseThrow();
-            } else {
-                String wanted = requested.get().trim();
-                Optional<MemberState> found = visible.stream().filter(m -> matches(m, wanted)).findFirst();
-                if (found.isEmpty()) {
-                    boolean configured = settings.members().stream().anyMatch(a -> a.getHostAddress().equals(wanted));
-                    for (MemberState m : peers.everKnown()) {
-                        configured |= m.name().equals(wanted);
-                    }
-                    return configured
-                            ? OperatorResult.refused(Outcome.TARGET_NOT_ELIGIBLE, wanted + " is unreachable")
-                            : OperatorResult.refused(Outcome.UNKNOWN_TARGET, wanted + " is not a configured member");
-                }
-                target = found.get();
-                if (master.isPresent() && master.get().name().equals(target.name())) {
-                    return new OperatorResult(Outcome.ALREADY_DONE, target.name() + " is already master");
-                }
-                if (target.maintenance() || target.role() == Role.MAINTENANCE) {
-                    return OperatorResult.refused(Outcome.TARGET_NOT_ELIGIBLE, target.name() + " is in maintenance");
-                }
-                if (!target.eligible()) {
-                    return OperatorResult.refused(Outcome.TARGET_NOT_ELIGIBLE, target.name() + " is unhealthy ("
-                            + target.role().label() + ")");
-                }
+            SwitchoverTarget choice = SwitchoverTarget.choose(requested, visibleStates(now), rule, settings.members(),
+                    peers.everKnown());
+            if (choice.refusal().isPresent()) {
+                return choice.refusal().get();
             }
+            MemberState target = choice.target().orElseThrow();
             long timeout = 2 * settings.timings().startupGraceMs() + 5000;
             switchover = new Pending(target.name(), settings.nodeName(), now + timeout * 1_000_000L);
             membership.send(Wire.encode(new Wire.SwitchoverRequest(target.name(), settings.nodeName(), epoch)));
@@ -788,9 +769,6 @@ final class RoleMachine {
             switchover = null;
         }
         broadcast();
-        if (agreement.leaseRemaining(nanos.getAsLong()) <= 0) {
-            loseLease(nanos.getAsLong());
-        }
     }
 
     /**
@@ -1033,10 +1011,6 @@ final class RoleMachine {
         } catch (RuntimeException e) {
             LOG.error("Gatekeeper stand-down failed: {}", e.toString());
         }
-    }
-
-    private boolean matches(MemberState m, String wanted) {
-        return m.name().equals(wanted) || m.internalAddress().getHostAddress().equals(wanted);
     }
 
     // ---------------------------------------------------------------- snapshots for other threads
