@@ -52,6 +52,11 @@ final class RoleMachine {
     private static final Logger LOG = LoggerFactory.getLogger(RoleMachine.class);
     /** An epoch this far ahead of ours is not a real cluster's: ignored rather than adopted. */
     private static final long MAX_EPOCH_JUMP = 1_000_000L;
+    /**
+     * The longest a gatekeeper start or a VIP bind may keep the role thread (their own timeouts are shorter): past
+     * it the thread counts as stuck, so the heartbeats, renewals and the launcher's keep-alives stop.
+     */
+    private static final long EDGE_LIMIT_NANOS = 30_000_000_000L;
 
     private volatile Settings settings;
     private final ElectionRule rule;
@@ -83,6 +88,7 @@ final class RoleMachine {
     private boolean maintenance;
     private long startedNanos;
     private volatile long lastAliveNanos;
+    private volatile long busySince = Long.MIN_VALUE;
     private long lastLanCheckNanos = Long.MIN_VALUE;
     private long eligibleSinceNanos = Long.MIN_VALUE;
     private volatile boolean started;
@@ -664,7 +670,7 @@ final class RoleMachine {
             RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, agreement.nextEpoch(epoch),
                     vip.configured());
             try {
-                gatekeeper.prepareMaster(context);
+                atTheEdge(() -> gatekeeper.prepareMaster(context));
             } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
                 safeStandDown(context);
                 promotionFailed(Cause.HEALTH, "the gatekeeper could not be made ready: " + e.getMessage());
@@ -734,7 +740,7 @@ final class RoleMachine {
         // Renewals go out while the VIP is bound (the duplicate-address check takes a while), from the heartbeat thread.
         outbox.renewing(agreement.renewal(now));
         try {
-            vip.bind(context);
+            atTheEdge(() -> vip.bind(context));
         } catch (VipControl.VipException | RuntimeException e) {
             outbox.renewing(null);
             Optional<Wire.Resign> resign = agreement.stepDown();
@@ -975,7 +981,27 @@ final class RoleMachine {
     }
 
     private boolean progressing(long within) {
-        return started && !stopped && nanos.getAsLong() - lastAliveNanos <= within;
+        long now = nanos.getAsLong();
+        long busy = busySince;
+        return started && !stopped && (now - lastAliveNanos <= within
+                || (busy != Long.MIN_VALUE && now - busy <= EDGE_LIMIT_NANOS));
+    }
+
+    /** Runs a bounded action at the edge (gatekeeper start, VIP bind): the role thread is busy, not stuck. */
+    private <E extends Exception> void atTheEdge(EdgeAction<E> action) throws E {
+        busySince = nanos.getAsLong();
+        try {
+            action.run();
+        } finally {
+            busySince = Long.MIN_VALUE;
+            // Busy is not paused: the lease itself tells whether the others moved on meanwhile.
+            lastAliveNanos = nanos.getAsLong();
+        }
+    }
+
+    @FunctionalInterface
+    private interface EdgeAction<E extends Exception> {
+        void run() throws E;
     }
 
     private void send(Wire.Message message) {
