@@ -24,6 +24,7 @@ final class HealthGate {
     private long backOffUntil = Long.MIN_VALUE;
     private int failedPromotions;
     private String lastFailure = "";
+    private String duplicateName = "";
 
     /**
      * @param conflictHoldNanos how long a VIP conflict keeps the node out
@@ -36,11 +37,15 @@ final class HealthGate {
     }
 
     boolean healthy(long now) {
-        return gatekeeperHealthy && lanUp && now >= conflictUntil && now >= pausedUntil && now >= backOffUntil;
+        return gatekeeperHealthy && lanUp && now >= conflictUntil && now >= pausedUntil && now >= backOffUntil
+                && duplicateName.isEmpty();
     }
 
     /** Why the node may not serve; empty when it may. */
     String reason(long now) {
+        if (!duplicateName.isEmpty()) {
+            return duplicateName;
+        }
         if (!lanUp) {
             return "internal LAN lost (" + internalAddress.getHostAddress() + " is not on an interface that is up)";
         }
@@ -58,6 +63,11 @@ final class HealthGate {
             return "gatekeeper unhealthy" + (gatekeeperLabel.isEmpty() ? "" : " (" + gatekeeperLabel + ")");
         }
         return "";
+    }
+
+    /** Another member uses this node's name (empty: no longer): the one with the lower address stays out. */
+    void duplicateName(String problem) {
+        duplicateName = problem;
     }
 
     void lan(boolean up) {

@@ -291,6 +291,7 @@ final class RoleMachine {
         if (!peers.accept(s, clock.instant(), nanos.getAsLong())) {
             return;
         }
+        checkName(m);
         observeEpoch(m.epoch(), m.name());
         masters.heard(m.internalAddress(), m.role() == Role.MASTER, nanos.getAsLong());
         String mismatch = "config-mismatch:" + m.internalAddress().getHostAddress();
@@ -299,6 +300,30 @@ final class RoleMachine {
                     mismatch, Severity.WARNING, "gatekeeper configuration of " + m.name() + " differs from ours");
         } else {
             notices.clear(mismatch);
+        }
+    }
+
+    /**
+     * Two members with one name would both take the election's choice for themselves: the one with the lower
+     * internal address stays out of the elections until the names differ; both raise an alarm naming both addresses.
+     */
+    private void checkName(MemberState m) {
+        String alarm = "duplicate-name:" + m.internalAddress().getHostAddress();
+        if (!m.name().equals(settings.nodeName())) {
+            if (notices.active(alarm)) {
+                notices.clear(alarm);
+                health.duplicateName("");
+            }
+            return;
+        }
+        String text = "node.name '" + m.name() + "' is used by both " + settings.internalAddress().getHostAddress()
+                + " and " + m.internalAddress().getHostAddress();
+        notices.raise(EventType.CONFIG_MISMATCH, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()), alarm,
+                Severity.CRITICAL, text);
+        boolean lower = new BigInteger(1, settings.internalAddress().getAddress())
+                .compareTo(new BigInteger(1, m.internalAddress().getAddress())) < 0;
+        if (lower) {
+            health.duplicateName(text + "; the member with the higher address keeps the name");
         }
     }
 
