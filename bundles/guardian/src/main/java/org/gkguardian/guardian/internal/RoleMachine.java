@@ -1000,9 +1000,12 @@ final class RoleMachine {
         }
     }
 
-    /** Whether the role thread finished a step within the lease (for the heartbeats and the launcher's keep-alive). */
+    /**
+     * For the launcher's keep-alive: the role thread finished a step within the lease, or is busy at the edge, or
+     * the machine holds nothing yet (not started) or any more (stopped).
+     */
     boolean progressing() {
-        return progressing(leaseNanos);
+        return !started || stopped || progressing(leaseNanos);
     }
 
     private boolean progressing(long within) {
