@@ -4,13 +4,14 @@ import java.net.InetAddress;
 
 /**
  * Whether this node may serve, and why not: its gatekeeper, its internal LAN, another host answering for the VIP, a
- * recent pause of its JVM, and promotions that failed. Each failed promotion keeps the node out longer (10 s, then
- * three times as long each time, up to 10 minutes), so that a node that cannot bind or cannot start its gatekeeper
- * does not churn and another member gets its chance. Role thread only.
+ * recent pause of its JVM, and promotions that failed. Each failed promotion keeps the node out longer (2 s, then
+ * four times as long each time, up to 10 minutes), so that a node that cannot bind or cannot start its gatekeeper
+ * does not churn and another member gets its chance, while a passing cause (a dead master's address not yet
+ * released by its launcher) costs seconds only. Role thread only.
  */
 final class HealthGate {
 
-    static final long FIRST_BACK_OFF_NANOS = 10_000_000_000L;
+    static final long FIRST_BACK_OFF_NANOS = 2_000_000_000L;
     static final long MAX_BACK_OFF_NANOS = 600_000_000_000L;
 
     private final InetAddress internalAddress;
@@ -106,7 +107,7 @@ final class HealthGate {
         lastFailure = why;
         long backOff = FIRST_BACK_OFF_NANOS;
         for (int i = 1; i < failedPromotions && backOff < MAX_BACK_OFF_NANOS; i++) {
-            backOff *= 3;
+            backOff *= 4;
         }
         backOff = Math.min(backOff, MAX_BACK_OFF_NANOS);
         backOffUntil = now + backOff;
