@@ -79,15 +79,25 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
     private volatile Runnable healthListener = () -> { };
 
     @Activate
-    void activate(LifecycleConfiguration config) {
+    void activate(LifecycleConfiguration config, Map<String, Object> properties) {
         scheduler = Executors.newSingleThreadScheduledExecutor(named("gkg-lifecycle"));
         outputPumps = Executors.newCachedThreadPool(named("gkg-gatekeeper-output"));
-        configure(config);
+        configure(config, properties);
     }
 
-    @Modified
+    /** Outside OSGi (tests): a typed configuration without raw values. */
+    void activate(LifecycleConfiguration config) {
+        activate(config, Map.of());
+    }
+
     void configure(LifecycleConfiguration config) {
-        SettingsValidator.Result result = SettingsValidator.validate(config);
+        configure(config, Map.of());
+    }
+
+    /** The raw properties are checked too: DS turns a value that is not of its key's type into the default. */
+    @Modified
+    void configure(LifecycleConfiguration config, Map<String, Object> properties) {
+        SettingsValidator.Result result = SettingsValidator.validate(config, properties);
         synchronized (lock) {
             if (!result.valid()) {
                 problem = "configuration refused: " + result.summary();

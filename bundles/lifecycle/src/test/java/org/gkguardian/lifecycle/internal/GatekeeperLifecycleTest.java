@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.gkguardian.api.ConfigMirror.MirrorException;
 import org.gkguardian.api.ConfigSnapshot;
@@ -87,6 +88,25 @@ class GatekeeperLifecycleTest {
         GatekeeperException e = assertThrows(GatekeeperException.class, () -> lifecycle.prepareMaster(master(1)));
         assertTrue(e.getMessage().contains("start.command: /usr/sbin/no-such-gatekeeper does not exist"), e.getMessage());
         assertEquals(1, healthChanges.get());
+    }
+
+    @Test
+    void aTypoAtActivationKeepsTheNodeOutOfTheElectionNamingKeyAndValue() throws Exception {
+        lifecycle.setHealthListener(healthChanges::incrementAndGet);
+        lifecycle.activate(config().build(), Map.of("probe.interval.ms", "1O0"));
+        assertEquals(GatekeeperState.FAILED, lifecycle.state());
+        assertEquals("configuration refused: probe.interval.ms: '1O0' is not a whole number", lifecycle.problem());
+        assertThrows(GatekeeperException.class, () -> lifecycle.prepareMaster(master(1)));
+    }
+
+    @Test
+    void aTypoInAnUpdateKeepsTheLastGoodConfiguration() throws Exception {
+        activate(config());
+        lifecycle.configure(config().with("driver", "foreground").with("start.command", "/bin/true")
+                .with("probe.address", "127.0.0.1:15099").build(), Map.of("mirror.enabled", "ture"));
+        assertEquals(GatekeeperState.UNMANAGED, lifecycle.state());
+        assertEquals("configuration refused: mirror.enabled: 'ture' is not true or false", lifecycle.problem());
+        lifecycle.prepareMaster(master(2));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -51,8 +52,9 @@ public class SnmpAgentComponent implements GuardianListener {
     private volatile String problem = "";
 
     @Activate
-    public SnmpAgentComponent(@Reference Guardian guardian, BundleContext context, SnmpAgentConfig config) {
-        this(guardian, dataFile(context, "snmp-engine-boots"), Clock.systemUTC(), config);
+    public SnmpAgentComponent(@Reference Guardian guardian, BundleContext context, SnmpAgentConfig config,
+            Map<String, Object> properties) {
+        this(guardian, dataFile(context, "snmp-engine-boots"), Clock.systemUTC(), config, properties);
     }
 
     private static Path dataFile(BundleContext context, String name) {
@@ -61,6 +63,11 @@ public class SnmpAgentComponent implements GuardianListener {
     }
 
     SnmpAgentComponent(Guardian guardian, Path engineBootsFile, Clock clock, SnmpAgentConfig config) {
+        this(guardian, engineBootsFile, clock, config, Map.of());
+    }
+
+    SnmpAgentComponent(Guardian guardian, Path engineBootsFile, Clock clock, SnmpAgentConfig config,
+            Map<String, ?> properties) {
         this.guardian = guardian;
         this.engineBootsFile = engineBootsFile;
         this.clock = clock;
@@ -69,13 +76,18 @@ public class SnmpAgentComponent implements GuardianListener {
             t.setDaemon(true);
             return t;
         });
-        apply(config);
+        apply(config, properties);
         executor.scheduleWithFixedDelay(this::checkVips, VIP_CHECK_SECONDS, VIP_CHECK_SECONDS, TimeUnit.SECONDS);
     }
 
-    @Modified
     void modified(SnmpAgentConfig config) {
-        apply(config);
+        modified(config, Map.of());
+    }
+
+    /** The raw properties are checked too: DS turns a value that is not of its key's type into the default. */
+    @Modified
+    void modified(SnmpAgentConfig config, Map<String, ?> properties) {
+        apply(config, properties);
     }
 
     @Deactivate
@@ -99,8 +111,8 @@ public class SnmpAgentComponent implements GuardianListener {
         return Optional.ofNullable(engine);
     }
 
-    private synchronized void apply(SnmpAgentConfig config) {
-        SettingsValidator.Result result = SettingsValidator.validate(config);
+    private synchronized void apply(SnmpAgentConfig config, Map<String, ?> properties) {
+        SettingsValidator.Result result = SettingsValidator.validate(config, properties);
         if (!result.valid()) {
             problem = String.join("; ", result.problems());
             for (String p : result.problems()) {

@@ -42,6 +42,8 @@ class SettingsValidatorTest {
         assertRefused(base().withListen("tcp:127.0.0.1/1161"), SettingsValidator.LISTEN);
         assertRefused(base().withListen("udp:127.0.0.1/70000"), SettingsValidator.LISTEN);
         assertRefused(base().withListen("udp:300.0.0.1/161"), SettingsValidator.LISTEN);
+        assertRefused(base().withListen("udp:127.0.0.01/161"), SettingsValidator.LISTEN);
+        assertRefused(base().withListen("udp:[::ffff:127.0.0.1]/161"), SettingsValidator.LISTEN);
         assertRefused(base().withListen("udp:127.0.0.1/161", "udp:127.0.0.1/161"), SettingsValidator.LISTEN);
         AgentSettings v6 = SettingsValidator.validate(base().withListen("udp:[::1]/1161")).settings().orElseThrow();
         assertEquals(1161, v6.listen().get(0).port());

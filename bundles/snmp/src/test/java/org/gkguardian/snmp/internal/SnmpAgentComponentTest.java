@@ -37,6 +37,28 @@ class SnmpAgentComponentTest {
     }
 
     @Test
+    void aTypoInANumberIsRefusedAtActivationAndInAChange() throws Exception {
+        SnmpAgentComponent inert = new SnmpAgentComponent(new FakeGuardian(), dir.resolve("boots"), Clock.systemUTC(),
+                TestConfig.listening(16133), java.util.Map.of("inform.retries", "3x"));
+        try {
+            assertTrue(inert.engine().isEmpty());
+            assertEquals("inform.retries: '3x' is not a whole number", inert.problem());
+        } finally {
+            inert.deactivate();
+        }
+        SnmpAgentComponent agent = new SnmpAgentComponent(new FakeGuardian(), dir.resolve("boots"), Clock.systemUTC(),
+                TestConfig.listening(16134));
+        try {
+            AgentEngine running = agent.engine().orElseThrow();
+            agent.modified(TestConfig.listening(16135), java.util.Map.of("listen.vip.port", "1l61"));
+            assertSame(running, agent.engine().orElseThrow());
+            assertEquals("listen.vip.port: '1l61' is not a whole number", agent.problem());
+        } finally {
+            agent.deactivate();
+        }
+    }
+
+    @Test
     void badModificationKeepsTheLastGoodConfigurationRunning() throws Exception {
         SnmpAgentComponent agent = new SnmpAgentComponent(new FakeGuardian(), dir.resolve("boots"), Clock.systemUTC(),
                 TestConfig.listening(16131));
