@@ -97,7 +97,36 @@ class SnmpAgentComponentTest {
             }
         }
         try (var files = Files.list(dir)) {
-            assertEquals(List.of(boots), files.toList());
+            assertEquals(java.util.Set.of(boots, EngineBoots.backupOf(boots)), java.util.Set.copyOf(files.toList()));
+        }
+    }
+
+    @Test
+    void aTruncatedBootsFileDoesNotPinSnmpEngineBootsAtOne() throws Exception {
+        Path boots = dir.resolve("boots");
+        for (int start = 1; start <= 3; start++) {
+            new SnmpAgentComponent(new FakeGuardian(), boots, Clock.systemUTC(), TestConfig.listening(16136))
+                    .deactivate();
+        }
+        Files.writeString(boots, "");
+        SnmpAgentComponent agent = new SnmpAgentComponent(new FakeGuardian(), boots, Clock.systemUTC(),
+                TestConfig.listening(16136));
+        try {
+            NetSnmp.Result r = NetSnmp.run("snmpget", NetSnmp.V2C, "-On", "udp:127.0.0.1:16136",
+                    "1.3.6.1.6.3.10.2.1.2.0");
+            assertTrue(r.out().contains("= INTEGER: 4"), r.out());
+        } finally {
+            agent.deactivate();
+        }
+        Files.writeString(boots, "");
+        Files.writeString(EngineBoots.backupOf(boots), "");
+        SnmpAgentComponent refused = new SnmpAgentComponent(new FakeGuardian(), boots, Clock.systemUTC(),
+                TestConfig.listening(16136));
+        try {
+            assertTrue(refused.engine().isEmpty());
+            assertTrue(refused.problem().startsWith("snmpEngineBoots is unknown"), refused.problem());
+        } finally {
+            refused.deactivate();
         }
     }
 

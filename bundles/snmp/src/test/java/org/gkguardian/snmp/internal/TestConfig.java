@@ -30,6 +30,11 @@ record TestConfig(String[] listen_addresses, int listen_vip_port, String _commun
                 inform_timeout_ms, engine_id, sys_contact, sys_location);
     }
 
+    TestConfig withCommunity(String community) {
+        return new TestConfig(listen_addresses, listen_vip_port, community, _v3_users, _notification_targets,
+                inform_retries, inform_timeout_ms, engine_id, sys_contact, sys_location);
+    }
+
     TestConfig withUsers(String... users) {
         return new TestConfig(listen_addresses, listen_vip_port, _community, users, _notification_targets,
                 inform_retries, inform_timeout_ms, engine_id, sys_contact, sys_location);
