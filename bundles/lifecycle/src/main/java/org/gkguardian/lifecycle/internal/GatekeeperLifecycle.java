@@ -85,15 +85,6 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
         configure(config, properties);
     }
 
-    /** Outside OSGi (tests): a typed configuration without raw values. */
-    void activate(LifecycleConfiguration config) {
-        activate(config, Map.of());
-    }
-
-    void configure(LifecycleConfiguration config) {
-        configure(config, Map.of());
-    }
-
     /** The raw properties are checked too: DS turns a value that is not of its key's type into the default. */
     @Modified
     void configure(LifecycleConfiguration config, Map<String, Object> properties) {

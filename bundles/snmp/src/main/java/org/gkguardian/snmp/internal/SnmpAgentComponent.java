@@ -91,10 +91,6 @@ public class SnmpAgentComponent implements GuardianListener {
         executor.scheduleWithFixedDelay(this::checkVips, VIP_CHECK_SECONDS, VIP_CHECK_SECONDS, TimeUnit.SECONDS);
     }
 
-    void modified(SnmpAgentConfig config) {
-        modified(config, Map.of());
-    }
-
     /** The raw properties are checked too: DS turns a value that is not of its key's type into the default. */
     @Modified
     void modified(SnmpAgentConfig config, Map<String, ?> properties) {

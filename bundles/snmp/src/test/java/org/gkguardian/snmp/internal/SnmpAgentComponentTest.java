@@ -64,7 +64,7 @@ class SnmpAgentComponentTest {
                 TestConfig.listening(16131));
         try {
             AgentEngine running = agent.engine().orElseThrow();
-            agent.modified(TestConfig.listening(16131).withUsers("admin:MD5:x:DES:y:write"));
+            agent.modified(TestConfig.listening(16131).withUsers("admin:MD5:x:DES:y:write"), java.util.Map.of());
             assertSame(running, agent.engine().orElseThrow());
             assertTrue(agent.problem().startsWith(SettingsValidator.USERS), agent.problem());
             NetSnmp.Result r = NetSnmp.run("snmpget", NetSnmp.V3_WRITER, "udp:127.0.0.1:16131",
@@ -72,7 +72,7 @@ class SnmpAgentComponentTest {
             assertEquals(0, r.exitCode(), r.out());
 
             // A good change is applied: the agent moves to the new port.
-            agent.modified(TestConfig.listening(16132));
+            agent.modified(TestConfig.listening(16132), java.util.Map.of());
             assertEquals("", agent.problem());
             NetSnmp.Result moved = NetSnmp.run("snmpget", NetSnmp.V2C, "udp:127.0.0.1:16132",
                     "GK-GUARDIAN-MIB::gkgNodeRole.0");
