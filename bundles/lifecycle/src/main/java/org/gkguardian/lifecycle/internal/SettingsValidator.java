@@ -51,9 +51,12 @@ final class SettingsValidator {
      *        would silently turn it into the default) is refused
      */
     static Result validate(LifecycleConfiguration c, Map<String, ?> properties) {
-        SettingsValidator validator = new SettingsValidator();
-        validator.problems.addAll(RawValues.problems(LifecycleConfiguration.class, properties));
-        return validator.check(c);
+        List<String> raw = RawValues.problems(LifecycleConfiguration.class, properties);
+        if (!raw.isEmpty()) {
+            // The typed view is not even read: SCR throws from a method whose text it cannot convert.
+            return new Result(Optional.empty(), raw);
+        }
+        return new SettingsValidator().check(c);
     }
 
     private Result check(LifecycleConfiguration c) {

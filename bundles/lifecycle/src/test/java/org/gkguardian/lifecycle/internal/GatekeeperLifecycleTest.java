@@ -93,7 +93,8 @@ class GatekeeperLifecycleTest {
     @Test
     void aTypoAtActivationKeepsTheNodeOutOfTheElectionNamingKeyAndValue() throws Exception {
         lifecycle.setHealthListener(healthChanges::incrementAndGet);
-        lifecycle.activate(config().build(), Map.of("probe.interval.ms", "1O0"));
+        lifecycle.activate(TestConfig.asScrHandsIt(config().build(), "probe_interval_ms"),
+                Map.of("probe.interval.ms", "1O0"));
         assertEquals(GatekeeperState.FAILED, lifecycle.state());
         assertEquals("configuration refused: probe.interval.ms: '1O0' is not a whole number", lifecycle.problem());
         assertThrows(GatekeeperException.class, () -> lifecycle.prepareMaster(master(1)));

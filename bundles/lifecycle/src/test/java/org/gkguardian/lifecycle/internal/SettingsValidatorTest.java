@@ -86,8 +86,9 @@ class SettingsValidatorTest {
     @Test
     void aTypoInANumberOrABooleanIsRefusedInsteadOfBecomingTheDefault() {
         // DS hands over the coerced values (the default interval, mirror.enabled false) and the raw text beside them.
-        SettingsValidator.Result r = SettingsValidator.validate(config().with("driver", "foreground")
-                .with("start.command", "/bin/true").with("probe.address", "127.0.0.1:5060").build(),
+        SettingsValidator.Result r = SettingsValidator.validate(TestConfig.asScrHandsIt(config()
+                .with("driver", "foreground").with("start.command", "/bin/true").with("probe.address", "127.0.0.1:5060")
+                .build(), "probe_interval_ms"),
                 java.util.Map.of("probe.interval.ms", "1O0", "mirror.enabled", "ture", "failure.threshold", " 3 "));
         assertEquals(List.of("mirror.enabled: 'ture' is not true or false",
                 "probe.interval.ms: '1O0' is not a whole number"), r.problems());

@@ -52,7 +52,12 @@ final class SettingsValidator {
      *        (DS would silently turn it into the default) is refused
      */
     static Result validate(SnmpAgentConfig config, Map<String, ?> properties) {
-        List<String> problems = new ArrayList<>(RawValues.problems(SnmpAgentConfig.class, properties));
+        List<String> raw = RawValues.problems(SnmpAgentConfig.class, properties);
+        if (!raw.isEmpty()) {
+            // The typed view is not even read: SCR throws from a method whose text it cannot convert.
+            return new Result(Optional.empty(), raw);
+        }
+        List<String> problems = new ArrayList<>();
 
         List<AgentSettings.Endpoint> listen = new ArrayList<>();
         String[] listenValues = entries(config.listen_addresses());

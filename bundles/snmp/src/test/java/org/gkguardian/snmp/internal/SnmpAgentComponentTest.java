@@ -39,7 +39,7 @@ class SnmpAgentComponentTest {
     @Test
     void aTypoInANumberIsRefusedAtActivationAndInAChange() throws Exception {
         SnmpAgentComponent inert = new SnmpAgentComponent(new FakeGuardian(), dir.resolve("boots"), Clock.systemUTC(),
-                TestConfig.listening(16133), java.util.Map.of("inform.retries", "3x"));
+                TestConfig.listening(16133).unconvertible("inform_retries"), java.util.Map.of("inform.retries", "3x"));
         try {
             assertTrue(inert.engine().isEmpty());
             assertEquals("inform.retries: '3x' is not a whole number", inert.problem());
@@ -50,7 +50,8 @@ class SnmpAgentComponentTest {
                 TestConfig.listening(16134));
         try {
             AgentEngine running = agent.engine().orElseThrow();
-            agent.modified(TestConfig.listening(16135), java.util.Map.of("listen.vip.port", "1l61"));
+            agent.modified(TestConfig.listening(16135).unconvertible("listen_vip_port"),
+                    java.util.Map.of("listen.vip.port", "1l61"));
             assertSame(running, agent.engine().orElseThrow());
             assertEquals("listen.vip.port: '1l61' is not a whole number", agent.problem());
         } finally {

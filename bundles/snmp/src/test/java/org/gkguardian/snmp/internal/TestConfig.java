@@ -40,6 +40,18 @@ record TestConfig(String[] listen_addresses, int listen_vip_port, String _commun
                 inform_retries, inform_timeout_ms, engine_id, sys_contact, sys_location);
     }
 
+    /** As SCR hands it over when a number's text does not convert: reading that method throws. */
+    SnmpAgentConfig unconvertible(String method) {
+        TestConfig typed = this;
+        return (SnmpAgentConfig) java.lang.reflect.Proxy.newProxyInstance(SnmpAgentConfig.class.getClassLoader(),
+                new Class<?>[] {SnmpAgentConfig.class}, (proxy, m, args) -> {
+                    if (m.getName().equals(method)) {
+                        throw new IllegalStateException("SCR cannot convert the value of " + method);
+                    }
+                    return m.invoke(typed, args);
+                });
+    }
+
     @Override
     public Class<? extends Annotation> annotationType() {
         return SnmpAgentConfig.class;
