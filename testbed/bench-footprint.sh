@@ -4,7 +4,7 @@
 # It measures and decides nothing.
 #
 #   testbed/bench-footprint.sh [--profiles "default fast"] [--keepalived "1 0.1"] [--steady S] [--window S]
-#                              [--nmt yes|no] [--out DIR]
+#                              [--nmt yes|no] [--out DIR] [--keep]
 #
 # Per guardian profile, on namespace hosts (testbed/lib, no gatekeeper: lifecycle driver none):
 #   1. start-to-master: one node alone (a one-node cluster) started with the launcher; the time from the
@@ -34,6 +34,7 @@ keepalived_adverts="1 0.1"
 steady=60
 window=60
 nmt=yes
+keep=no
 out=$here/target/bench-footprint
 while [ $# -gt 0 ]; do
     case $1 in
@@ -43,6 +44,7 @@ while [ $# -gt 0 ]; do
         --window) window=$2; shift 2 ;;
         --nmt) nmt=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
+        --keep) keep=yes; shift ;;
         -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "bench-footprint: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -171,7 +173,7 @@ measure_gkg() {
     echo "gkg-$profile: all nodes master or backup; ${steady} s of steady state, then a ${window} s window" >&2
     sleep "$steady"
     for i in 1 2 3; do
-        launchers[i]=$(cat "$TB_WORK/n$i/data/gkg-node.pid"); jvms[i]=$(tb_main_pid "n$i")
+        launchers[i]=$(cat "$TB_WORK/n$i/data/gkg-node.pid"); jvms[i]=$(cat "$TB_WORK/n$i.pid")
         first[i]=$(tree_ticks "${launchers[i]}" "${jvms[i]}")
     done
     t0s=$(date +%s%N)
@@ -212,7 +214,7 @@ measure_gkg() {
     fi
     for host in n1 n2 n3; do tb_gkg_stop "$host"; done
     tb_destroy
-    rm -rf "$TB_WORK"
+    if [ "$keep" = yes ]; then echo "gkg-$profile: logs kept in $TB_WORK" >&2; else rm -rf "$TB_WORK"; fi
 }
 
 measure_keepalived() {
