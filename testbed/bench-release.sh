@@ -63,9 +63,9 @@ one_run() {
     sleep 0.3
     t0=$(date +%s%N)
     kill -9 "$child"
-    for ((i = 0; i < 200; i++)); do grep -q "^\[.*Deleted.*$vip" "$work/monitor" && break; sleep 0.05; done
+    for ((i = 0; i < 200; i++)); do grep -aq "Deleted.*$vip" "$work/monitor" && break; sleep 0.05; done
     kill "$monitor" 2>/dev/null; wait "$monitor" 2>/dev/null || true
-    line=$(grep -m1 "Deleted.*$vip" "$work/monitor" || true)
+    line=$(grep -a -m1 "Deleted.*$vip" "$work/monitor" || true)
     wait 2>/dev/null || true
     if [ -z "$line" ]; then echo "-"; tb_exec a ip addr del "$vip/24" dev eth1 2>/dev/null || true; return; fi
     # "[2026-12-02T02:50:01.123456] Deleted 2: eth1 inet ..."
