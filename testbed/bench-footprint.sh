@@ -18,7 +18,8 @@
 #      then, at the end of the window: RSS and PSS summed over the same process tree (VmRSS,
 #      smaps_rollup), heap used/committed and metaspace used/committed (jstat), code cache committed and
 #      threads (Native Memory Tracking: the JVMs run with -XX:NativeMemoryTracking=summary unless
-#      --nmt no; each node's summary is written to DIR), and the JVM's thread count;
+#      --nmt no; each node's summary is written to DIR), and the JVM's thread count; its collections
+#      since the start (count, full collections, longest pause, from -Xlog:gc into DIR/gc-PID.log);
 #   3. start-to-backup: a backup is stopped and started again; the time from the launcher's start to
 #      its "Role ... -> backup" line.
 # keepalived (VRRPv3, advert_int 1 and 0.1 by default) on the same three hosts as the yardstick: RSS, PSS
@@ -63,6 +64,8 @@ members=198.51.100.11,198.51.100.12,198.51.100.13
 hz=$(getconf CLK_TCK)
 page_kib=$(( $(getconf PAGESIZE) / 1024 ))
 [ "$nmt" = no ] || export EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
+# Every JVM logs its collections (a file per PID), to tell a long pause from a starved machine.
+export EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -Xlog:gc:file=$out/gc-%p.log:uptime"
 
 emit() { printf '%s\n' "$*" | tee -a "$table"; }
 
@@ -102,6 +105,12 @@ tree_memory() {
         sum_rss=$(( sum_rss + ${rss:-0} )); sum_pss=$(( sum_pss + ${pss:-0} )); count=$((count + 1))
     done
     echo "$sum_rss $sum_pss $count"
+}
+
+# "COUNT/FULL/LONGEST_MS" of a -Xlog:gc file ("[12.3s] GC(4) Pause Young (...) 30M->12M(55M) 3.456ms").
+gc_summary() {
+    awk '/ Pause / { n++; if (/Pause Full/) f++; ms = $NF; sub(/ms$/, "", ms); if (ms + 0 > max) max = ms + 0 }
+        END { printf "%d/%d/%.1f", n, f, max }' "$1" 2>/dev/null || echo -
 }
 
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -182,8 +191,8 @@ measure_gkg() {
     local seconds; seconds=$(awk -v a="$t0s" -v b="$t1s" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
     emit ""
     emit "gkg-$profile, per node after ${steady} s of steady state (CPU over ${seconds} s; memory summed over launcher + JVM + children):"
-    emit "$(printf '%-4s %-7s %8s %8s %5s %14s %12s %8s %8s %8s %8s %9s %9s' node role 'RSS MiB' 'PSS MiB' procs \
-        'heap used/com' 'meta use/com' 'code MiB' threads 'CPU %' 'JVM %' 'JVM kids' 'launcher')"
+    emit "$(printf '%-4s %-7s %8s %8s %5s %14s %12s %8s %8s %8s %8s %9s %9s  %s' node role 'RSS MiB' 'PSS MiB' procs \
+        'heap used/com' 'meta use/com' 'code MiB' threads 'CPU %' 'JVM %' 'JVM kids' 'launcher' 'GCs/full/max ms')"
     for i in 1 2 3; do
         host=n$i
         read -r total own kids < <(tree_ticks "${launchers[i]}" "${jvms[i]}")
@@ -193,11 +202,12 @@ measure_gkg() {
         threads=$(awk '/^Threads:/ { print $2 }' "/proc/${jvms[i]}/status")
         local hu=${heap%/*} hc=${heap#*/} mu=${meta%/*} mc=${meta#*/} launcher_ticks
         launcher_ticks=$(( (total - t0_total) - (own - t0_own) - (kids - t0_kids) ))
-        emit "$(printf '%-4s %-7s %8s %8s %5s %14s %12s %8s %8s %8s %8s %9s %9s' "$host" "$(tb_gkg_role "$host")" \
+        emit "$(printf '%-4s %-7s %8s %8s %5s %14s %12s %8s %8s %8s %8s %9s %9s  %s' "$host" "$(tb_gkg_role "$host")" \
             "$(mib "$rss")" "$(mib "$pss")" "$count" "$(mib "$hu")/$(mib "$hc")" "$(mib "$mu")/$(mib "$mc")" \
             "$( [ "$code" = - ] && echo - || mib "$code")" "$threads" \
             "$(percent $(( total - t0_total )) "$seconds")" "$(percent $(( own - t0_own )) "$seconds")" \
-            "$(percent $(( kids - t0_kids )) "$seconds")" "$(percent "$launcher_ticks" "$seconds")")"
+            "$(percent $(( kids - t0_kids )) "$seconds")" "$(percent "$launcher_ticks" "$seconds")" \
+            "$(gc_summary "$out/gc-${jvms[i]}.log")")"
     done
     # 3. A backup leaves and comes back: start to backup in a running cluster.
     backup_host=""
