@@ -153,7 +153,7 @@ start_nms() {
 while :; do
     t=\$(( \$(date +%s%N) / 1000 ))
     for i in 1 2 3; do
-        ( r=\$(snmpget -m "" -v2c -c public -t 0.2 -r 0 -Oqv 198.51.100.1\$i:1161 $OID_ROLE 2>/dev/null) || r=-
+        ( r=\$(snmpget -m "" -v2c -c $TB_COMMUNITY -t 0.2 -r 0 -Oqv 198.51.100.1\$i:1161 $OID_ROLE 2>/dev/null) || r=-
           echo "\$r" > "$TB_WORK/role.\$i" ) &
     done
     wait

@@ -10,6 +10,8 @@
 TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 TB_ASSEMBLY_TGZ=${TB_ASSEMBLY_TGZ:-$(ls "$TB_ROOT"/karaf-assembly/target/gk-guardian-*.tar.gz 2>/dev/null | head -1)}
 TB_SECRET=${TB_SECRET:-testbed-secret-$RANDOM$RANDOM}
+# The agents ship with SNMPv2c off; the testbed's NMS reads with this community, configured on every node.
+TB_COMMUNITY=${TB_COMMUNITY:-testbed-ro-$RANDOM}
 TB_VIP=${TB_VIP:-203.0.113.10}
 
 tb_gkg_unpack() {
@@ -38,7 +40,8 @@ tb_gkg_node() {
         "members = $members" "priority = $priority" "profile = $profile" "cluster.secret = $TB_SECRET"
     tb_gkg_cfg "$host" org.gkguardian.ipbinding "vips = $TB_VIP/24@eth1"
     tb_gkg_cfg "$host" org.gkguardian.lifecycle "driver = none"
-    tb_gkg_cfg "$host" org.gkguardian.snmp "listen.addresses = udp:127.0.0.1/1161 udp:$address/1161"
+    tb_gkg_cfg "$host" org.gkguardian.snmp "listen.addresses = udp:127.0.0.1/1161 udp:$address/1161" \
+        ".community = $TB_COMMUNITY"
 }
 
 # tb_gkg_kamailio HOST cold|warm — HOST's gatekeeper is Kamailio with the sample registrar (a copy per

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who may be master of which epoch, decided by votes and kept by leases: the shape of Raft's election with leader
@@ -72,8 +73,9 @@ final class Agreement {
     private final Map<InetAddress, Long> grants = new HashMap<>();
     private String lastRefusal = "";
 
-    private long masterEpoch;
-    private final Map<InetAddress, Long> acks = new HashMap<>();
+    private volatile long masterEpoch;
+    /** Written by the channel's threads as answers arrive (see {@link #onAck}), read by the role thread. */
+    private final Map<InetAddress, Long> acks = new ConcurrentHashMap<>();
     private long witnessNanos = Long.MIN_VALUE;
 
     /**
@@ -299,6 +301,7 @@ final class Agreement {
         return new Wire.LeaseRenew(masterEpoch, self, incarnation, now);
     }
 
+    /** A voter renewed its promise; safe from the channel's threads. */
     void onAck(Wire.LeaseAck a) {
         if (masterEpoch != 0 && a.epoch() == masterEpoch && a.master().equals(self)
                 && a.incarnation() == incarnation) {

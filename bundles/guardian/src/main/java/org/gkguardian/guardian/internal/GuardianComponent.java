@@ -415,10 +415,9 @@ public final class GuardianComponent implements Guardian {
                 return;
             }
             RoleMachine m = machine;
-            if (message instanceof Wire.StateMessage s) {
-                m.heard(s, at);
+            if (m.received(message, at)) {
+                submit(() -> m.onMessage(message, at));
             }
-            submit(() -> m.onMessage(message, at));
         }
 
         private void submit(Runnable r) {

@@ -72,36 +72,23 @@ final class RoleMachine {
     private final PeerTracker peers;
     private final Agreement agreement;
     private final Notices notices;
+    private final MasterWatch masters;
+    private final Outbox outbox;
+    private final HealthGate health;
 
     private volatile long distrustUntil = Long.MIN_VALUE;
     private volatile Role role = Role.INITIALIZING;
     private Instant roleSince;
     private volatile long epoch;
     private boolean maintenance;
-    private boolean gatekeeperHealthy = true;
-    private boolean lanUp = true;
-    private long vipConflictUntil = Long.MIN_VALUE;
-    private long pausedUntil = Long.MIN_VALUE;
-    private long gatekeeperFailedUntil = Long.MIN_VALUE;
     private long startedNanos;
     private volatile long lastAliveNanos;
-    private volatile long lastBroadcastNanos = Long.MIN_VALUE;
-    private volatile long lastRenewalNanos = Long.MIN_VALUE;
-    private final Object sendLock = new Object();
-    private volatile Outgoing outgoing;
-    /** The renewal the heartbeat thread sends while this node is master; null otherwise. */
-    private volatile Wire.LeaseRenew renewing;
     private long lastLanCheckNanos = Long.MIN_VALUE;
     private long eligibleSinceNanos = Long.MIN_VALUE;
     private volatile boolean started;
     private volatile boolean stopped;
     private boolean settledOnce;
     private QuorumState quorum = QuorumState.UNKNOWN;
-    private boolean splitBrain;
-    private boolean masterSeenBefore;
-    /** Members last heard claiming the master role, and when (role thread). */
-    private final Map<InetAddress, Long> claimedAt = new HashMap<>();
-    private String observedMaster = "";
     private String configDigest = "";
     private Pending switchover;
     private Candidacy candidacy;
@@ -111,9 +98,6 @@ final class RoleMachine {
     private volatile List<MemberStatus> memberSnapshot = List.of();
 
     private record Pending(String target, String requestedBy, long expiresNanos) {
-    }
-
-    private record Outgoing(MemberState state, GatekeeperState gatekeeper, String follows, Set<InetAddress> view) {
     }
 
     /**
@@ -152,9 +136,13 @@ final class RoleMachine {
         this.leaseNanos = t.leaseMs() * 1_000_000L;
         this.pauseNanos = t.promiseMs() * 1_000_000L;
         this.renewNanos = t.renewMs() * 1_000_000L;
-        this.bindGuardNanos = leaseNanos / 2;
+        // The renewals go on while the VIP is bound: the lease needs room only for the first of them to be answered.
+        this.bindGuardNanos = renewNanos;
         long presenceNanos = (t.failureTimeoutMs() + t.verifyTimeoutMs()) * 1_000_000L;
         this.peers = new PeerTracker(settings.internalAddress(), settings.members(), incarnation, presenceNanos);
+        this.health = new HealthGate(settings.internalAddress(), 3 * t.distrustMs() * 1_000_000L,
+                4 * t.distrustMs() * 1_000_000L);
+        this.outbox = new Outbox(membership, peers, nanos, incarnation, t.heartbeatMs() * 1_000_000L, renewNanos);
         boolean single = settings.members().size() == 1;
         boolean witness = settings.quorumPolicy() == QuorumPolicy.WITNESS;
         int needed = switch (settings.quorumPolicy()) {
@@ -173,6 +161,8 @@ final class RoleMachine {
                 settings.members().indexOf(settings.internalAddress()));
         this.epoch = epochs.current();
         this.notices = new Notices(settings.nodeName(), journal, publisher, clock, () -> epoch);
+        this.masters = new MasterWatch(notices, journal, clock, settings.quorumPolicy() == QuorumPolicy.MAJORITY,
+                pauseNanos);
         this.roleSince = clock.instant();
         this.snapshot = buildStatus();
     }
@@ -194,8 +184,7 @@ final class RoleMachine {
         startedNanos = nanos.getAsLong();
         lastAliveNanos = startedNanos;
         lastLanCheckNanos = startedNanos - settings.timings().heartbeatMs() * 1_000_000L;
-        lastBroadcastNanos = lastLanCheckNanos;
-        lanUp = lanCheck.up(settings.internalAddress());
+        health.lan(lanCheck.up(settings.internalAddress()));
         started = true;
         configDigest = safeDigest();
         LOG.info("Guardian {} starting: {}, epoch {}, last vote in epoch {}", settings.nodeName(), settings, epoch,
@@ -204,11 +193,24 @@ final class RoleMachine {
         leave();
     }
 
-    /** Channel thread: a member's state arrived at {@code atNanos}; see {@link PeerTracker#heard}. */
-    void heard(Wire.StateMessage s, long atNanos) {
-        if (atNanos >= distrustUntil) {
-            peers.heard(s, atNanos);
+    /**
+     * Channel thread, as a message arrives at {@code atNanos}: a state stamps when its member last heard us (see
+     * {@link PeerTracker#heard}); a lease renewal's answer counts at once, so that the lease stays right while the
+     * role thread is busy binding the VIP. Returns whether the role thread must handle the message too.
+     */
+    boolean received(Wire.Message message, long atNanos) {
+        if (atNanos < distrustUntil) {
+            return true;
         }
+        if (message instanceof Wire.StateMessage s) {
+            peers.heard(s, atNanos);
+        } else if (message instanceof Wire.LeaseAck a) {
+            if (peers.isPeer(a.voter())) {
+                agreement.onAck(a);
+            }
+            return false;
+        }
+        return true;
     }
 
     void onView(Set<InetAddress> members) {
@@ -243,7 +245,7 @@ final class RoleMachine {
             LOG.info("Guardian {} saw the process of {} die", settings.nodeName(), peers.nameOf(member));
             agreement.crashed(member, now);
             peers.forget(member);
-            claimedAt.remove(member);
+            masters.gone(member);
             evaluate();
         }
         leave();
@@ -284,11 +286,7 @@ final class RoleMachine {
             return;
         }
         observeEpoch(m.epoch(), m.name());
-        if (m.role() == Role.MASTER) {
-            claimedAt.put(m.internalAddress(), nanos.getAsLong());
-        } else {
-            claimedAt.remove(m.internalAddress());
-        }
+        masters.heard(m.internalAddress(), m.role() == Role.MASTER, nanos.getAsLong());
         String mismatch = "config-mismatch:" + m.internalAddress().getHostAddress();
         if (!configDigest.isEmpty() && !m.configDigest().isEmpty() && !configDigest.equals(m.configDigest())) {
             notices.raise(EventType.CONFIG_MISMATCH, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()),
@@ -319,9 +317,12 @@ final class RoleMachine {
             if (!peers.isPeer(r.candidateAddress()) || r.epoch() - epoch > MAX_EPOCH_JUMP) {
                 return false;
             }
+            long ballotBefore = epochs.ballot().epoch();
             Wire.VoteReply reply = agreement.onRequest(r, epoch, receivedNanos);
             if (reply.granted()) {
-                LOG.info("Guardian {} votes for {} in epoch {}", settings.nodeName(), r.candidate(), r.epoch());
+                if (r.epoch() != ballotBefore) {
+                    LOG.info("Guardian {} votes for {} in epoch {}", settings.nodeName(), r.candidate(), r.epoch());
+                }
                 abandonCandidacy("voted for " + r.candidate());
             } else {
                 LOG.debug("Guardian {} refuses {} epoch {}: {}", settings.nodeName(), r.candidate(), r.epoch(),
@@ -354,16 +355,11 @@ final class RoleMachine {
                 sendTo(r.master(), ack.get());
             }
             return demoted;
-        } else if (message instanceof Wire.LeaseAck a) {
-            if (peers.isPeer(a.voter())) {
-                agreement.onAck(a);
-            }
-            return false;
         } else if (message instanceof Wire.Resign r) {
             if (peers.isPeer(r.master())) {
                 LOG.debug("{} resigned as master of epoch {}", peers.nameOf(r.master()), r.epoch());
                 agreement.resigned(r, receivedNanos);
-                claimedAt.remove(r.master());
+                masters.gone(r.master());
                 return true;
             }
         }
@@ -378,7 +374,7 @@ final class RoleMachine {
         long hb = settings.timings().heartbeatMs() * 1_000_000L;
         if (now - lastLanCheckNanos >= hb) {
             lastLanCheckNanos = now;
-            lanUp = lanCheck.up(settings.internalAddress());
+            health.lan(lanCheck.up(settings.internalAddress()));
             configDigest = safeDigest();
         }
         if (switchover != null && now > switchover.expiresNanos()) {
@@ -390,7 +386,7 @@ final class RoleMachine {
             switchover = null;
         }
         evaluate();
-        if (now - lastBroadcastNanos >= hb) {
+        if (outbox.stateDue(now)) {
             broadcast();
         }
         leave();
@@ -444,43 +440,12 @@ final class RoleMachine {
             if (!q.allowsMaster()) {
                 return OperatorResult.refused(Outcome.REFUSED, "this partition is not quorate (" + q.label() + ")");
             }
-            List<MemberState> visible = visibleStates(now);
-            Optional<MemberState> master = visible.stream().filter(m -> m.role() == Role.MASTER).findFirst();
-            MemberState target;
-            if (requested.isEmpty() || requested.get().isBlank()) {
-                List<MemberState> others = visible.stream()
-                        .filter(m -> master.map(x -> !x.name().equals(m.name())).orElse(true)).toList();
-                Optional<String> best = others.isEmpty() ? Optional.empty()
-                        : rule.decide(new ElectionInput(others, true, false)).master();
-                if (best.isEmpty()) {
-                    return OperatorResult.refused(Outcome.TARGET_NOT_ELIGIBLE,
-                            "no other eligible member is reachable");
-                }
-                target = others.stream().filter(m -> m.name().equals(best.get())).findFirst().orElseThrow();
-            } else {
-                String wanted = requested.get().trim();
-                Optional<MemberState> found = visible.stream().filter(m -> matches(m, wanted)).findFirst();
-                if (found.isEmpty()) {
-                    boolean configured = settings.members().stream().anyMatch(a -> a.getHostAddress().equals(wanted));
-                    for (MemberState m : peers.everKnown()) {
-                        configured |= m.name().equals(wanted);
-                    }
-                    return configured
-                            ? OperatorResult.refused(Outcome.TARGET_NOT_ELIGIBLE, wanted + " is unreachable")
-                            : OperatorResult.refused(Outcome.UNKNOWN_TARGET, wanted + " is not a configured member");
-                }
-                target = found.get();
-                if (master.isPresent() && master.get().name().equals(target.name())) {
-                    return new OperatorResult(Outcome.ALREADY_DONE, target.name() + " is already master");
-                }
-                if (target.maintenance() || target.role() == Role.MAINTENANCE) {
-                    return OperatorResult.refused(Outcome.TARGET_NOT_ELIGIBLE, target.name() + " is in maintenance");
-                }
-                if (!target.eligible()) {
-                    return OperatorResult.refused(Outcome.TARGET_NOT_ELIGIBLE, target.name() + " is unhealthy ("
-                            + target.role().label() + ")");
-                }
+            SwitchoverTarget choice = SwitchoverTarget.choose(requested, visibleStates(now), rule, settings.members(),
+                    peers.everKnown());
+            if (choice.refusal().isPresent()) {
+                return choice.refusal().get();
             }
+            MemberState target = choice.target().orElseThrow();
             long timeout = 2 * settings.timings().startupGraceMs() + 5000;
             switchover = new Pending(target.name(), settings.nodeName(), now + timeout * 1_000_000L);
             membership.send(Wire.encode(new Wire.SwitchoverRequest(target.name(), settings.nodeName(), epoch)));
@@ -572,7 +537,7 @@ final class RoleMachine {
             distrustUntil = now + settings.timings().distrustMs() * 1_000_000L;
             // A node whose JVM stood still stays out of the elections long enough for the others to take over,
             // including their wait after seeing the VIP still answer from this host while it was stopped.
-            pausedUntil = now + 4 * settings.timings().distrustMs() * 1_000_000L;
+            health.paused(now);
             peers.forgetAll();
         }
         lastAliveNanos = now;
@@ -585,7 +550,7 @@ final class RoleMachine {
      */
     private void leave() {
         lastAliveNanos = nanos.getAsLong();
-        Outgoing last = outgoing;
+        Outbox.Outgoing last = outbox.last();
         if (last == null || !myState(lastAliveNanos).equals(last.state()) || !followsNow().equals(last.follows())
                 || !safeGatekeeperState().equals(last.gatekeeper())) {
             broadcast();
@@ -600,10 +565,8 @@ final class RoleMachine {
         long now = nanos.getAsLong();
         peers.prune(now);
         GatekeeperState gk = safeGatekeeperState();
-        boolean gkHealthy = gk.healthy() && now >= gatekeeperFailedUntil;
-        if (gkHealthy != gatekeeperHealthy) {
-            gatekeeperHealthy = gkHealthy;
-            if (gkHealthy) {
+        if (health.gatekeeper(gk.healthy(), gk.label())) {
+            if (health.gatekeeperHealthy()) {
                 notices.clear("gatekeeper-fault");
                 notices.event(EventType.GATEKEEPER_RECOVERED, Cause.HEALTH, Map.of());
             } else {
@@ -611,7 +574,7 @@ final class RoleMachine {
                         Severity.CRITICAL, "the local gatekeeper is " + gk.label());
             }
         }
-        if (now >= vipConflictUntil && notices.active("vip-conflict") && role != Role.MASTER) {
+        if (health.conflictOver(now) && notices.active("vip-conflict") && role != Role.MASTER) {
             notices.clear("vip-conflict");
         }
         boolean healthy = healthyNow(now);
@@ -703,11 +666,8 @@ final class RoleMachine {
             try {
                 gatekeeper.prepareMaster(context);
             } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
-                LOG.error("Promotion of {} aborted: the gatekeeper could not be made ready: {}", settings.nodeName(),
-                        e.getMessage());
-                gatekeeperFailedUntil = nanos.getAsLong() + settings.timings().distrustMs() * 1_000_000L;
                 safeStandDown(context);
-                setRole(Role.FAULT, Cause.HEALTH, "gatekeeper could not be made ready: " + e.getMessage(), 0);
+                promotionFailed(Cause.HEALTH, "the gatekeeper could not be made ready: " + e.getMessage());
                 return;
             }
             candidacy = new Candidacy(cause, reason, context, faultTime(t0), t0, nanos.getAsLong(), Long.MIN_VALUE);
@@ -768,30 +728,34 @@ final class RoleMachine {
             return;
         }
         long votedNanos = now;
-        epoch = epochs.raiseTo(agreement.becomeMaster());
-        renewing = agreement.renewal(now);
+        long won = agreement.becomeMaster();
         candidacy = null;
-        RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, epoch, vip.configured());
+        RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, won, vip.configured());
+        // Renewals go out while the VIP is bound (the duplicate-address check takes a while), from the heartbeat thread.
+        outbox.renewing(agreement.renewal(now));
         try {
             vip.bind(context);
         } catch (VipControl.VipException | RuntimeException e) {
-            renewing = null;
+            outbox.renewing(null);
             Optional<Wire.Resign> resign = agreement.stepDown();
             vip.release();
             safeStandDown(context);
             resign.ifPresent(this::send);
             boolean conflict = e instanceof VipControl.VipException v && v.conflict();
             if (conflict) {
-                vipConflictUntil = nanos.getAsLong() + 3 * settings.timings().distrustMs() * 1_000_000L;
+                health.conflict(nanos.getAsLong());
                 notices.raise(EventType.VIP_CONFLICT, Cause.VIP_CONFLICT, Map.of(GuardianEvent.TEXT, e.getMessage()),
                         "vip-conflict", Severity.CRITICAL, "another host answers for the VIP: " + e.getMessage());
             }
-            LOG.error("Promotion of {} aborted: the VIP could not be bound: {}", settings.nodeName(), e.getMessage());
-            setRole(Role.FAULT, conflict ? Cause.VIP_CONFLICT : Cause.HEALTH, "VIP bind failed: " + e.getMessage(), 0);
+            promotionFailed(conflict ? Cause.VIP_CONFLICT : Cause.HEALTH, "the VIP could not be bound: "
+                    + e.getMessage());
             return;
         }
         long boundNanos = nanos.getAsLong();
-        String old = observedMaster;
+        epoch = epochs.raiseTo(won);
+        health.promoted();
+        notices.clear("promotion-failed");
+        String old = masters.master();
         setRole(Role.MASTER, c.cause(), c.reason(), boundNanos - c.suspectedNanos());
         LOG.info("Promotion of {} to master of epoch {}: fault to suspicion {} ms, gatekeeper ready {} ms, votes {} ms, "
                 + "VIP bound {} ms, total since the fault {} ms", settings.nodeName(), epoch,
@@ -805,10 +769,19 @@ final class RoleMachine {
             switchover = null;
         }
         broadcast();
-        sendRenewal(nanos.getAsLong());
-        if (agreement.leaseRemaining(nanos.getAsLong()) <= 0) {
-            loseLease(nanos.getAsLong());
-        }
+    }
+
+    /**
+     * A promotion failed: the node stays in fault for a back-off that grows with each failure in a row, one alarm
+     * stays raised while it lasts, and the epoch stays where it was.
+     */
+    private void promotionFailed(Cause cause, String why) {
+        long backOff = health.promotionFailed(nanos.getAsLong(), why);
+        LOG.error("Promotion of {} aborted: {}; out of the elections for {} s", settings.nodeName(), why,
+                backOff / 1_000_000_000L);
+        notices.raise(EventType.GATEKEEPER_FAULT, cause, Map.of(), "promotion-failed", Severity.MAJOR,
+                "promotion failed: " + why);
+        setRole(Role.FAULT, cause, why, 0);
     }
 
     private static long ms(long nanos) {
@@ -818,7 +791,7 @@ final class RoleMachine {
     private void demote(Role to, Cause cause, String detail) {
         long t0 = nanos.getAsLong();
         if (role == Role.MASTER) {
-            renewing = null;
+            outbox.renewing(null);
             Optional<Wire.Resign> resign = agreement.stepDown();
             vip.release();
             safeStandDown(new RoleContext(settings.nodeName(), to, epoch, vip.configured()));
@@ -837,7 +810,7 @@ final class RoleMachine {
         role = to;
         roleSince = clock.instant();
         statusChanged = true;
-        String master = to == Role.MASTER ? settings.nodeName() : from == Role.MASTER ? "" : observedMaster;
+        String master = to == Role.MASTER ? settings.nodeName() : from == Role.MASTER ? "" : masters.master();
         RoleTransition t = new RoleTransition(settings.nodeName(), from, to, epoch, cause, roleSince,
                 Duration.ofNanos(tookNanos), master, detail);
         journal.record(t);
@@ -896,52 +869,16 @@ final class RoleMachine {
         return out;
     }
 
-    /**
-     * Reports more than one master, and says it healed only once no second claimant remains: one that is heard as
-     * something else, resigned, died, or (where leases hold) was silent for longer than the voters' promise.
-     */
     private void watchMasters(List<MemberState> visible) {
-        long now = nanos.getAsLong();
-        List<MemberState> masters = new ArrayList<>(visible.stream().filter(m -> m.role() == Role.MASTER).toList());
-        for (PeerTracker.Peer p : peers.freshPeers(now)) {
-            if (p.state().role() == Role.MASTER && masters.stream().noneMatch(m -> m.name().equals(p.state().name()))) {
-                masters.add(p.state());
-            }
-        }
-        boolean leased = settings.quorumPolicy() == QuorumPolicy.MAJORITY;
-        claimedAt.values().removeIf(at -> leased && now - at > pauseNanos);
-        int claimants = (role == Role.MASTER ? 1 : 0) + claimedAt.size();
-        if (masters.size() > 1 && !splitBrain) {
-            splitBrain = true;
-            String names = String.join(",", masters.stream().map(MemberState::name).toList());
-            notices.raise(EventType.SPLIT_BRAIN_DETECTED, Cause.SPLIT_BRAIN, Map.of(GuardianEvent.TEXT, names),
-                    "split-brain", Severity.CRITICAL, "more than one master: " + names);
-        } else if (masters.size() <= 1 && claimants <= 1 && splitBrain) {
-            splitBrain = false;
-            notices.clear("split-brain");
-            notices.event(EventType.SPLIT_BRAIN_HEALED, Cause.SPLIT_BRAIN, Map.of());
-        }
-        if (masters.size() == 1) {
-            String now1 = masters.get(0).name();
-            if (!now1.equals(observedMaster)) {
-                if (!observedMaster.isEmpty() || journal.failoverCount() > 0 || masterSeenBefore) {
-                    Cause cause = switchover != null && switchover.target().equals(now1) ? Cause.SWITCHOVER
-                            : Cause.FAILURE;
-                    journal.failover(clock.instant(), cause);
-                }
-                masterSeenBefore = true;
-                observedMaster = now1;
-            }
-        } else if (masters.isEmpty() && !observedMaster.isEmpty()) {
-            observedMaster = "";
-        }
+        masters.observe(visible, role == Role.MASTER, Optional.ofNullable(switchover).map(Pending::target),
+                nanos.getAsLong());
     }
 
     private Cause promotionCause(ElectionResult result) {
         if (switchover != null && switchover.target().equals(settings.nodeName())) {
             return Cause.SWITCHOVER;
         }
-        if (masterSeenBefore) {
+        if (masters.seenBefore()) {
             return result.cause() == Cause.PREEMPTION ? Cause.PREEMPTION : Cause.FAILURE;
         }
         return Cause.ELECTION;
@@ -966,21 +903,11 @@ final class RoleMachine {
     }
 
     private boolean healthyNow(long now) {
-        return gatekeeperHealthy && lanUp && now >= vipConflictUntil && now >= pausedUntil;
+        return health.healthy(now);
     }
 
     private String unhealthyReason(long now) {
-        if (!lanUp) {
-            return "internal LAN lost (" + settings.internalAddress().getHostAddress() + " is not on an interface "
-                    + "that is up)";
-        }
-        if (now < vipConflictUntil) {
-            return "VIP conflict";
-        }
-        if (now < pausedUntil) {
-            return "recovering from a pause of this JVM";
-        }
-        return "gatekeeper unhealthy";
+        return health.reason(now);
     }
 
     /**
@@ -1024,79 +951,39 @@ final class RoleMachine {
     }
 
     private String followsNow() {
-        return role == Role.MASTER ? settings.nodeName() : observedMaster;
+        return role == Role.MASTER ? settings.nodeName() : masters.master();
     }
 
     // ---------------------------------------------------------------- sending
 
     /** Publishes this node's state (role thread only), then sends it. */
     private void broadcast() {
-        long now = nanos.getAsLong();
-        MemberState me = myState(now);
-        outgoing = new Outgoing(me, safeGatekeeperState(), followsNow(), Set.copyOf(peers.inView().keySet()));
-        sendState();
+        outbox.publish(new Outbox.Outgoing(myState(nanos.getAsLong()), safeGatekeeperState(), followsNow(),
+                Set.copyOf(peers.inView().keySet())));
     }
 
-    /**
-     * The heartbeat thread's beat: renews the lease while master, and re-sends the last published state if nothing
-     * was sent for a heartbeat interval. Safe from any thread, so that the others keep hearing this node (and keep
-     * backing its lease) while the role thread is busy starting the gatekeeper or binding the VIP; it stops when the
-     * role thread has not finished a step within the voters' promise, so a stuck master loses its lease.
-     */
+    /** The heartbeat thread's beat; see {@link Outbox#beat}. Safe from any thread. */
     void heartbeat() {
-        if (!started || stopped) {
-            return;
-        }
-        long now = nanos.getAsLong();
-        if (now - lastAliveNanos > pauseNanos) {
-            return;
-        }
-        if (renewing != null && now - lastRenewalNanos >= renewNanos) {
-            sendRenewal(now);
-        }
-        if (now - lastBroadcastNanos >= settings.timings().heartbeatMs() * 1_000_000L) {
-            sendState();
+        if (started && !stopped) {
+            outbox.beat(progressing(leaseNanos));
         }
     }
 
-    private void sendRenewal(long now) {
-        Wire.LeaseRenew template = renewing;
-        if (template != null) {
-            lastRenewalNanos = now;
-            membership.sendUrgent(Wire.encode(new Wire.LeaseRenew(template.epoch(), template.master(),
-                    template.incarnation(), now)));
-        }
-    }
-
-    /** Whether the role thread finished a step within the voters' promise (for the launcher's keep-alive). */
+    /** Whether the role thread finished a step within the lease (for the heartbeats and the launcher's keep-alive). */
     boolean progressing() {
-        return started && !stopped && nanos.getAsLong() - lastAliveNanos <= pauseNanos;
+        return progressing(leaseNanos);
+    }
+
+    private boolean progressing(long within) {
+        return started && !stopped && nanos.getAsLong() - lastAliveNanos <= within;
     }
 
     private void send(Wire.Message message) {
-        if (message instanceof Wire.AgreementMessage) {
-            membership.sendUrgent(Wire.encode(message));
-        } else {
-            membership.send(Wire.encode(message));
-        }
+        outbox.send(message);
     }
 
     private void sendTo(InetAddress member, Wire.AgreementMessage message) {
-        membership.sendUrgent(member, Wire.encode(message));
-    }
-
-    private void sendState() {
-        synchronized (sendLock) {
-            Outgoing o = outgoing;
-            if (o == null) {
-                return;
-            }
-            // Stamped under the lock, so that a later stamp always carries the later state.
-            long now = nanos.getAsLong();
-            lastBroadcastNanos = now;
-            membership.send(Wire.encode(new Wire.StateMessage(o.state(), o.gatekeeper(), incarnation, now,
-                    peers.echoesFor(o.view()), o.follows())));
-        }
+        outbox.sendTo(member, message);
     }
 
     // ---------------------------------------------------------------- edges that must not throw into the machine
@@ -1126,10 +1013,6 @@ final class RoleMachine {
         }
     }
 
-    private boolean matches(MemberState m, String wanted) {
-        return m.name().equals(wanted) || m.internalAddress().getHostAddress().equals(wanted);
-    }
-
     // ---------------------------------------------------------------- snapshots for other threads
 
     private void refreshSnapshots() {
@@ -1157,9 +1040,9 @@ final class RoleMachine {
         Optional<InetAddress> masterAddress = Optional.empty();
         if (role == Role.MASTER) {
             masterAddress = Optional.of(settings.internalAddress());
-        } else if (!observedMaster.isEmpty()) {
+        } else if (!masters.master().isEmpty()) {
             for (MemberState m : peers.everKnown()) {
-                if (m.name().equals(observedMaster)) {
+                if (m.name().equals(masters.master())) {
                     masterAddress = Optional.of(m.internalAddress());
                 }
             }
@@ -1175,7 +1058,7 @@ final class RoleMachine {
             vips = List.of();
         }
         return new NodeStatus(settings.nodeName(), settings.internalAddress(), settings.priority(), role, roleSince,
-                epoch, observedMaster.isEmpty() ? Optional.empty() : Optional.of(observedMaster), masterAddress, vips,
+                epoch, masters.master().isEmpty() ? Optional.empty() : Optional.of(masters.master()), masterAddress, vips,
                 quorum, lease, safeGatekeeperState(), configDigest, journal.failoverCount(), journal.lastFailover(),
                 journal.lastFailoverCause(), true, role == Role.FAULT ? unhealthyReason(now) : "");
     }

@@ -639,10 +639,9 @@ final class DetSim {
                     o.run(g, () -> {
                         Wire.Message m = Wire.decode(payload, 0, payload.length);
                         long t = o.local();
-                        if (m instanceof Wire.StateMessage s) {
-                            o.machine.heard(s, t);
+                        if (o.machine.received(m, t)) {
+                            o.machine.onMessage(m, t);
                         }
-                        o.machine.onMessage(m, t);
                     });
                 });
             }

@@ -95,10 +95,9 @@ final class SimCluster {
                 return;
             }
             Wire.Message m = Wire.decode(payload, 0, payload.length);
-            if (m instanceof Wire.StateMessage s) {
-                machine.heard(s, nowNanos);
+            if (machine.received(m, nowNanos)) {
+                machine.onMessage(m, nowNanos);
             }
-            machine.onMessage(m, nowNanos);
         }
 
         @Override
