@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# GK Guardian nodes on namespace hosts: each runs the Karaf assembly under the gkg-node launcher
-# (watchdog + VIP release when the JVM dies) with its own etc/ and data/. Source after netns.sh.
+# GK Guardian nodes on namespace hosts: each runs the Karaf assembly under the assembly's own launcher
+# bin/gkg-node (watchdog + VIP release when the JVM dies) with its own etc/ and data/. Source after netns.sh.
 #
 #   tb_gkg_unpack                                 # the assembly, once, into $TB_WORK/karaf
 #   tb_gkg_node n1 198.51.100.11 100 "MEMBERS" [PROFILE]  # write n1's etc/
@@ -65,7 +65,7 @@ tb_gkg_start() {
     local base="$TB_WORK/$host" log="$TB_WORK/$host/data/log/karaf.log"
     # A restarted node starts a new log, so that its role is read from the new JVM; the old one is kept.
     [ -f "$log" ] && mv "$log" "$log.$(date +%s%N)"
-    tb_exec "$host" "$TB_ROOT/testbed/bin/gkg-node" --karaf "$TB_KARAF" --base "$base" "$@" \
+    tb_exec "$host" "$TB_KARAF/bin/gkg-node" --karaf "$TB_KARAF" --base "$base" "$@" \
         > "$base/launcher.log" 2>&1 &
     local i pid
     for ((i = 0; i < 600; i++)); do

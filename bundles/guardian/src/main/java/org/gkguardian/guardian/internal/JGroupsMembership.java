@@ -128,6 +128,10 @@ final class JGroupsMembership implements Membership, Receiver {
         tcp.setBundlerType("pd");
         tcp.nonBlockingSends(true);
         tcp.setSockConnTimeout((int) Math.max(100, Math.min(1000, t.failureTimeoutMs() / 4)));
+        // Sized for a cluster of a few members, not JGroups' default of up to 200 threads kept 30 s: a few
+        // pool threads, idle ones gone after 5 s, and a message that finds them all busy is handled on the
+        // receiving thread rather than dropped and retransmitted.
+        tcp.getThreadPool().setMinThreads(1).setMaxThreads(8).setKeepAliveTime(5_000).setRejectionPolicy("run");
 
         TCPPING ping = new TCPPING();
         ping.setInitialHosts(hosts);
