@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +37,7 @@ import org.gkguardian.api.Role;
 import org.gkguardian.api.RoleTransition;
 import org.gkguardian.api.Severity;
 import org.gkguardian.api.VipControl;
+import org.gkguardian.config.RawValues;
 import org.jgroups.stack.Protocol;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.ComponentServiceObjects;
@@ -103,14 +103,19 @@ public final class GuardianComponent implements Guardian {
             @Reference(name = "gatekeeperControl") GatekeeperControl gatekeeper,
             @Reference(name = "vipControl") VipControl vip, BundleContext context, GuardianConfig config,
             Map<String, Object> properties) {
-        this(rule, gatekeeper, vip, context, config, peer -> { }, protocols -> { });
-        // SCR turns a value that is not a number into the default before we see it: refuse it here.
-        rawProblem(properties).ifPresent(this::refuse);
+        // SCR turns a value that is not a number into the default before we see it: refuse it before any use.
+        this(rule, gatekeeper, vip, context, config, rawProblem(properties), peer -> { }, protocols -> { });
     }
 
     /** Outside OSGi (tests): hear refusals, adjust the JGroups stack. */
     GuardianComponent(ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, BundleContext context,
             GuardianConfig config, Consumer<String> onRefusal, Consumer<List<Protocol>> stackHook) {
+        this(rule, gatekeeper, vip, context, config, Optional.empty(), onRefusal, stackHook);
+    }
+
+    private GuardianComponent(ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, BundleContext context,
+            GuardianConfig config, Optional<String> rawProblem, Consumer<String> onRefusal,
+            Consumer<List<Protocol>> stackHook) {
         this.stackHook = stackHook;
         this.rule = rule;
         this.gatekeeper = gatekeeper;
@@ -136,7 +141,7 @@ public final class GuardianComponent implements Guardian {
                 roleThread.execute(c.machine()::gatekeeperHealthChanged);
             }
         });
-        apply(config);
+        rawProblem.ifPresentOrElse(this::refuse, () -> apply(config));
     }
 
     @Modified
@@ -149,31 +154,10 @@ public final class GuardianComponent implements Guardian {
         }
     }
 
-    /** A numeric or boolean key whose configured text is not one, named with its value. */
+    /** A numeric or boolean key whose configured text is not one, named with its value (the shared check). */
     static Optional<String> rawProblem(Map<String, ?> properties) {
-        for (Method method : GuardianConfig.class.getDeclaredMethods()) {
-            Class<?> type = method.getReturnType();
-            if (type != int.class && type != long.class && type != boolean.class) {
-                continue;
-            }
-            String key = method.getName().replace('_', '.');
-            Object value = properties.get(key);
-            if (!(value instanceof String text)) {
-                continue;
-            }
-            String trimmed = text.trim();
-            boolean valid;
-            if (type == boolean.class) {
-                valid = trimmed.equalsIgnoreCase("true") || trimmed.equalsIgnoreCase("false");
-            } else {
-                valid = trimmed.matches("-?\\d{1,18}");
-            }
-            if (!valid) {
-                return Optional.of(key + ": '" + text + "' is not " + (type == boolean.class ? "true or false"
-                        : "a whole number"));
-            }
-        }
-        return Optional.empty();
+        List<String> problems = RawValues.problems(GuardianConfig.class, properties);
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 
     private synchronized void refuse(String reason) {

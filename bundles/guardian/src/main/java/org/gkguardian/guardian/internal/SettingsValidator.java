@@ -1,7 +1,6 @@
 package org.gkguardian.guardian.internal;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.gkguardian.config.IpLiteral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +21,6 @@ final class SettingsValidator {
     static final String GENERATOR = "head -c 32 /dev/urandom | base64";
     private static final Logger LOG = LoggerFactory.getLogger(SettingsValidator.class);
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private SettingsValidator() {
     }
@@ -212,28 +210,18 @@ final class SettingsValidator {
         return secret.codePointCount(0, secret.length()) * (Math.log(pool) / Math.log(2));
     }
 
-    /** Parses an IP literal without ever asking a name service. */
+    /** Parses an IP literal with the shared strict parser (never a name lookup); no wildcard or multicast. */
     static InetAddress ipLiteral(String key, String value) throws InvalidConfigurationException {
-        String v = trim(value);
-        var m4 = IPV4.matcher(v);
-        if (m4.matches()) {
-            for (int i = 1; i <= 4; i++) {
-                if (Integer.parseInt(m4.group(i)) > 255) {
-                    throw new InvalidConfigurationException(key, "'" + v + "' is not an IP address");
-                }
-            }
-        } else if (!IPV6.matcher(v).matches()) {
-            throw new InvalidConfigurationException(key, "'" + v + "' is not an IP address (host names are refused)");
-        }
+        InetAddress a;
         try {
-            InetAddress a = InetAddress.getByName(v);
-            if (a.isAnyLocalAddress() || a.isMulticastAddress()) {
-                throw new InvalidConfigurationException(key, "'" + v + "' is a wildcard or multicast address");
-            }
-            return a;
-        } catch (UnknownHostException e) {
-            throw new InvalidConfigurationException(key, "'" + v + "' is not an IP address");
+            a = IpLiteral.parse(trim(value));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(key, e.getMessage());
         }
+        if (a.isAnyLocalAddress() || a.isMulticastAddress()) {
+            throw new InvalidConfigurationException(key, "'" + trim(value) + "' is a wildcard or multicast address");
+        }
+        return a;
     }
 
     private static String trim(String s) {

@@ -45,6 +45,30 @@ class LiveConfigurationTest {
     }
 
     @Test
+    void everyBadValueIsNamedAndANumberOutsideItsTypeIsRefused() {
+        assertEquals(Optional.of("port: '4294967297' is not a whole number from -2147483648 to 2147483647; "
+                + "preempt: 'ture' is not true or false"),
+                GuardianComponent.rawProblem(Map.of("preempt", "ture", "port", "4294967297")));
+    }
+
+    @Test
+    void aNodeActivatedWithATypoStaysOutOfTheElectionAndBindsNothing() throws Exception {
+        Fakes.Ops ops = new Fakes.Ops();
+        Fakes.Vip vip = new Fakes.Vip(ops, "n1");
+        GuardianComponent guardian = new GuardianComponent(new HighestAddressRule(), new Fakes.Gatekeeper(ops, "n1"),
+                vip, null, base().with("preempt", true).build(), Map.of("preempt", "ture"));
+        try {
+            // No cluster was created (creating one is synchronous), so there is nothing to wait for.
+            var status = guardian.status();
+            assertFalse(status.configured(), status.toString());
+            assertTrue(status.problem().contains("preempt: 'ture' is not true or false"), status.problem());
+            assertTrue(ops.snapshot().isEmpty(), "nothing was started or bound: " + ops.snapshot());
+        } finally {
+            guardian.deactivate();
+        }
+    }
+
+    @Test
     void numbersAndBooleansAsTextOrTypedValuesPass() {
         assertEquals(Optional.empty(), GuardianComponent.rawProblem(Map.of("priority", " 120 ", "preempt", "TRUE",
                 "port", 7800, "lease.ms", "0")));

@@ -1,18 +1,19 @@
 package org.gkguardian.ipbinding.internal;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.gkguardian.api.VipAddress;
+import org.gkguardian.config.IpLiteral;
+import org.gkguardian.config.RawValues;
 
 /** Validates the whole ipbinding configuration before any of it is used. Pure: no I/O, no DNS. */
 public final class ConfigValidator {
@@ -20,18 +21,28 @@ public final class ConfigValidator {
     /** Linux IFNAMSIZ less the terminating NUL. */
     static final int MAX_INTERFACE_NAME = 15;
 
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
     private static final Pattern COMMAND = Pattern.compile("[A-Za-z0-9._/+-]+");
 
     private ConfigValidator() {
     }
 
     /**
+     * @param properties the raw properties DS converted into {@code config}: a value that is not of its key's type
+     *        (DS would silently turn it into the default) is refused
      * @param defaultStateFile used when {@code state.file} is empty
      * @throws ConfigException naming the first refused key and value
      */
-    public static VipSettings validate(IpBindingConfig config, Path defaultStateFile) throws ConfigException {
+    public static VipSettings validate(IpBindingConfig config, Map<String, ?> properties, Path defaultStateFile)
+            throws ConfigException {
+        List<RawValues.Problem> raw = RawValues.check(IpBindingConfig.class, properties);
+        if (!raw.isEmpty()) {
+            throw new ConfigException(raw.get(0).key(), raw.get(0).value(), "it is " + raw.get(0).reason());
+        }
+        return validate(config, defaultStateFile);
+    }
+
+    /** For tests and callers holding a typed configuration only: no raw values to check. */
+    static VipSettings validate(IpBindingConfig config, Path defaultStateFile) throws ConfigException {
         List<VipAddress> vips = parseVips(config.vips());
         range("garp.count", config.garp_count(), 1, 100);
         range("garp.interval.ms", config.garp_interval_ms(), 10, 10_000);
@@ -96,8 +107,8 @@ public final class ConfigValidator {
         if (prefixText.startsWith("+") || prefix < 1 || prefix > maxPrefix) {
             throw new ConfigException("vips", item, "prefix length must be 1 to " + maxPrefix);
         }
-        if (address instanceof Inet4Address && prefix <= 30) {
-            long value = ipv4Value(address);
+        if (address instanceof Inet4Address v4 && prefix <= 30) {
+            long value = IpLiteral.ipv4Value(v4);
             long hostMask = (1L << (32 - prefix)) - 1;
             if ((value & hostMask) == 0) {
                 throw new ConfigException("vips", item, "it is the network address of its prefix");
@@ -115,55 +126,20 @@ public final class ConfigValidator {
 
     private static InetAddress parseAddress(String item, String text) throws ConfigException {
         InetAddress address;
-        if (IPV4.matcher(text).matches()) {
-            String[] parts = text.split("\\.");
-            byte[] bytes = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                int octet = Integer.parseInt(parts[i]);
-                if (octet > 255 || (parts[i].length() > 1 && parts[i].startsWith("0"))) {
-                    throw new ConfigException("vips", item, "'" + text + "' is not an IPv4 address");
-                }
-                bytes[i] = (byte) octet;
-            }
-            address = byAddress(bytes);
-        } else if (text.indexOf(':') >= 0 && IPV6_CHARS.matcher(text).matches()) {
-            try {
-                // A literal with a colon is parsed, never resolved.
-                address = InetAddress.getByName(text);
-            } catch (UnknownHostException e) {
-                throw new ConfigException("vips", item, "'" + text + "' is not an IPv6 address");
-            }
-            if (!(address instanceof Inet6Address)) {
-                throw new ConfigException("vips", item, "IPv4-mapped IPv6 addresses are not supported; write the IPv4 address");
-            }
-        } else {
-            throw new ConfigException("vips", item, "'" + text + "' is not an IPv4 or IPv6 address (host names are not accepted)");
+        try {
+            address = IpLiteral.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("vips", item, e.getMessage());
         }
         if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isMulticastAddress()
                 || address.isLinkLocalAddress()) {
             throw new ConfigException("vips", item, "a VIP must be a unicast address that is not unspecified, "
                     + "loopback or link-local");
         }
-        if (address instanceof Inet4Address && ipv4Value(address) == 0xFFFFFFFFL) {
+        if (address instanceof Inet4Address v4 && IpLiteral.ipv4Value(v4) == 0xFFFFFFFFL) {
             throw new ConfigException("vips", item, "the limited broadcast address is not a VIP");
         }
         return address;
-    }
-
-    private static InetAddress byAddress(byte[] bytes) {
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("four bytes are always an IPv4 address", e);
-        }
-    }
-
-    private static long ipv4Value(InetAddress address) {
-        long value = 0;
-        for (byte b : address.getAddress()) {
-            value = (value << 8) | (b & 0xFF);
-        }
-        return value;
     }
 
     /** Linux's dev_valid_name, plus no leading '-' so that a name can never be read as an option. */

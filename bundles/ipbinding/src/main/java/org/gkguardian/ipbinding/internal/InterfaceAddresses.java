@@ -1,12 +1,12 @@
 package org.gkguardian.ipbinding.internal;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.gkguardian.api.VipAddress;
+import org.gkguardian.config.IpLiteral;
 
 /**
  * One interface as {@code ip -j addr show dev IF} reports it.
@@ -88,14 +88,8 @@ public record InterfaceAddresses(String name, String mac, List<Entry> addresses)
         return new InterfaceAddresses(expectedName, mac instanceof String s ? s : "", entries);
     }
 
+    /** ip prints canonical literals; the shared parser reads them (never a name lookup). */
     private static InetAddress literal(String text) {
-        if (!text.matches("[0-9A-Fa-f:.]+")) {
-            throw new IllegalArgumentException("not an address literal: " + text);
-        }
-        try {
-            return InetAddress.getByName(text);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an address literal: " + text, e);
-        }
+        return IpLiteral.parse(text);
     }
 }

@@ -3,6 +3,7 @@ package org.gkguardian.ipbinding.internal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -46,18 +47,22 @@ public class IpBinding implements VipControl {
     private ScheduledFuture<?> refresh;
 
     @Activate
-    public IpBinding(IpBindingConfig config) {
-        this(config, new ProcessCommandRunner());
+    public IpBinding(IpBindingConfig config, Map<String, Object> properties) {
+        this(config, properties, new ProcessCommandRunner());
     }
 
     IpBinding(IpBindingConfig config, CommandRunner runner) {
+        this(config, Map.of(), runner);
+    }
+
+    IpBinding(IpBindingConfig config, Map<String, ?> properties, CommandRunner runner) {
         this.runner = runner;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "gkg-ipbinding");
             thread.setDaemon(true);
             return thread;
         });
-        apply(config);
+        apply(config, properties);
         if (binder != null && !binder.release()) {
             LOG.error("Could not verify the removal of stale VIPs at start-up; see above");
         }
@@ -69,9 +74,9 @@ public class IpBinding implements VipControl {
         return Path.of(System.getProperty("karaf.data", "data"), "ipbinding", "bound-vips");
     }
 
-    private boolean apply(IpBindingConfig config) {
+    private boolean apply(IpBindingConfig config, Map<String, ?> properties) {
         try {
-            VipSettings settings = ConfigValidator.validate(config, defaultStateFile());
+            VipSettings settings = ConfigValidator.validate(config, properties, defaultStateFile());
             binder = new VipBinder(settings, runner);
             problem = "";
             LOG.info("VIP binding configured: {} (state file {})",
@@ -88,11 +93,15 @@ public class IpBinding implements VipControl {
         }
     }
 
+    void modified(IpBindingConfig config) {
+        modified(config, Map.of());
+    }
+
     @Modified
-    synchronized void modified(IpBindingConfig config) {
+    synchronized void modified(IpBindingConfig config, Map<String, ?> properties) {
         VipBinder previous = binder;
         boolean wasBound = bound;
-        if (!apply(config)) {
+        if (!apply(config, properties)) {
             return;
         }
         if (previous == null) {

@@ -107,4 +107,29 @@ class ConfigValidatorTest {
         assertThrows(ConfigException.class, () -> validate(Configs.config("state_file", "data/vips")));
         assertEquals(Path.of("/run/gkg/vips"), validate(Configs.config("state_file", "/run/gkg/vips")).stateFile());
     }
+
+    @Test
+    void aTypoInANumberOrABooleanIsRefusedInsteadOfBecomingTheDefault() {
+        // What DS hands over for "dad.enabled = ture": the typed value already coerced, the raw text beside it.
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigValidator.validate(
+                Configs.config("dad_enabled", false), java.util.Map.of("dad.enabled", "ture"), DEFAULT_STATE));
+        assertEquals("dad.enabled = 'ture' refused: it is not true or false", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigValidator.validate(Configs.config(),
+                java.util.Map.of("dad.interval.ms", "1O0"), DEFAULT_STATE));
+        assertEquals("dad.interval.ms = '1O0' refused: it is not a whole number", e.getMessage());
+    }
+
+    @Test
+    void rawTextThatIsAValidNumberPasses() throws Exception {
+        assertEquals(Duration.ofMillis(150), ConfigValidator.validate(Configs.config("dad_interval_ms", 150),
+                java.util.Map.of("dad.interval.ms", " 150 ", "dad.enabled", "TRUE"), DEFAULT_STATE).dadInterval());
+    }
+
+    @Test
+    void aVipWithALeadingZeroIsRefusedLikeEveryOtherBundleRefusesIt() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> validate(Configs.config("vips", new String[] {"203.0.113.010/24@eth1"})));
+        assertEquals("vips = '203.0.113.010/24@eth1' refused: '203.0.113.010' is not an IP address: '010' has a "
+                + "leading zero (octal to some programs, decimal to others)", e.getMessage());
+    }
 }

@@ -30,7 +30,7 @@ public final class VipNode {
         Path control = Path.of(args[1]);
         Files.createDirectories(control);
         WatchdogKeepAlive keepAlive = new WatchdogKeepAlive();
-        IpBinding binding = new IpBinding(Configs.fromProperties(properties));
+        IpBinding binding = new IpBinding(Configs.fromProperties(properties), rawValues(properties));
         RoleContext context = new RoleContext("vipnode", Role.MASTER, 1, List.of());
         say("READY");
         while (true) {
@@ -71,5 +71,12 @@ public final class VipNode {
     private static void say(String line) throws IOException {
         System.out.println(line);
         System.out.flush();
+    }
+
+    /** The file's keys and texts, as ConfigAdmin hands them to the component beside the typed configuration. */
+    private static java.util.Map<String, Object> rawValues(Properties properties) {
+        java.util.Map<String, Object> raw = new java.util.HashMap<>();
+        properties.stringPropertyNames().forEach(key -> raw.put(key, properties.getProperty(key)));
+        return raw;
     }
 }
