@@ -49,16 +49,18 @@ public final class ConfigValidator {
         range("refresh.interval.s", config.refresh_interval_s(), 0, 86_400);
         range("dad.count", config.dad_count(), 1, 10);
         range("dad.interval.ms", config.dad_interval_ms(), 10, 5_000);
-        range("dad.timeout.ms", config.dad_timeout_ms(), 100, 10_000);
+        range("dad.timeout.ms", config.dad_timeout_ms(), 20, 10_000);
         range("ipv6.dad.timeout.ms", config.ipv6_dad_timeout_ms(), 100, 30_000);
         range("command.timeout.ms", config.command_timeout_ms(), 100, 60_000);
+        range("address.check.interval.s", config.address_check_interval_s(), 1, 3_600);
         Path stateFile = stateFile(config.state_file(), defaultStateFile);
         return new VipSettings(vips, config.garp_count(), Duration.ofMillis(config.garp_interval_ms()),
                 Duration.ofSeconds(config.refresh_interval_s()), config.dad_enabled(), config.dad_count(),
                 Duration.ofMillis(config.dad_interval_ms()), Duration.ofMillis(config.dad_timeout_ms()),
                 Duration.ofMillis(config.ipv6_dad_timeout_ms()), Duration.ofMillis(config.command_timeout_ms()),
                 stateFile, command("ip.command", config.ip_command()),
-                command("arping.command", config.arping_command()), optionalCommand("na.command", config.na_command()));
+                command("arping.command", config.arping_command()), optionalCommand("na.command", config.na_command()),
+                Duration.ofSeconds(config.address_check_interval_s()));
     }
 
     /** Entries may each hold several VIPs separated by commas or blanks (a .cfg value is one string). */

@@ -37,8 +37,10 @@ public @interface IpBindingConfig {
     @AttributeDefinition(min = "10", max = "5000", description = "Milliseconds between two ARP probes.")
     int dad_interval_ms() default 100;
 
-    @AttributeDefinition(min = "100", max = "10000",
-            description = "Milliseconds the IPv4 duplicate address check waits for an answer at most.")
+    @AttributeDefinition(min = "20", max = "10000",
+            description = "Milliseconds the IPv4 duplicate address check listens for an answer; a host that has not "
+                    + "answered by then is taken as absent. With iputils' arping, which counts in whole seconds, "
+                    + "only its first probe falls in a window below one second.")
     int dad_timeout_ms() default 1000;
 
     @AttributeDefinition(min = "100", max = "30000",
@@ -55,8 +57,13 @@ public @interface IpBindingConfig {
     @AttributeDefinition(description = "iproute2 command, a name looked up in PATH or an absolute path.")
     String ip_command() default "ip";
 
-    @AttributeDefinition(description = "arping command (Debian package arping, ARPing 2.x by Thomas Habets).")
+    @AttributeDefinition(description = "arping command: Thomas Habets' ARPing 2.x (Debian package arping) or "
+            + "iputils' arping (package iputils-arping, Ubuntu's default); which one it is is found out at activation.")
     String arping_command() default "arping";
+
+    @AttributeDefinition(min = "1", max = "3600", description = "Seconds between two full reads of the VIP "
+            + "interfaces. Changes are seen at once through a long-running ip monitor; this read is the safety net.")
+    int address_check_interval_s() default 10;
 
     @AttributeDefinition(required = false, description = "Command sending IPv6 unsolicited neighbour "
             + "advertisements (na6 from Debian package ipv6toolkit; it insists on running as root). Empty: "

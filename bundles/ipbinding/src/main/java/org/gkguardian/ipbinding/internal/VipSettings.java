@@ -20,12 +20,14 @@ import org.gkguardian.api.VipAddress;
  * @param commandTimeout   how long one external command may run
  * @param stateFile        where the bound VIPs are recorded for release after a crash
  * @param ipCommand        iproute2's ip
- * @param arpingCommand    arping (ARPing 2.x)
+ * @param arpingCommand    arping (Habets' ARPing 2.x or iputils' arping)
  * @param naCommand        na6 (ipv6toolkit), or empty to leave IPv6 announcements to the kernel
+ * @param addressCheckInterval time between two full reads of the VIP interfaces beside ip monitor
  */
 public record VipSettings(List<VipAddress> vips, int garpCount, Duration garpInterval, Duration refreshInterval,
         boolean dadEnabled, int dadCount, Duration dadInterval, Duration dadTimeout, Duration ipv6DadTimeout,
-        Duration commandTimeout, Path stateFile, String ipCommand, String arpingCommand, String naCommand) {
+        Duration commandTimeout, Path stateFile, String ipCommand, String arpingCommand, String naCommand,
+        Duration addressCheckInterval) {
 
     public VipSettings {
         vips = List.copyOf(vips);

@@ -91,8 +91,10 @@ class ConfigValidatorTest {
         assertEquals("garp.count = '0' refused: must be 1 to 100", e.getMessage());
         e = assertThrows(ConfigException.class, () -> validate(Configs.config("refresh_interval_s", -1)));
         assertTrue(e.getMessage().startsWith("refresh.interval.s = '-1'"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> validate(Configs.config("dad_timeout_ms", 20)));
+        e = assertThrows(ConfigException.class, () -> validate(Configs.config("dad_timeout_ms", 19)));
         assertTrue(e.getMessage().startsWith("dad.timeout.ms"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> validate(Configs.config("address_check_interval_s", 0)));
+        assertEquals("address.check.interval.s = '0' refused: must be 1 to 3600", e.getMessage());
     }
 
     @Test
