@@ -88,6 +88,12 @@ public class AccessControlIT {
         }
         assertTrue("admin sees the configuration", as("admin", "config:list '(service.pid=org.gkguardian.guardian)'")
                 .contains(SECRET));
+        for (String role : new String[] {"viewer", "manager"}) {
+            refused(role, "cat etc/org.gkguardian.guardian.cfg");
+            refused(role, "grep secret etc/org.gkguardian.guardian.cfg");
+            assertTrue("a pipe still filters for " + role, as(role, "gkg:status | grep Role").contains("master"));
+        }
+        assertTrue(as("admin", "cat etc/org.gkguardian.guardian.cfg").contains(SECRET));
     }
 
     @Test
