@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A hostile host on the internal LAN. Three guardians (n1..n3, the default profile) and a host "evil"
-# (198.51.100.66) that knows the members' addresses and the cluster name, captured their traffic from a
-# mirror of the master's switch port (tcpdump, including the TLS handshakes at boot and an operator's
+# (198.51.100.66) that knows the members' addresses and the cluster name, captured their traffic from
+# mirrors of their switch ports (tcpdump, including the TLS handshakes at boot and an operator's
 # switchover), and does not know the secret. It
 #   (a) replays every captured client-to-server stream to ports 7800 and 7801;
 #   (b) runs a real guardian membership stack with another secret (discovery, join, messages, leave),
@@ -28,7 +28,8 @@ HOSTILE_CP=$g/test-classes:$g/classes:$(cat "$g/hostile-lan.classpath")
 
 tb_init
 TB_WORK=$(mktemp -d /tmp/gkg-hostile.XXXXXX)
-trap 'status=$?; set +e; [ $status -eq 0 ] || tb_gkg_diagnose; [ -n "${capture:-}" ] && kill "$capture" 2>/dev/null; tb_destroy; rm -rf "$TB_WORK"' EXIT
+trap 'status=$?; set +e; [ $status -eq 0 ] || tb_gkg_diagnose; for pid in "${captures[@]}"; do kill "$pid"; done 2>/dev/null; tb_destroy; rm -rf "$TB_WORK"' EXIT
+captures=()
 COMMUNITY=c$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 members=198.51.100.11,198.51.100.12,198.51.100.13
 evil=198.51.100.66
@@ -56,30 +57,44 @@ wait_snmp_role() { # HOST ROLE SECONDS
 hostile() { tb_exec evil java -cp "$HOSTILE_CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
     org.gkguardian.guardian.internal.HostileLan "$@"; }
 
-# The attacker's mirror port: everything on the switch port of n3 (the master-to-be), from before boot.
-ip netns exec "$(tb_ns sw)" tcpdump -i l-n3 -U -s 0 -w "$TB_WORK/capture.pcap" 'tcp port 7800 or tcp port 7801' \
-    > "$TB_WORK/tcpdump.log" 2>&1 &
-capture=$!
+# The attacker's mirror ports: everything on the members' switch ports, from before boot.
+captures=()
+for i in 1 2 3; do
+    ip netns exec "$(tb_ns sw)" tcpdump -i "l-n$i" -U -s 0 -w "$TB_WORK/capture-n$i.pcap" \
+        'tcp port 7800 or tcp port 7801' > "$TB_WORK/tcpdump-n$i.log" 2>&1 &
+    captures+=($!)
+done
 for i in 1 2 3; do tb_gkg_start "n$i"; done
-wait_snmp_role n3 3 180
-wait_snmp_role n1 2 60
-wait_snmp_role n2 2 60
-# An operator's switchover to n2 is on the capture too: replayed, it must not move the master again.
-tb_gkg_console n3 "gkg:switchover n2" | tee "$TB_WORK/switchover.txt"
-wait_snmp_role n2 3 60
-wait_snmp_role n3 2 60
+# One master and two backups, whoever was elected (the nodes boot one after the other).
+master=""
+for ((t = 0; t < 360; t++)); do
+    roles="$(snmp n1 $ROLE) $(snmp n2 $ROLE) $(snmp n3 $ROLE)"
+    if [ "$(tr ' ' '\n' <<<"$roles" | sort | tr '\n' ' ')" = "2 2 3 " ]; then
+        for h in n1 n2 n3; do [ "$(snmp "$h" $ROLE)" = 3 ] && master=$h; done
+        [ -n "$master" ] && break
+    fi
+    sleep 0.5
+done
+[ -n "$master" ] || { echo "FAIL: no single master with two backups after 180 s (roles: $roles)"; exit 1; }
+target=$(printf '%s\n' n1 n2 n3 | grep -vx "$master" | head -1)
+# An operator's switchover is on the capture too: replayed, it must not move the master again.
+tb_gkg_console "$master" "gkg:switchover $target" | tee "$TB_WORK/switchover.txt"
+wait_snmp_role "$target" 3 60
+wait_snmp_role "$master" 2 60
 sleep 3
-kill "$capture"; wait "$capture" 2>/dev/null || true; capture=""
-echo "captured $(stat -c %s "$TB_WORK/capture.pcap") bytes of the master's traffic (boot, TLS handshakes, switchover)"
+for pid in "${captures[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+captures=()
+echo "captured $(cat "$TB_WORK"/capture-n*.pcap | wc -c) bytes of the members' traffic (boot, TLS handshakes, the switchover $master -> $target)"
+master=$target
 
 # Wait until everything is quiet, then take what each node says as the baseline.
 sleep 5
 declare -A before
 for h in n1 n2 n3; do before[$h]=$(seen "$h"); echo "before: $h ${before[$h]}"; done
-[[ "${before[n2]}" == role=3* ]] || { echo "FAIL: n2 is not master before the attack"; exit 1; }
+[[ "${before[$master]}" == role=3* ]] || { echo "FAIL: $master is not master before the attack"; exit 1; }
 
 echo "---- (a) replay of the captured streams"
-hostile replay "$TB_WORK/capture.pcap" "$evil" | tee "$TB_WORK/replay.txt"
+for i in 1 2 3; do hostile replay "$TB_WORK/capture-n$i.pcap" "$evil"; done | tee "$TB_WORK/replay.txt"
 grep -q "^replay: [1-9][0-9]* captured streams" "$TB_WORK/replay.txt" || { echo "FAIL: nothing captured to replay"; exit 1; }
 echo "---- (b) forged discovery, join and leave"
 hostile wrongkey "$evil" "$members" 7800 15 | tee "$TB_WORK/wrongkey.txt"
