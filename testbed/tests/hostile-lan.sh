@@ -43,7 +43,7 @@ done
 tb_host evil "$evil" ""
 
 snmp() { # snmp HOST OID — one value, read by the node's own agent on its loopback
-    tb_exec "$1" snmpget -m "" -v2c -c "$COMMUNITY" -t 1 -r 2 -Oqv 127.0.0.1:1161 "$2" 2>/dev/null | tr -d '"'
+    { tb_exec "$1" snmpget -m "" -v2c -c "$COMMUNITY" -t 1 -r 2 -Oqv 127.0.0.1:1161 "$2" 2>/dev/null || true; } | tr -d '"'
 }
 ROLE=.1.3.6.1.4.1.99999.1.1.2.0 EPOCH=.1.3.6.1.4.1.99999.1.1.6.0 MASTER=.1.3.6.1.4.1.99999.1.1.7.0
 FAILOVERS=.1.3.6.1.4.1.99999.1.1.13.0
