@@ -72,6 +72,8 @@ public final class HostileLan {
                     Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
+        // JGroups' per-destination bundler threads are not daemons and outlive a closed channel.
+        System.exit(0);
     }
 
     private static List<InetAddress> members(String list) throws IOException {
