@@ -12,6 +12,8 @@ TB_ASSEMBLY_TGZ=${TB_ASSEMBLY_TGZ:-$(ls "$TB_ROOT"/karaf-assembly/target/gk-guar
 TB_SECRET=${TB_SECRET:-$(head -c 32 /dev/urandom | base64)}
 # The key that holds it (cluster.secret, without the dot, for a build from before the dotted key).
 TB_SECRET_KEY=${TB_SECRET_KEY:-.cluster.secret}
+# The agents ship with SNMPv2c off; the testbed's NMS reads with this community, configured on every node.
+TB_COMMUNITY=${TB_COMMUNITY:-testbed-ro-$RANDOM}
 TB_VIP=${TB_VIP:-203.0.113.10}
 
 tb_gkg_unpack() {
@@ -40,7 +42,8 @@ tb_gkg_node() {
         "members = $members" "priority = $priority" "profile = $profile" "$TB_SECRET_KEY = $TB_SECRET"
     tb_gkg_cfg "$host" org.gkguardian.ipbinding "vips = $TB_VIP/24@eth1"
     tb_gkg_cfg "$host" org.gkguardian.lifecycle "driver = none"
-    tb_gkg_cfg "$host" org.gkguardian.snmp "listen.addresses = udp:127.0.0.1/1161 udp:$address/1161"
+    tb_gkg_cfg "$host" org.gkguardian.snmp "listen.addresses = udp:127.0.0.1/1161 udp:$address/1161" \
+        ".community = $TB_COMMUNITY"
 }
 
 # tb_gkg_kamailio HOST cold|warm — HOST's gatekeeper is Kamailio with the sample registrar (a copy per

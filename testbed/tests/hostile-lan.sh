@@ -30,7 +30,7 @@ tb_init
 TB_WORK=$(mktemp -d /tmp/gkg-hostile.XXXXXX)
 trap 'status=$?; set +e; [ $status -eq 0 ] || tb_gkg_diagnose; for pid in "${captures[@]}"; do kill "$pid"; done 2>/dev/null; tb_destroy; rm -rf "$TB_WORK"' EXIT
 captures=()
-COMMUNITY=c$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+COMMUNITY=$TB_COMMUNITY
 members=198.51.100.11,198.51.100.12,198.51.100.13
 evil=198.51.100.66
 
@@ -38,7 +38,6 @@ tb_gkg_unpack
 for i in 1 2 3; do
     tb_host "n$i" "198.51.100.1$i" "203.0.113.1$i"
     tb_gkg_node "n$i" "198.51.100.1$i" 100 "$members" default
-    tb_gkg_cfg "n$i" org.gkguardian.snmp ".community = $COMMUNITY"
 done
 tb_host evil "$evil" ""
 

@@ -489,6 +489,12 @@ public final class GuardianComponent implements Guardian {
     }
 
     @Override
+    public boolean progressing() {
+        Cluster c = cluster;
+        return c == null || c.machine().progressing();
+    }
+
+    @Override
     public OperatorResult maintenance(boolean on) {
         return onRoleThread(m -> m.maintenance(on));
     }

@@ -216,31 +216,28 @@ final class JGroupsMembership implements Membership, Receiver {
 
     @Override
     public void sendUrgent(byte[] payload) {
-        JChannel ch = channel;
-        if (ch == null || !ch.isConnected()) {
-            return;
-        }
-        try {
-            // Out of band and unreliable: delivered as it arrives, never held behind a lost message.
-            ch.send(new BytesMessage(null, payload).setFlag(Message.Flag.OOB, Message.Flag.NO_RELIABILITY,
-                    Message.Flag.DONT_BUNDLE));
-        } catch (Exception e) {
-            LOG.debug("agreement message not sent: {}", e.toString());
-        }
+        sendUrgent((Address) null, payload);
     }
 
     @Override
     public void sendUrgent(InetAddress to, byte[] payload) {
-        JChannel ch = channel;
         Address dest = addressOf.get(to);
-        if (ch == null || !ch.isConnected() || dest == null) {
+        if (dest != null) {
+            sendUrgent(dest, payload);
+        }
+    }
+
+    /** Out of band and unreliable: delivered as it arrives, never held behind a lost message. */
+    private void sendUrgent(Address dest, byte[] payload) {
+        JChannel ch = channel;
+        if (ch == null || !ch.isConnected()) {
             return;
         }
         try {
             ch.send(new BytesMessage(dest, payload).setFlag(Message.Flag.OOB, Message.Flag.NO_RELIABILITY,
                     Message.Flag.DONT_BUNDLE));
         } catch (Exception e) {
-            LOG.debug("agreement message to {} not sent: {}", to.getHostAddress(), e.toString());
+            LOG.debug("agreement message to {} not sent: {}", dest == null ? "all" : dest, e.toString());
         }
     }
 

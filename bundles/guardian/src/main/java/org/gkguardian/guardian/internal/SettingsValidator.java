@@ -39,8 +39,8 @@ final class SettingsValidator {
             throw new InvalidConfigurationException("node.name",
                     "'" + name + "' is not a name of letters, digits, '.', '_' or '-' (at most 64)");
         }
-        if (c.port() < 1 || c.port() > 65534) {
-            throw new InvalidConfigurationException("port", c.port() + " is not in 1..65534 (port+1 is used too)");
+        if (c.port() < 1 || c.port() > 65533) {
+            throw new InvalidConfigurationException("port", c.port() + " is not in 1..65533 (port+1 and port+2 are used too)");
         }
         String clusterName = trim(c.cluster_name());
         if (!NODE_NAME.matcher(clusterName).matches()) {

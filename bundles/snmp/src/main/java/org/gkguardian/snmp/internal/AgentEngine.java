@@ -115,7 +115,10 @@ final class AgentEngine implements AutoCloseable {
         MPv3 mpv3 = new MPv3(engineId, null, protocols, SecurityModels.getCollection(new SecurityModel[] {usm}),
                 CounterSupport.getInstance());
         MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
-        dispatcher.addMessageProcessingModel(new MPv2c());
+        if (!settings.community().isEmpty()) {
+            // Without a community SNMPv2c is off: its messages are dropped before any processing.
+            dispatcher.addMessageProcessingModel(new MPv2c());
+        }
         dispatcher.addMessageProcessingModel(mpv3);
 
         session = new Snmp(dispatcher);
@@ -151,7 +154,7 @@ final class AgentEngine implements AutoCloseable {
             processor.setCoexistenceProvider(new CommunityCoexistence(settings.community(), this.engineId));
             processor.addCounterListener(system);
             dispatcher.addCounterListener(system);
-            dispatcher.addCommandResponder(processor);
+            dispatcher.addCommandResponder(new RequestLimits(processor));
             session.listen();
             notifier.listen();
         } catch (IOException | DuplicateRegistrationException | RuntimeException e) {
