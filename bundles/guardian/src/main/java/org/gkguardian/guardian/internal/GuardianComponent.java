@@ -70,6 +70,7 @@ public final class GuardianComponent implements Guardian {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardianComponent.class);
     private static final long OPERATOR_TIMEOUT_S = 10;
+    private static final String NO_ANSWER = "the guardian did not answer in time: ";
 
     private final ElectionRule rule;
     private final GatekeeperControl gatekeeper;
@@ -295,8 +296,11 @@ public final class GuardianComponent implements Guardian {
         cluster = c;
         roleThread.execute(() -> connect(c));
         long tick = settings.timings().tickMs();
+        long renew = settings.timings().renewMs();
         jobs.add(roleThread.scheduleWithFixedDelay(guarded(machine::tick), tick, tick, TimeUnit.MILLISECONDS));
-        jobs.add(heartbeatThread.scheduleAtFixedRate(guarded(machine::heartbeat), tick, tick, TimeUnit.MILLISECONDS));
+        jobs.add(roleThread.scheduleWithFixedDelay(guarded(machine::renew), renew, renew, TimeUnit.MILLISECONDS));
+        jobs.add(heartbeatThread.scheduleAtFixedRate(guarded(machine::heartbeat), renew, renew,
+                TimeUnit.MILLISECONDS));
         settings.witnessAddress().ifPresent(witness -> {
             if (settings.quorumPolicy() == QuorumPolicy.WITNESS) {
                 long hb = settings.timings().heartbeatMs();
@@ -395,6 +399,12 @@ public final class GuardianComponent implements Guardian {
         }
 
         @Override
+        public void crashed(InetAddress member) {
+            RoleMachine m = machine;
+            submit(() -> m.onCrash(member));
+        }
+
+        @Override
         public void received(byte[] buf, int offset, int length) {
             long at = System.nanoTime();
             Wire.Message message;
@@ -405,10 +415,9 @@ public final class GuardianComponent implements Guardian {
                 return;
             }
             RoleMachine m = machine;
-            if (message instanceof Wire.StateMessage s) {
-                m.heard(s, at);
+            if (m.received(message, at)) {
+                submit(() -> m.onMessage(message, at));
             }
-            submit(() -> m.onMessage(message, at));
         }
 
         private void submit(Runnable r) {
@@ -463,7 +472,16 @@ public final class GuardianComponent implements Guardian {
 
     @Override
     public OperatorResult switchover(Optional<String> target) {
-        return onRoleThread(m -> m.switchover(target == null ? Optional.empty() : target));
+        Optional<String> wanted = target == null ? Optional.empty() : target;
+        OperatorResult result = onRoleThread(m -> m.switchover(wanted));
+        if (result.outcome() == Outcome.REFUSED && result.message().startsWith(NO_ANSWER)) {
+            // The operator was told it was refused: it must not happen later behind their back.
+            Cluster c = cluster;
+            if (c != null) {
+                roleThread.execute(() -> c.machine().cancelSwitchover(wanted));
+            }
+        }
+        return result;
     }
 
     @Override
@@ -478,13 +496,22 @@ public final class GuardianComponent implements Guardian {
                     "the guardian has no valid configuration" + (problem.isEmpty() ? "" : ": " + problem));
         }
         Callable<OperatorResult> task = () -> command.apply(c.machine());
+        java.util.concurrent.Future<OperatorResult> future;
         try {
-            return roleThread.submit(task).get(OPERATOR_TIMEOUT_S, TimeUnit.SECONDS);
+            future = roleThread.submit(task);
+        } catch (RuntimeException e) {
+            return OperatorResult.refused(Outcome.REFUSED, "the guardian is stopping");
+        }
+        try {
+            return future.get(OPERATOR_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
+            future.cancel(false);
             Thread.currentThread().interrupt();
             return OperatorResult.refused(Outcome.REFUSED, "interrupted");
         } catch (Exception e) {
-            return OperatorResult.refused(Outcome.REFUSED, "the guardian did not answer in time: " + e);
+            // Not run yet: it never will be. Already running: the caller undoes what it must.
+            future.cancel(false);
+            return OperatorResult.refused(Outcome.REFUSED, NO_ANSWER + e);
         }
     }
 }

@@ -71,9 +71,15 @@ public @interface GuardianConfig {
     long verify_timeout_ms() default 0;
 
     @AttributeDefinition(name = "Lease (ms)", required = false,
-            description = "A master keeps its role only while it heard a quorum within this time; it is also the "
-                    + "pause threshold. 0 = failure timeout minus one heartbeat.")
+            description = "A master keeps its role only while a majority answered one of its renewals sent within "
+                    + "this time. 0 = 30 % of the failure timeout (fast 150 ms, default 1.5 s).")
     long lease_ms() default 0;
+
+    @AttributeDefinition(name = "Promise (ms)", required = false,
+            description = "A member that answered the master votes for nobody else for this long after it last "
+                    + "heard from it; a pause of the JVM longer than this releases the VIP. It must exceed the lease "
+                    + "by the launcher's watchdog timeout plus its release time. 0 = twice the lease.")
+    long promise_ms() default 0;
 
     @AttributeDefinition(name = "Startup grace (ms)", required = false,
             description = "How long a starting node waits to hear every configured member before the first election "

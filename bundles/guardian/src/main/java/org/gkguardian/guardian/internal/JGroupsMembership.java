@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.spec.KeySpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -59,6 +61,9 @@ final class JGroupsMembership implements Membership, Receiver {
     private final Consumer<String> onRefusal;
     private final Consumer<List<Protocol>> stackHook;
     private volatile JChannel channel;
+    private volatile LifeLine lifeLine;
+    /** The members of the current view by internal address, for messages to one of them. */
+    private volatile Map<InetAddress, Address> addressOf = Map.of();
 
     /**
      * @param onRefusal told the address of every guardian refused for a wrong secret
@@ -90,6 +95,10 @@ final class JGroupsMembership implements Membership, Receiver {
                 throw e;
             }
             channel = ch;
+            LifeLine line = new LifeLine(settings.internalAddress(), settings.port() + 2, settings.members(),
+                    listener::crashed);
+            lifeLine = line;
+            line.start();
             LOG.info("Guardian {} joined cluster '{}' on {}:{} as {}; view {}", settings.nodeName(),
                     settings.clusterName(), settings.internalAddress().getHostAddress(), settings.port(),
                     ch.getAddress(), ch.getView());
@@ -186,11 +195,46 @@ final class JGroupsMembership implements Membership, Receiver {
     }
 
     @Override
+    public void sendUrgent(byte[] payload) {
+        JChannel ch = channel;
+        if (ch == null || !ch.isConnected()) {
+            return;
+        }
+        try {
+            // Out of band and unreliable: delivered as it arrives, never held behind a lost message.
+            ch.send(new BytesMessage(null, payload).setFlag(Message.Flag.OOB, Message.Flag.NO_RELIABILITY,
+                    Message.Flag.DONT_BUNDLE));
+        } catch (Exception e) {
+            LOG.debug("agreement message not sent: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void sendUrgent(InetAddress to, byte[] payload) {
+        JChannel ch = channel;
+        Address dest = addressOf.get(to);
+        if (ch == null || !ch.isConnected() || dest == null) {
+            return;
+        }
+        try {
+            ch.send(new BytesMessage(dest, payload).setFlag(Message.Flag.OOB, Message.Flag.NO_RELIABILITY,
+                    Message.Flag.DONT_BUNDLE));
+        } catch (Exception e) {
+            LOG.debug("agreement message to {} not sent: {}", to.getHostAddress(), e.toString());
+        }
+    }
+
+    @Override
     public void close() {
         JChannel ch = channel;
         channel = null;
         if (ch != null) {
             ch.close();
+        }
+        LifeLine line = lifeLine;
+        lifeLine = null;
+        if (line != null) {
+            line.close();
         }
     }
 
@@ -213,10 +257,12 @@ final class JGroupsMembership implements Membership, Receiver {
             return;
         }
         Set<InetAddress> members = new HashSet<>();
+        Map<InetAddress, Address> addresses = new HashMap<>();
         for (Address a : view.getMembers()) {
             Object physical = ch.down(new Event(Event.GET_PHYSICAL_ADDRESS, a));
             if (physical instanceof IpAddress ip) {
                 members.add(ip.getIpAddress());
+                addresses.put(ip.getIpAddress(), a);
             } else if (a.equals(ch.getAddress())) {
                 members.add(settings.internalAddress());
             } else {
@@ -224,6 +270,7 @@ final class JGroupsMembership implements Membership, Receiver {
             }
         }
         LOG.debug("view {} -> {}", view, members);
+        addressOf = Map.copyOf(addresses);
         listener.viewChanged(members);
     }
 }

@@ -6,8 +6,21 @@ import java.util.Set;
 /** The group channel as the role machine sees it. */
 interface Membership {
 
-    /** Best effort: send to every other member of the current view. */
+    /** Best effort: send to every other member of the current view, in order and retransmitted when lost. */
     void send(byte[] payload);
+
+    /**
+     * Send to every other member at once, neither ordered nor retransmitted: votes and lease renewals are stamped
+     * with the sender's clock and repeated anyway, and one that waits behind a lost message is worse than none.
+     */
+    default void sendUrgent(byte[] payload) {
+        send(payload);
+    }
+
+    /** As {@link #sendUrgent(byte[])}, to one member (by its internal address) only. */
+    default void sendUrgent(InetAddress to, byte[] payload) {
+        sendUrgent(payload);
+    }
 
     void close();
 
@@ -17,5 +30,9 @@ interface Membership {
         void viewChanged(Set<InetAddress> members);
 
         void received(byte[] buf, int offset, int length);
+
+        /** A member's process was seen to die: its connection closed, which a live or stopped process never does. */
+        default void crashed(InetAddress member) {
+        }
     }
 }

@@ -8,15 +8,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-import org.gkguardian.api.Alarm;
 import org.gkguardian.api.Cause;
 import org.gkguardian.api.ElectionInput;
 import org.gkguardian.api.ElectionResult;
@@ -41,81 +38,133 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The role state machine of one node. Every method except {@link #heard} and the snapshot readers runs on the
- * guardian's single role thread, so transitions are serialized without locks.
+ * The role state machine of one node. Every method except {@link #heard}, {@link #heartbeat} and the snapshot
+ * readers runs on the guardian's single role thread, so transitions are serialized without locks.
  *
- * <p>Safety rules carried out here: a master lets the VIP go first, before anything else, when its lease runs out
- * (it has not heard a quorum within the lease), when its JVM was paused (a gap of the monotonic clock between two
- * runs of this thread longer than the lease), or when the election names someone else. After a pause it forgets
- * everything it knew and ignores what it hears for a while, so it never acts on the view it had before the pause.
- * A node promotes itself only when nobody it hears still claims the master role.
+ * <p>Who may be master is decided by {@link Agreement} (votes and leases); which member should be is decided by the
+ * election rule over what {@link PeerTracker} knows; this class carries the decisions out. A master lets the VIP go
+ * first, before anything else, when its lease runs out, when its JVM was paused for longer than the voters' promise,
+ * or when the election names someone else; only then does it tell its voters that it resigned. A candidate binds the
+ * VIP only once a majority granted it the epoch and its lease still has room for the bind.
  */
 final class RoleMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoleMachine.class);
+    /** An epoch this far ahead of ours is not a real cluster's: ignored rather than adopted. */
+    private static final long MAX_EPOCH_JUMP = 1_000_000L;
 
     private volatile Settings settings;
     private final ElectionRule rule;
     private final GatekeeperControl gatekeeper;
     private final VipControl vip;
-    private final EpochStore epochs;
+    private final Epochs epochs;
     private final Membership membership;
     private final Publisher publisher;
     private final Journal journal;
     private final LongSupplier nanos;
     private final Clock clock;
     private final LanCheck lanCheck;
+    private final long pauseNanos;
     private final long leaseNanos;
-    private final long presenceNanos;
-
-    /** Last time each configured peer was heard, written by the channel's threads. */
-    private final Map<InetAddress, Long> heardNanos = new ConcurrentHashMap<>();
-    /** The newest clock reading of each member, to echo back to it. */
-    private final Map<InetAddress, Wire.Echo> echoOf = new ConcurrentHashMap<>();
-    private final Map<InetAddress, Wire.Echo> newestState = new HashMap<>();
-    private final long incarnation = new java.security.SecureRandom().nextLong();
-    private final Map<InetAddress, Peer> peers = new HashMap<>();
-    private final Map<InetAddress, Long> inViewSince = new HashMap<>();
-    private final Map<InetAddress, Instant> lastHeardAt = new ConcurrentHashMap<>();
-    private final Map<InetAddress, MemberState> lastKnown = new ConcurrentHashMap<>();
-    private final Set<InetAddress> warnedStrangers = new HashSet<>();
+    private final long renewNanos;
+    private final long bindGuardNanos;
+    private final long incarnation;
+    private final PeerTracker peers;
+    private final Agreement agreement;
+    private final Notices notices;
+    private final MasterWatch masters;
+    private final Outbox outbox;
+    private final HealthGate health;
 
     private volatile long distrustUntil = Long.MIN_VALUE;
-    private Role role = Role.INITIALIZING;
+    private volatile Role role = Role.INITIALIZING;
     private Instant roleSince;
-    private long epoch;
+    private volatile long epoch;
     private boolean maintenance;
-    private boolean gatekeeperHealthy = true;
-    private boolean lanUp = true;
-    private long vipConflictUntil = Long.MIN_VALUE;
-    private long pausedUntil = Long.MIN_VALUE;
-    private long gatekeeperFailedUntil = Long.MIN_VALUE;
     private long startedNanos;
-    private long lastAliveNanos;
-    private volatile long lastBroadcastNanos = Long.MIN_VALUE;
-    private final Object sendLock = new Object();
-    private volatile Outgoing outgoing;
+    private volatile long lastAliveNanos;
     private long lastLanCheckNanos = Long.MIN_VALUE;
     private long eligibleSinceNanos = Long.MIN_VALUE;
-    private long witnessAnsweredNanos = Long.MIN_VALUE;
     private volatile boolean started;
     private volatile boolean stopped;
     private boolean settledOnce;
     private QuorumState quorum = QuorumState.UNKNOWN;
-    private boolean splitBrain;
-    private String observedMaster = "";
     private String configDigest = "";
     private Pending switchover;
+    private Candidacy candidacy;
     private volatile NodeStatus snapshot;
+    /** Something the status shows changed since it was last built. */
+    private boolean statusChanged;
     private volatile List<MemberStatus> memberSnapshot = List.of();
-
-    private record Peer(MemberState state, GatekeeperState gatekeeper, String follows) {
-    }
 
     private record Pending(String target, String requestedBy, long expiresNanos) {
     }
 
-    private record Outgoing(MemberState state, GatekeeperState gatekeeper, String follows, Set<InetAddress> view) {
+    /**
+     * A campaign in progress: why this node stands, and when each phase began, for the promotion's log line.
+     *
+     * @param faultNanos when the master was last heard from, or this node started (first election)
+     */
+    private record Candidacy(Cause cause, String reason, RoleContext context, long faultNanos, long suspectedNanos,
+            long preparedNanos, long askedNanos) {
+    }
+
+    RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, Epochs epochs,
+            Membership membership, Publisher publisher, Journal journal, LongSupplier nanos, Clock clock,
+            LanCheck lanCheck) {
+        this(settings, rule, gatekeeper, vip, epochs, membership, publisher, journal, nanos, clock, lanCheck,
+                new java.security.SecureRandom().nextLong());
+    }
+
+    /** @param incarnation random number of this run, so that peers never match our clock readings with another's */
+    RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, Epochs epochs,
+            Membership membership, Publisher publisher, Journal journal, LongSupplier nanos, Clock clock,
+            LanCheck lanCheck, long incarnation) {
+        this.incarnation = incarnation;
+        this.settings = settings;
+        this.rule = rule;
+        this.gatekeeper = gatekeeper;
+        this.vip = vip;
+        this.epochs = epochs;
+        this.membership = membership;
+        this.publisher = publisher;
+        this.journal = journal;
+        this.nanos = nanos;
+        this.clock = clock;
+        this.lanCheck = lanCheck;
+        Timings t = settings.timings();
+        this.leaseNanos = t.leaseMs() * 1_000_000L;
+        this.pauseNanos = t.promiseMs() * 1_000_000L;
+        this.renewNanos = t.renewMs() * 1_000_000L;
+        // The renewals go on while the VIP is bound: the lease needs room only for the first of them to be answered.
+        this.bindGuardNanos = renewNanos;
+        long presenceNanos = (t.failureTimeoutMs() + t.verifyTimeoutMs()) * 1_000_000L;
+        this.peers = new PeerTracker(settings.internalAddress(), settings.members(), incarnation, presenceNanos);
+        this.health = new HealthGate(settings.internalAddress(), 3 * t.distrustMs() * 1_000_000L,
+                4 * t.distrustMs() * 1_000_000L);
+        this.outbox = new Outbox(membership, peers, nanos, incarnation, t.heartbeatMs() * 1_000_000L, renewNanos);
+        boolean single = settings.members().size() == 1;
+        boolean witness = settings.quorumPolicy() == QuorumPolicy.WITNESS;
+        int needed = switch (settings.quorumPolicy()) {
+            case NONE -> 1;
+            case WITNESS -> settings.members().size();
+            case MAJORITY -> settings.quorumSize();
+        };
+        // The witness's tie-break: the highest configured address (the patent's order) may count it at once.
+        InetAddress best = settings.members().stream()
+                .max(Comparator.comparing(a -> new BigInteger(1, a.getAddress()))).orElseThrow();
+        long witnessDelay = best.equals(settings.internalAddress()) ? 0 : t.promiseMs() * 1_000_000L;
+        boolean exclusive = settings.quorumPolicy() == QuorumPolicy.MAJORITY;
+        this.agreement = new Agreement(settings.internalAddress(), settings.nodeName(), incarnation, epochs, needed,
+                witness, !single && settings.quorumPolicy() != QuorumPolicy.NONE, leaseNanos, pauseNanos,
+                t.releaseAllowanceMs() * 1_000_000L, witnessDelay, exclusive ? 1 : settings.members().size(),
+                settings.members().indexOf(settings.internalAddress()));
+        this.epoch = epochs.current();
+        this.notices = new Notices(settings.nodeName(), journal, publisher, clock, () -> epoch);
+        this.masters = new MasterWatch(notices, journal, clock, settings.quorumPolicy() == QuorumPolicy.MAJORITY,
+                pauseNanos);
+        this.roleSince = clock.instant();
+        this.snapshot = buildStatus();
     }
 
     /**
@@ -129,92 +178,76 @@ final class RoleMachine {
         settings = next;
     }
 
-    RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, EpochStore epochs,
-            Membership membership, Publisher publisher, Journal journal, LongSupplier nanos, Clock clock,
-            LanCheck lanCheck) {
-        this.settings = settings;
-        this.rule = rule;
-        this.gatekeeper = gatekeeper;
-        this.vip = vip;
-        this.epochs = epochs;
-        this.membership = membership;
-        this.publisher = publisher;
-        this.journal = journal;
-        this.nanos = nanos;
-        this.clock = clock;
-        this.lanCheck = lanCheck;
-        this.leaseNanos = settings.timings().leaseMs() * 1_000_000L;
-        this.presenceNanos = (settings.timings().failureTimeoutMs() + settings.timings().verifyTimeoutMs()) * 1_000_000L;
-        this.epoch = epochs.current();
-        this.roleSince = clock.instant();
-        this.snapshot = buildStatus();
-    }
-
     // ---------------------------------------------------------------- inputs
 
     void start() {
         startedNanos = nanos.getAsLong();
         lastAliveNanos = startedNanos;
         lastLanCheckNanos = startedNanos - settings.timings().heartbeatMs() * 1_000_000L;
-        lastBroadcastNanos = lastLanCheckNanos;
-        lanUp = lanCheck.up(settings.internalAddress());
+        health.lan(lanCheck.up(settings.internalAddress()));
         started = true;
         configDigest = safeDigest();
-        LOG.info("Guardian {} starting: {}, epoch {}", settings.nodeName(), settings, epoch);
+        LOG.info("Guardian {} starting: {}, epoch {}, last vote in epoch {}", settings.nodeName(), settings, epoch,
+                epochs.ballot().epoch());
         evaluate();
         leave();
     }
 
     /**
-     * The channel brought a member's state; called on the channel's thread, before the message is handled. The
-     * member counts as heard at the moment we sent the state it echoes, never later: a message that was delayed,
-     * buffered or retransmitted shows its age.
+     * Channel thread, as a message arrives at {@code atNanos}: a state stamps when its member last heard us (see
+     * {@link PeerTracker#heard}); a lease renewal's answer counts at once, so that the lease stays right while the
+     * role thread is busy binding the VIP. Returns whether the role thread must handle the message too.
      */
-    void heard(Wire.StateMessage s, long atNanos) {
-        InetAddress from = s.state().internalAddress();
-        if (atNanos < distrustUntil || !settings.members().contains(from)
-                || from.equals(settings.internalAddress())) {
-            return;
+    boolean received(Wire.Message message, long atNanos) {
+        if (atNanos < distrustUntil) {
+            return true;
         }
-        echoOf.merge(from, new Wire.Echo(s.incarnation(), s.sentNanos()),
-                (old, neu) -> old.incarnation() != neu.incarnation() || neu.sentNanos() > old.sentNanos() ? neu : old);
-        Wire.Echo echo = s.echoes().get(settings.internalAddress());
-        if (echo == null || echo.incarnation() != incarnation) {
-            return;
+        if (message instanceof Wire.StateMessage s) {
+            peers.heard(s, atNanos);
+        } else if (message instanceof Wire.LeaseAck a) {
+            if (peers.isPeer(a.voter())) {
+                agreement.onAck(a);
+            }
+            return false;
         }
-        heardNanos.merge(from, Math.min(echo.sentNanos(), atNanos), Math::max);
+        return true;
     }
 
     void onView(Set<InetAddress> members) {
         if (!enter()) {
             return;
         }
-        long now = nanos.getAsLong();
-        Set<InetAddress> others = new HashSet<>(members);
-        others.remove(settings.internalAddress());
-        for (InetAddress gone : new ArrayList<>(inViewSince.keySet())) {
-            if (!others.contains(gone)) {
-                inViewSince.remove(gone);
-                peers.remove(gone);
-                heardNanos.remove(gone);
-                if (settings.members().contains(gone)) {
-                    String who = nameOf(gone);
-                    raise(EventType.MEMBER_DOWN, Cause.FAILURE, Map.of(GuardianEvent.MEMBER, who),
-                            "member-down:" + gone.getHostAddress(), Severity.MAJOR, "member " + who + " left the view");
-                }
+        PeerTracker.ViewChange change = peers.onView(members, nanos.getAsLong());
+        for (InetAddress gone : change.gone()) {
+            if (settings.members().contains(gone)) {
+                String who = peers.nameOf(gone);
+                notices.raise(EventType.MEMBER_DOWN, Cause.FAILURE, Map.of(GuardianEvent.MEMBER, who),
+                        "member-down:" + gone.getHostAddress(), Severity.MAJOR, "member " + who + " left the view");
             }
         }
-        for (InetAddress a : others) {
-            if (!inViewSince.containsKey(a) && settings.members().contains(a)) {
-                inViewSince.put(a, now);
-                String who = nameOf(a);
-                clear("member-down:" + a.getHostAddress());
-                event(EventType.MEMBER_UP, Cause.ELECTION, Map.of(GuardianEvent.MEMBER, who));
-            }
+        for (InetAddress came : change.came()) {
+            notices.clear("member-down:" + came.getHostAddress());
+            notices.event(EventType.MEMBER_UP, Cause.ELECTION, Map.of(GuardianEvent.MEMBER, peers.nameOf(came)));
         }
         LOG.debug("view: {}", members);
         broadcast();
         evaluate();
+        leave();
+    }
+
+    /** The member's process was seen to die (its socket closed): it holds nothing any more once its launcher ran. */
+    void onCrash(InetAddress member) {
+        if (!enter()) {
+            return;
+        }
+        if (peers.isPeer(member)) {
+            long now = nanos.getAsLong();
+            LOG.info("Guardian {} saw the process of {} die", settings.nodeName(), peers.nameOf(member));
+            agreement.crashed(member, now);
+            peers.forget(member);
+            masters.gone(member);
+            evaluate();
+        }
         leave();
     }
 
@@ -225,49 +258,112 @@ final class RoleMachine {
         if (receivedNanos >= distrustUntil) {
             if (message instanceof Wire.StateMessage s) {
                 onState(s);
+                evaluate();
+            } else if (message instanceof Wire.AgreementMessage a) {
+                // Renewals and their answers come several times per lease: they change no state worth a full
+                // evaluation; a resignation or a vote may let this node take over at once.
+                if (onAgreement(a, receivedNanos)) {
+                    evaluate();
+                }
             } else if (message instanceof Wire.SwitchoverRequest r) {
-                long timeout = 2 * settings.timings().startupGraceMs() + 5000;
-                switchover = new Pending(r.target(), r.requestedBy(), nanos.getAsLong() + timeout * 1_000_000L);
-                LOG.info("Switchover to {} requested by {}", r.target(), r.requestedBy());
+                if (r.epoch() == epoch) {
+                    long timeout = 2 * settings.timings().startupGraceMs() + 5000;
+                    switchover = new Pending(r.target(), r.requestedBy(), nanos.getAsLong() + timeout * 1_000_000L);
+                    LOG.info("Switchover to {} requested by {}", r.target(), r.requestedBy());
+                } else {
+                    LOG.warn("Ignoring a switchover request to {} from {} for epoch {} (this is epoch {})", r.target(),
+                            r.requestedBy(), r.epoch(), epoch);
+                }
+                evaluate();
             }
-            evaluate();
         }
         leave();
     }
 
     private void onState(Wire.StateMessage s) {
         MemberState m = s.state();
-        InetAddress from = m.internalAddress();
-        if (from.equals(settings.internalAddress()) || !settings.members().contains(from)) {
-            if (warnedStrangers.add(from)) {
-                LOG.warn("Ignoring state from {} ({}): it is {} the configured members", m.name(),
-                        from.getHostAddress(), from.equals(settings.internalAddress()) ? "using my address among"
-                                : "not one of");
-            }
+        if (!peers.accept(s, clock.instant(), nanos.getAsLong())) {
             return;
         }
-        Wire.Echo stamp = new Wire.Echo(s.incarnation(), s.sentNanos());
-        Wire.Echo newest = newestState.get(from);
-        if (newest != null && newest.incarnation() == stamp.incarnation() && newest.sentNanos() >= stamp.sentNanos()) {
-            return; // an older state overtaken by a newer one (retransmission)
-        }
-        newestState.put(from, stamp);
-        if (!fresh(from, nanos.getAsLong())) {
-            return; // no proof of a round trip: it may be from before a partition or a pause
-        }
-        peers.put(from, new Peer(m, s.gatekeeper(), s.master()));
-        lastKnown.put(from, m);
-        lastHeardAt.put(from, clock.instant());
-        if (m.epoch() > epoch) {
-            epoch = epochs.raiseTo(m.epoch());
-        }
-        String mismatch = "config-mismatch:" + from.getHostAddress();
+        observeEpoch(m.epoch(), m.name());
+        masters.heard(m.internalAddress(), m.role() == Role.MASTER, nanos.getAsLong());
+        String mismatch = "config-mismatch:" + m.internalAddress().getHostAddress();
         if (!configDigest.isEmpty() && !m.configDigest().isEmpty() && !configDigest.equals(m.configDigest())) {
-            raise(EventType.CONFIG_MISMATCH, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()), mismatch,
-                    Severity.WARNING, "gatekeeper configuration of " + m.name() + " differs from ours");
+            notices.raise(EventType.CONFIG_MISMATCH, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()),
+                    mismatch, Severity.WARNING, "gatekeeper configuration of " + m.name() + " differs from ours");
         } else {
-            journal.clear(mismatch);
+            notices.clear(mismatch);
         }
+    }
+
+    /** Adopts a higher epoch a member reports, unless it is absurdly far ahead. */
+    private boolean observeEpoch(long seen, String from) {
+        if (seen <= epoch) {
+            return true;
+        }
+        if (seen - epoch > MAX_EPOCH_JUMP && epoch > 0) {
+            LOG.warn("Ignoring epoch {} from {}: more than {} ahead of ours ({})", seen, from, MAX_EPOCH_JUMP, epoch);
+            return false;
+        }
+        epoch = epochs.raiseTo(seen);
+        statusChanged = true;
+        return true;
+    }
+
+    /** Handles a message of the agreement; true when the roles deserve a fresh look. */
+    private boolean onAgreement(Wire.AgreementMessage message, long receivedNanos) {
+        long now = nanos.getAsLong();
+        if (message instanceof Wire.VoteRequest r) {
+            if (!peers.isPeer(r.candidateAddress()) || r.epoch() - epoch > MAX_EPOCH_JUMP) {
+                return false;
+            }
+            long ballotBefore = epochs.ballot().epoch();
+            Wire.VoteReply reply = agreement.onRequest(r, epoch, receivedNanos);
+            if (reply.granted()) {
+                if (r.epoch() != ballotBefore) {
+                    LOG.info("Guardian {} votes for {} in epoch {}", settings.nodeName(), r.candidate(), r.epoch());
+                }
+                abandonCandidacy("voted for " + r.candidate());
+            } else {
+                LOG.debug("Guardian {} refuses {} epoch {}: {}", settings.nodeName(), r.candidate(), r.epoch(),
+                        reply.reason());
+            }
+            sendTo(r.candidateAddress(), reply);
+            return false;
+        } else if (message instanceof Wire.VoteReply r) {
+            if (peers.isPeer(r.voter())) {
+                agreement.onReply(r);
+                tryTakeOver(now);
+            }
+            return false;
+        } else if (message instanceof Wire.LeaseRenew r) {
+            if (!peers.isPeer(r.master()) || !observeEpoch(r.epoch(), peers.nameOf(r.master()))) {
+                return false;
+            }
+            boolean demoted = false;
+            if (role == Role.MASTER && r.epoch() >= agreement.masterEpoch()) {
+                demote(maintenance ? Role.MAINTENANCE : Role.BACKUP, Cause.SPLIT_BRAIN,
+                        peers.nameOf(r.master()) + " is master of epoch " + r.epoch());
+                demoted = true;
+            }
+            Optional<Wire.LeaseAck> ack = agreement.onRenew(r, epoch, receivedNanos);
+            if (ack.isPresent()) {
+                lastMasterHeardNanos = receivedNanos;
+                if (candidacy != null) {
+                    abandonCandidacy(peers.nameOf(r.master()) + " is master of epoch " + r.epoch());
+                }
+                sendTo(r.master(), ack.get());
+            }
+            return demoted;
+        } else if (message instanceof Wire.Resign r) {
+            if (peers.isPeer(r.master())) {
+                LOG.debug("{} resigned as master of epoch {}", peers.nameOf(r.master()), r.epoch());
+                agreement.resigned(r, receivedNanos);
+                masters.gone(r.master());
+                return true;
+            }
+        }
+        return false;
     }
 
     void tick() {
@@ -278,22 +374,43 @@ final class RoleMachine {
         long hb = settings.timings().heartbeatMs() * 1_000_000L;
         if (now - lastLanCheckNanos >= hb) {
             lastLanCheckNanos = now;
-            lanUp = lanCheck.up(settings.internalAddress());
+            health.lan(lanCheck.up(settings.internalAddress()));
             configDigest = safeDigest();
         }
         if (switchover != null && now > switchover.expiresNanos()) {
             if (switchover.requestedBy().equals(settings.nodeName())) {
-                event(EventType.SWITCHOVER_FAILED, Cause.SWITCHOVER, Map.of(GuardianEvent.MEMBER, switchover.target(),
-                        GuardianEvent.TEXT, "the target did not become master in time"));
+                notices.event(EventType.SWITCHOVER_FAILED, Cause.SWITCHOVER, Map.of(GuardianEvent.MEMBER,
+                        switchover.target(), GuardianEvent.TEXT, "the target did not become master in time"));
             }
             LOG.warn("Switchover to {} did not complete in time; dropped", switchover.target());
             switchover = null;
         }
         evaluate();
-        if (now - lastBroadcastNanos >= hb) {
+        if (outbox.stateDue(now)) {
             broadcast();
         }
         leave();
+        refreshSnapshots();
+    }
+
+    /**
+     * The lease's own beat, several times per lease: a master whose lease ran out lets go, a candidate asks again.
+     * Cheap on purpose; the full evaluation runs on {@link #tick}.
+     */
+    void renew() {
+        if (!enter()) {
+            return;
+        }
+        long now = nanos.getAsLong();
+        if (role == Role.MASTER && agreement.leaseRemaining(now) <= 0) {
+            loseLease(now);
+            leave();
+        } else if (candidacy != null) {
+            campaign(now);
+            leave();
+        } else {
+            lastAliveNanos = nanos.getAsLong();
+        }
     }
 
     void gatekeeperHealthChanged() {
@@ -306,9 +423,12 @@ final class RoleMachine {
 
     void witnessAnswered(boolean answered, long atNanos) {
         if (answered) {
-            witnessAnsweredNanos = atNanos;
+            peersWitness = atNanos;
+            agreement.witnessAnswered(atNanos);
         }
     }
+
+    private long peersWitness = Long.MIN_VALUE;
 
     OperatorResult switchover(Optional<String> requested) {
         if (!enter()) {
@@ -320,51 +440,35 @@ final class RoleMachine {
             if (!q.allowsMaster()) {
                 return OperatorResult.refused(Outcome.REFUSED, "this partition is not quorate (" + q.label() + ")");
             }
-            List<MemberState> visible = visibleStates(now);
-            Optional<MemberState> master = visible.stream().filter(m -> m.role() == Role.MASTER).findFirst();
-            MemberState target;
-            if (requested.isEmpty() || requested.get().isBlank()) {
-                Optional<MemberState> best = visible.stream()
-                        .filter(m -> master.map(x -> !x.name().equals(m.name())).orElse(true))
-                        .filter(MemberState::eligible)
-                        .max(Comparator.comparingInt(MemberState::priority)
-                                .thenComparing(m -> new BigInteger(1, m.internalAddress().getAddress())));
-                if (best.isEmpty()) {
-                    return OperatorResult.refused(Outcome.TARGET_NOT_ELIGIBLE,
-                            "no other eligible member is reachable");
-                }
-                target = best.get();
-            } else {
-                String wanted = requested.get().trim();
-                Optional<MemberState> found = visible.stream().filter(m -> matches(m, wanted)).findFirst();
-                if (found.isEmpty()) {
-                    boolean configured = settings.members().stream().anyMatch(a -> a.getHostAddress().equals(wanted))
-                            || lastKnown.values().stream().anyMatch(m -> m.name().equals(wanted));
-                    return configured
-                            ? OperatorResult.refused(Outcome.TARGET_NOT_ELIGIBLE, wanted + " is unreachable")
-                            : OperatorResult.refused(Outcome.UNKNOWN_TARGET, wanted + " is not a configured member");
-                }
-                target = found.get();
-                if (master.isPresent() && master.get().name().equals(target.name())) {
-                    return new OperatorResult(Outcome.ALREADY_DONE, target.name() + " is already master");
-                }
-                if (target.maintenance() || target.role() == Role.MAINTENANCE) {
-                    return OperatorResult.refused(Outcome.TARGET_NOT_ELIGIBLE, target.name() + " is in maintenance");
-                }
-                if (!target.eligible()) {
-                    return OperatorResult.refused(Outcome.TARGET_NOT_ELIGIBLE, target.name() + " is unhealthy ("
-                            + target.role().label() + ")");
-                }
+            SwitchoverTarget choice = SwitchoverTarget.choose(requested, visibleStates(now), rule, settings.members(),
+                    peers.everKnown());
+            if (choice.refusal().isPresent()) {
+                return choice.refusal().get();
             }
+            MemberState target = choice.target().orElseThrow();
             long timeout = 2 * settings.timings().startupGraceMs() + 5000;
             switchover = new Pending(target.name(), settings.nodeName(), now + timeout * 1_000_000L);
-            membership.send(Wire.encode(new Wire.SwitchoverRequest(target.name(), settings.nodeName())));
+            membership.send(Wire.encode(new Wire.SwitchoverRequest(target.name(), settings.nodeName(), epoch)));
             LOG.info("Switchover to {} requested by the operator on {}", target.name(), settings.nodeName());
             evaluate();
             return OperatorResult.accepted("switchover to " + target.name() + " requested");
         } finally {
             leave();
         }
+    }
+
+    /** Drops a switchover this node asked for (to the given target, or any), when the operator's wait ran out. */
+    void cancelSwitchover(Optional<String> target) {
+        if (!enter()) {
+            return;
+        }
+        if (switchover != null && switchover.requestedBy().equals(settings.nodeName())
+                && target.map(t -> t.isBlank() || t.trim().equals(switchover.target())).orElse(true)) {
+            LOG.warn("Switchover to {} cancelled: the operator's wait ran out", switchover.target());
+            switchover = null;
+            evaluate();
+        }
+        leave();
     }
 
     OperatorResult maintenance(boolean on) {
@@ -400,6 +504,7 @@ final class RoleMachine {
         if (role == Role.MASTER) {
             demote(Role.STOPPED, cause, "guardian stopping");
         } else {
+            abandonCandidacy("guardian stopping");
             setRole(Role.STOPPED, cause, "guardian stopping", 0);
         }
         broadcast();
@@ -410,8 +515,9 @@ final class RoleMachine {
     // ---------------------------------------------------------------- the heart
 
     /**
-     * Runs first in every task of the role thread. A gap since the last task longer than the lease means this JVM
-     * was stopped: the VIP goes first, then everything known is forgotten.
+     * Runs first in every task of the role thread. A gap since the last task longer than the voters' promise means
+     * this JVM was stopped while the others may have moved on: the VIP goes first, then everything known is
+     * forgotten. A shorter gap needs nothing special: the lease is counted from the answers' send times.
      */
     private boolean enter() {
         if (!started || stopped) {
@@ -419,57 +525,57 @@ final class RoleMachine {
         }
         long now = nanos.getAsLong();
         long gap = now - lastAliveNanos;
-        if (gap > leaseNanos) {
+        if (gap > pauseNanos) {
             long gapMs = gap / 1_000_000L;
             if (role == Role.MASTER) {
-                vip.release();
                 LOG.warn("Pause of {} ms detected while master: VIP released", gapMs);
                 demote(Role.BACKUP, Cause.LEASE_EXPIRED, "JVM paused for " + gapMs + " ms");
             } else {
                 LOG.warn("Pause of {} ms detected on {}", gapMs, settings.nodeName());
+                abandonCandidacy("JVM paused for " + gapMs + " ms");
             }
             distrustUntil = now + settings.timings().distrustMs() * 1_000_000L;
             // A node whose JVM stood still stays out of the elections long enough for the others to take over,
             // including their wait after seeing the VIP still answer from this host while it was stopped.
-            pausedUntil = now + 4 * settings.timings().distrustMs() * 1_000_000L;
-            peers.clear();
-            heardNanos.clear();
-            echoOf.clear();
+            health.paused(now);
+            peers.forgetAll();
         }
         lastAliveNanos = now;
         return true;
     }
 
-    /** Runs last in every task: remember when this thread was last alive, tell the others if we changed. */
+    /**
+     * Runs last in every task: remember when this thread was last alive, tell the others (and the readers of the
+     * status) if we changed. What it follows counts too: the others see at once whom this node follows.
+     */
     private void leave() {
         lastAliveNanos = nanos.getAsLong();
-        // What it follows counts too: a backup that stops following a vanished master must say so at once, since
-        // an elected backup waits for every member it hears to stop following another master.
-        Outgoing last = outgoing;
+        Outbox.Outgoing last = outbox.last();
         if (last == null || !myState(lastAliveNanos).equals(last.state()) || !followsNow().equals(last.follows())
                 || !safeGatekeeperState().equals(last.gatekeeper())) {
             broadcast();
+            statusChanged = true;
         }
-        refreshSnapshots();
+        if (statusChanged) {
+            refreshSnapshots();
+        }
     }
 
     private void evaluate() {
         long now = nanos.getAsLong();
-        peers.keySet().removeIf(a -> !fresh(a, now));
+        peers.prune(now);
         GatekeeperState gk = safeGatekeeperState();
-        boolean gkHealthy = gk.healthy() && now >= gatekeeperFailedUntil;
-        if (gkHealthy != gatekeeperHealthy) {
-            gatekeeperHealthy = gkHealthy;
-            if (gkHealthy) {
-                clear("gatekeeper-fault");
-                event(EventType.GATEKEEPER_RECOVERED, Cause.HEALTH, Map.of());
+        if (health.gatekeeper(gk.healthy(), gk.label())) {
+            if (health.gatekeeperHealthy()) {
+                notices.clear("gatekeeper-fault");
+                notices.event(EventType.GATEKEEPER_RECOVERED, Cause.HEALTH, Map.of());
             } else {
-                raise(EventType.GATEKEEPER_FAULT, Cause.HEALTH, Map.of(), "gatekeeper-fault", Severity.CRITICAL,
-                        "the local gatekeeper is " + gk.label());
+                notices.raise(EventType.GATEKEEPER_FAULT, Cause.HEALTH, Map.of(), "gatekeeper-fault",
+                        Severity.CRITICAL, "the local gatekeeper is " + gk.label());
             }
         }
-        if (now >= vipConflictUntil && journal.active("vip-conflict") && role != Role.MASTER) {
-            journal.clear("vip-conflict");
+        if (health.conflictOver(now) && notices.active("vip-conflict") && role != Role.MASTER) {
+            notices.clear("vip-conflict");
         }
         boolean healthy = healthyNow(now);
         if (healthy && !maintenance && role != Role.FAULT) {
@@ -484,16 +590,12 @@ final class RoleMachine {
         boolean settled = settled(now);
         updateQuorum(q, settled);
         List<MemberState> visible = visibleStates(now);
-        watchMasters(visible, now);
+        watchMasters(visible);
 
         // 1. What makes a master let go at once.
         if (role == Role.MASTER) {
-            if (!q.allowsMaster()) {
-                boolean viewHasQuorum = 1 + inViewSince.size() >= settings.quorumSize();
-                demote(maintenance ? Role.MAINTENANCE : Role.BACKUP,
-                        viewHasQuorum ? Cause.LEASE_EXPIRED : Cause.QUORUM,
-                        viewHasQuorum ? "no quorum heard within the lease of " + settings.timings().leaseMs() + " ms"
-                                : "this partition lost quorum");
+            if (agreement.leaseRemaining(now) <= 0) {
+                loseLease(now);
                 return;
             }
             if (!healthy) {
@@ -507,6 +609,7 @@ final class RoleMachine {
         if (role != Role.MASTER && role != resting && (role != Role.INITIALIZING || resting != Role.BACKUP)) {
             Cause cause = resting == Role.MAINTENANCE || role == Role.MAINTENANCE ? Cause.MAINTENANCE
                     : role == Role.INITIALIZING ? Cause.STARTUP : Cause.HEALTH;
+            abandonCandidacy(resting.label());
             setRole(resting, cause, resting == Role.FAULT ? unhealthyReason(now) : "", 0);
         }
 
@@ -517,6 +620,13 @@ final class RoleMachine {
                 setRole(Role.BACKUP, Cause.STARTUP, "", 0);
             }
         }
+    }
+
+    private void loseLease(long now) {
+        boolean viewHasQuorum = 1 + peers.inView().size() >= settings.quorumSize();
+        demote(maintenance ? Role.MAINTENANCE : Role.BACKUP, viewHasQuorum ? Cause.LEASE_EXPIRED : Cause.QUORUM,
+                viewHasQuorum ? "no majority renewed the lease of " + settings.timings().leaseMs() + " ms"
+                        : "this partition lost quorum");
     }
 
     private void elect(long now, QuorumState q, boolean healthy, List<MemberState> visible) {
@@ -533,120 +643,160 @@ final class RoleMachine {
             demote(maintenance ? Role.MAINTENANCE : Role.BACKUP, demotionCause(visible, result),
                     result.reason().isEmpty() ? "the election chose " + result.master().orElse("nobody")
                             : result.reason());
-        } else if (role != Role.MASTER && chosen) {
-            if (!q.allowsMaster() || !healthy || maintenance || now < distrustUntil) {
-                return;
-            }
+        } else if (role != Role.MASTER && chosen && q.allowsMaster() && healthy && !maintenance
+                && now >= distrustUntil) {
             Optional<MemberState> holder = visible.stream()
                     .filter(m -> m.role() == Role.MASTER && !m.name().equals(settings.nodeName())).findFirst();
             if (holder.isPresent()) {
                 LOG.debug("elected, waiting for {} to let the master role go", holder.get().name());
                 return;
             }
-            // A member I hear still follows a master I do not hear (yet): it knows something I do not.
-            Set<String> heardNames = new HashSet<>();
-            visible.forEach(m -> heardNames.add(m.name()));
-            Optional<Peer> follower = peers.values().stream().filter(p -> fresh(p.state().internalAddress(), now))
-                    .filter(p -> !p.follows().isEmpty() && !heardNames.contains(p.follows())).findFirst();
-            if (follower.isPresent()) {
-                LOG.debug("elected, but {} still follows {}", follower.get().state().name(), follower.get().follows());
+            stand(now, promotionCause(result), result.reason());
+        } else if (role != Role.MASTER && !chosen && candidacy != null) {
+            abandonCandidacy("the election chose " + result.master().orElse("nobody"));
+        }
+    }
+
+    /** Gets the gatekeeper ready, then asks the others for the next epoch. */
+    private void stand(long now, Cause cause, String reason) {
+        if (candidacy == null) {
+            long t0 = nanos.getAsLong();
+            RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, agreement.nextEpoch(epoch),
+                    vip.configured());
+            try {
+                gatekeeper.prepareMaster(context);
+            } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
+                safeStandDown(context);
+                promotionFailed(Cause.HEALTH, "the gatekeeper could not be made ready: " + e.getMessage());
                 return;
             }
-            promote(promotionCause(result), result.reason());
+            candidacy = new Candidacy(cause, reason, context, faultTime(t0), t0, nanos.getAsLong(), Long.MIN_VALUE);
+        }
+        campaign(nanos.getAsLong());
+    }
+
+    /** When the master this node followed was last heard from (or this node started): the fault's latest start. */
+    private long faultTime(long fallback) {
+        return lastMasterHeardNanos != Long.MIN_VALUE ? lastMasterHeardNanos : fallback;
+    }
+
+    private long lastMasterHeardNanos = Long.MIN_VALUE;
+
+    /** Asks for votes, at most once per renewal interval, and takes over once they suffice. */
+    private void campaign(long now) {
+        Candidacy c = candidacy;
+        if (c == null) {
+            return;
+        }
+        if (c.askedNanos() == Long.MIN_VALUE || now - c.askedNanos() >= renewNanos) {
+            Optional<Wire.VoteRequest> request = agreement.campaign(epoch, now);
+            if (request.isEmpty()) {
+                return;
+            }
+            candidacy = new Candidacy(c.cause(), c.reason(), c.context(), c.faultNanos(), c.suspectedNanos(),
+                    c.preparedNanos(), c.askedNanos() == Long.MIN_VALUE ? now : c.askedNanos());
+            if (c.askedNanos() != Long.MIN_VALUE && !agreement.lastRefusal().isEmpty()) {
+                LOG.debug("{} asks again for epoch {}: {}", settings.nodeName(), request.get().epoch(),
+                        agreement.lastRefusal());
+            }
+            send(request.get());
+        }
+        tryTakeOver(now);
+    }
+
+    private void abandonCandidacy(String why) {
+        Candidacy c = candidacy;
+        if (c == null) {
+            return;
+        }
+        candidacy = null;
+        agreement.endCampaign();
+        LOG.debug("{} stops standing: {}", settings.nodeName(), why);
+        if (role != Role.MASTER) {
+            safeStandDown(new RoleContext(settings.nodeName(), role, epoch, vip.configured()));
         }
     }
 
-    /**
-     * Whether this node knows enough to take part in an election: not right after a pause, past the startup grace
-     * (or it has heard every configured member), and it holds a current state of every member it hears. A state is
-     * dropped as soon as its member falls silent for the lease, so an old state is never combined with a new sign
-     * of life; a member heard again counts only once its new state has been handled.
-     */
-    private boolean settled(long now) {
-        if (now < distrustUntil) {
-            return false;
-        }
-        long grace = settings.timings().startupGraceMs() * 1_000_000L;
-        for (Map.Entry<InetAddress, Long> e : inViewSince.entrySet()) {
-            InetAddress a = e.getKey();
-            if (peers.containsKey(a)) {
-                continue;
-            }
-            if (fresh(a, now) || now - e.getValue() < grace) {
-                return false;
-            }
-        }
-        if (settledOnce) {
-            return true;
-        }
-        boolean heardAll = settings.members().stream()
-                .filter(a -> !a.equals(settings.internalAddress()))
-                .allMatch(a -> peers.containsKey(a) && fresh(a, now));
-        if (heardAll || now - startedNanos >= settings.startupGraceMs() * 1_000_000L) {
-            settledOnce = true;
-            return true;
-        }
-        return false;
-    }
-
-    private void promote(Cause cause, String reason) {
-        long t0 = nanos.getAsLong();
-        long known = epoch;
-        for (Peer p : peers.values()) {
-            known = Math.max(known, p.state().epoch());
-        }
-        epoch = epochs.raiseTo(known + 1);
-        RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, epoch, vip.configured());
-        try {
-            gatekeeper.prepareMaster(context);
-        } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
-            LOG.error("Promotion of {} aborted: the gatekeeper could not be made ready: {}", settings.nodeName(),
-                    e.getMessage());
-            gatekeeperFailedUntil = nanos.getAsLong() + settings.timings().distrustMs() * 1_000_000L;
-            safeStandDown(context);
-            setRole(Role.FAULT, Cause.HEALTH, "gatekeeper could not be made ready: " + e.getMessage(), 0);
+    /** Binds the VIP once a majority granted the epoch, while the lease still has room for the bind. */
+    private void tryTakeOver(long now) {
+        Candidacy c = candidacy;
+        if (c == null || role == Role.MASTER || !agreement.elected(now, bindGuardNanos)) {
             return;
         }
-        // Starting the gatekeeper may take seconds: still allowed to take the VIP?
-        long now = nanos.getAsLong();
-        if (!quorum(now).allowsMaster() || now < distrustUntil) {
-            LOG.warn("Promotion of {} aborted: quorum was lost while the gatekeeper got ready", settings.nodeName());
-            safeStandDown(context);
+        if (!healthyNow(now) || maintenance || now < distrustUntil) {
+            abandonCandidacy("no longer eligible");
             return;
         }
+        long votedNanos = now;
+        long won = agreement.becomeMaster();
+        candidacy = null;
+        RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, won, vip.configured());
+        // Renewals go out while the VIP is bound (the duplicate-address check takes a while), from the heartbeat thread.
+        outbox.renewing(agreement.renewal(now));
         try {
             vip.bind(context);
         } catch (VipControl.VipException | RuntimeException e) {
+            outbox.renewing(null);
+            Optional<Wire.Resign> resign = agreement.stepDown();
             vip.release();
             safeStandDown(context);
+            resign.ifPresent(this::send);
             boolean conflict = e instanceof VipControl.VipException v && v.conflict();
             if (conflict) {
-                vipConflictUntil = nanos.getAsLong() + 3 * settings.timings().distrustMs() * 1_000_000L;
-                raise(EventType.VIP_CONFLICT, Cause.VIP_CONFLICT, Map.of(GuardianEvent.TEXT, e.getMessage()),
+                health.conflict(nanos.getAsLong());
+                notices.raise(EventType.VIP_CONFLICT, Cause.VIP_CONFLICT, Map.of(GuardianEvent.TEXT, e.getMessage()),
                         "vip-conflict", Severity.CRITICAL, "another host answers for the VIP: " + e.getMessage());
             }
-            LOG.error("Promotion of {} aborted: the VIP could not be bound: {}", settings.nodeName(), e.getMessage());
-            setRole(Role.FAULT, conflict ? Cause.VIP_CONFLICT : Cause.HEALTH, "VIP bind failed: " + e.getMessage(), 0);
+            promotionFailed(conflict ? Cause.VIP_CONFLICT : Cause.HEALTH, "the VIP could not be bound: "
+                    + e.getMessage());
             return;
         }
-        String old = observedMaster;
-        long took = nanos.getAsLong() - t0;
-        setRole(Role.MASTER, cause, reason, took);
+        long boundNanos = nanos.getAsLong();
+        epoch = epochs.raiseTo(won);
+        health.promoted();
+        notices.clear("promotion-failed");
+        String old = masters.master();
+        setRole(Role.MASTER, c.cause(), c.reason(), boundNanos - c.suspectedNanos());
+        LOG.info("Promotion of {} to master of epoch {}: fault to suspicion {} ms, gatekeeper ready {} ms, votes {} ms, "
+                + "VIP bound {} ms, total since the fault {} ms", settings.nodeName(), epoch,
+                ms(c.suspectedNanos() - c.faultNanos()), ms(c.preparedNanos() - c.suspectedNanos()),
+                ms(votedNanos - c.preparedNanos()), ms(boundNanos - votedNanos), ms(boundNanos - c.faultNanos()));
         Map<String, String> details = new HashMap<>();
         details.put(GuardianEvent.OLD_MASTER, old);
         details.put(GuardianEvent.NEW_MASTER, settings.nodeName());
-        event(EventType.MASTER_CHANGED, cause, details);
+        notices.event(EventType.MASTER_CHANGED, c.cause(), details);
         if (switchover != null && switchover.target().equals(settings.nodeName())) {
             switchover = null;
         }
         broadcast();
     }
 
+    /**
+     * A promotion failed: the node stays in fault for a back-off that grows with each failure in a row, one alarm
+     * stays raised while it lasts, and the epoch stays where it was.
+     */
+    private void promotionFailed(Cause cause, String why) {
+        long backOff = health.promotionFailed(nanos.getAsLong(), why);
+        LOG.error("Promotion of {} aborted: {}; out of the elections for {} s", settings.nodeName(), why,
+                backOff / 1_000_000_000L);
+        notices.raise(EventType.GATEKEEPER_FAULT, cause, Map.of(), "promotion-failed", Severity.MAJOR,
+                "promotion failed: " + why);
+        setRole(Role.FAULT, cause, why, 0);
+    }
+
+    private static long ms(long nanos) {
+        return Math.max(0, nanos / 1_000_000L);
+    }
+
     private void demote(Role to, Cause cause, String detail) {
         long t0 = nanos.getAsLong();
         if (role == Role.MASTER) {
+            outbox.renewing(null);
+            Optional<Wire.Resign> resign = agreement.stepDown();
             vip.release();
             safeStandDown(new RoleContext(settings.nodeName(), to, epoch, vip.configured()));
+            // Only now, with the VIP gone, may the voters turn to someone else.
+            resign.ifPresent(this::send);
         }
         setRole(to, cause, detail, nanos.getAsLong() - t0);
         broadcast();
@@ -659,7 +809,8 @@ final class RoleMachine {
         }
         role = to;
         roleSince = clock.instant();
-        String master = to == Role.MASTER ? settings.nodeName() : from == Role.MASTER ? "" : observedMaster;
+        statusChanged = true;
+        String master = to == Role.MASTER ? settings.nodeName() : from == Role.MASTER ? "" : masters.master();
         RoleTransition t = new RoleTransition(settings.nodeName(), from, to, epoch, cause, roleSince,
                 Duration.ofNanos(tookNanos), master, detail);
         journal.record(t);
@@ -668,38 +819,19 @@ final class RoleMachine {
                 detail.isEmpty() ? "" : ": " + detail);
         publisher.transition(t);
         if (to == Role.MASTER) {
-            watchMasters(visibleStates(nanos.getAsLong()), nanos.getAsLong());
+            watchMasters(visibleStates(nanos.getAsLong()));
         }
     }
 
     // ---------------------------------------------------------------- observations
 
-    /**
-     * Heard within the presence window: failure timeout plus verify time, as long as JGroups takes to drop a silent
-     * member. It is longer than the lease on purpose: a master cut off from the others gives up at the end of its
-     * lease, before any backup can have stopped seeing it.
-     */
-    private boolean fresh(InetAddress a, long now) {
-        return heardWithin(a, now, presenceNanos);
-    }
-
-    private boolean heardWithin(InetAddress a, long now, long window) {
-        Long at = heardNanos.get(a);
-        return at != null && now - at <= window && inViewSince.containsKey(a);
-    }
-
     private QuorumState quorum(long now) {
-        int heard = 1;
-        for (InetAddress a : settings.members()) {
-            if (!a.equals(settings.internalAddress()) && heardWithin(a, now, leaseNanos)) {
-                heard++;
-            }
-        }
+        int heard = 1 + peers.heardCount(now, pauseNanos);
         return switch (settings.quorumPolicy()) {
             case NONE -> QuorumState.NOT_REQUIRED;
             case MAJORITY -> heard >= settings.quorumSize() ? QuorumState.QUORATE : QuorumState.LOST;
             case WITNESS -> heard == settings.members().size()
-                    || (witnessAnsweredNanos != Long.MIN_VALUE && now - witnessAnsweredNanos <= leaseNanos)
+                    || (peersWitness != Long.MIN_VALUE && now - peersWitness <= pauseNanos)
                             ? QuorumState.QUORATE : QuorumState.LOST;
         };
     }
@@ -710,62 +842,43 @@ final class RoleMachine {
         }
         QuorumState before = quorum;
         quorum = q;
+        statusChanged = true;
         if (q == QuorumState.LOST) {
-            raise(EventType.QUORUM_LOST, Cause.QUORUM, Map.of(), "quorum-lost", Severity.CRITICAL,
+            notices.raise(EventType.QUORUM_LOST, Cause.QUORUM, Map.of(), "quorum-lost", Severity.CRITICAL,
                     "this partition does not hold quorum (" + settings.quorumPolicy().label() + ")");
         } else if (before == QuorumState.LOST) {
-            clear("quorum-lost");
-            event(EventType.QUORUM_REGAINED, Cause.QUORUM, Map.of());
+            notices.clear("quorum-lost");
+            notices.event(EventType.QUORUM_REGAINED, Cause.QUORUM, Map.of());
         }
     }
 
-    /** This node and every member heard within the lease. */
+    /**
+     * This node and every member heard within the presence window, except a master whose lease this node no longer
+     * backs: once its promise ran out (or its process died), it is not the master the election should keep.
+     */
     private List<MemberState> visibleStates(long now) {
         List<MemberState> out = new ArrayList<>();
         out.add(myState(now));
-        for (Map.Entry<InetAddress, Peer> e : peers.entrySet()) {
-            if (fresh(e.getKey(), now)) {
-                out.add(e.getValue().state());
+        for (PeerTracker.Peer p : peers.freshPeers(now)) {
+            MemberState m = p.state();
+            if (m.role() == Role.MASTER && agreement.lapsed(m.internalAddress(), now)) {
+                continue;
             }
+            out.add(m);
         }
         return out;
     }
 
-    private void watchMasters(List<MemberState> visible, long now) {
-        List<MemberState> masters = visible.stream().filter(m -> m.role() == Role.MASTER).toList();
-        if (masters.size() > 1 && !splitBrain) {
-            splitBrain = true;
-            String names = String.join(",", masters.stream().map(MemberState::name).toList());
-            raise(EventType.SPLIT_BRAIN_DETECTED, Cause.SPLIT_BRAIN, Map.of(GuardianEvent.TEXT, names),
-                    "split-brain", Severity.CRITICAL, "more than one master: " + names);
-        } else if (masters.size() <= 1 && splitBrain) {
-            splitBrain = false;
-            clear("split-brain");
-            event(EventType.SPLIT_BRAIN_HEALED, Cause.SPLIT_BRAIN, Map.of());
-        }
-        if (masters.size() == 1) {
-            String now1 = masters.get(0).name();
-            if (!now1.equals(observedMaster)) {
-                if (!observedMaster.isEmpty() || journal.failoverCount() > 0 || masterSeenBefore) {
-                    Cause cause = switchover != null && switchover.target().equals(now1) ? Cause.SWITCHOVER
-                            : Cause.FAILURE;
-                    journal.failover(clock.instant(), cause);
-                }
-                masterSeenBefore = true;
-                observedMaster = now1;
-            }
-        } else if (masters.isEmpty() && !observedMaster.isEmpty()) {
-            observedMaster = "";
-        }
+    private void watchMasters(List<MemberState> visible) {
+        masters.observe(visible, role == Role.MASTER, Optional.ofNullable(switchover).map(Pending::target),
+                nanos.getAsLong());
     }
-
-    private boolean masterSeenBefore;
 
     private Cause promotionCause(ElectionResult result) {
         if (switchover != null && switchover.target().equals(settings.nodeName())) {
             return Cause.SWITCHOVER;
         }
-        if (masterSeenBefore) {
+        if (masters.seenBefore()) {
             return result.cause() == Cause.PREEMPTION ? Cause.PREEMPTION : Cause.FAILURE;
         }
         return Cause.ELECTION;
@@ -790,21 +903,44 @@ final class RoleMachine {
     }
 
     private boolean healthyNow(long now) {
-        return gatekeeperHealthy && lanUp && now >= vipConflictUntil && now >= pausedUntil;
+        return health.healthy(now);
     }
 
     private String unhealthyReason(long now) {
-        if (!lanUp) {
-            return "internal LAN lost (" + settings.internalAddress().getHostAddress() + " is not on an interface "
-                    + "that is up)";
+        return health.reason(now);
+    }
+
+    /**
+     * Whether this node knows enough to take part in an election: not right after a pause, past the startup grace
+     * (or it has heard every configured member), and it holds a current state of every member it hears. A state is
+     * dropped as soon as its member falls silent, so an old state is never combined with a new sign of life; a
+     * member heard again counts only once its new state has been handled.
+     */
+    private boolean settled(long now) {
+        if (now < distrustUntil) {
+            return false;
         }
-        if (now < vipConflictUntil) {
-            return "VIP conflict";
+        long grace = settings.timings().startupGraceMs() * 1_000_000L;
+        for (Map.Entry<InetAddress, Long> e : peers.inView().entrySet()) {
+            InetAddress a = e.getKey();
+            if (peers.hasState(a)) {
+                continue;
+            }
+            if (peers.fresh(a, now) || now - e.getValue() < grace) {
+                return false;
+            }
         }
-        if (now < pausedUntil) {
-            return "recovering from a pause of this JVM";
+        if (settledOnce) {
+            return true;
         }
-        return "gatekeeper unhealthy";
+        boolean heardAll = settings.members().stream()
+                .filter(a -> !a.equals(settings.internalAddress()))
+                .allMatch(a -> peers.hasState(a) && peers.fresh(a, now));
+        if (heardAll || now - startedNanos >= settings.startupGraceMs() * 1_000_000L) {
+            settledOnce = true;
+            return true;
+        }
+        return false;
     }
 
     private MemberState myState(long now) {
@@ -815,70 +951,39 @@ final class RoleMachine {
     }
 
     private String followsNow() {
-        return role == Role.MASTER ? settings.nodeName() : observedMaster;
+        return role == Role.MASTER ? settings.nodeName() : masters.master();
     }
+
+    // ---------------------------------------------------------------- sending
 
     /** Publishes this node's state (role thread only), then sends it. */
     private void broadcast() {
-        long now = nanos.getAsLong();
-        MemberState me = myState(now);
-        outgoing = new Outgoing(me, safeGatekeeperState(), followsNow(), Set.copyOf(inViewSince.keySet()));
-        send();
+        outbox.publish(new Outbox.Outgoing(myState(nanos.getAsLong()), safeGatekeeperState(), followsNow(),
+                Set.copyOf(peers.inView().keySet())));
     }
 
-    /**
-     * Sends the last published state, if nothing was sent for a heartbeat interval. Safe from any thread: the
-     * component calls it from a thread of its own too, so that others keep hearing this node (and echoing its
-     * clock) while the role thread is busy starting the gatekeeper or binding the VIP.
-     */
+    /** The heartbeat thread's beat; see {@link Outbox#beat}. Safe from any thread. */
     void heartbeat() {
-        if (started && !stopped
-                && nanos.getAsLong() - lastBroadcastNanos >= settings.timings().heartbeatMs() * 1_000_000L) {
-            send();
+        if (started && !stopped) {
+            outbox.beat(progressing(leaseNanos));
         }
     }
 
-    private void send() {
-        synchronized (sendLock) {
-            Outgoing o = outgoing;
-            if (o == null) {
-                return;
-            }
-            // Stamped under the lock, so that a later stamp always carries the later state.
-            long now = nanos.getAsLong();
-            lastBroadcastNanos = now;
-            Map<InetAddress, Wire.Echo> echoes = new HashMap<>();
-            for (InetAddress a : o.view()) {
-                Wire.Echo e = echoOf.get(a);
-                if (e != null) {
-                    echoes.put(a, e);
-                }
-            }
-            membership.send(Wire.encode(new Wire.StateMessage(o.state(), o.gatekeeper(), incarnation, now, echoes,
-                    o.follows())));
-        }
+    /** Whether the role thread finished a step within the lease (for the heartbeats and the launcher's keep-alive). */
+    boolean progressing() {
+        return progressing(leaseNanos);
     }
 
-    // ---------------------------------------------------------------- events
-
-    private void raise(EventType type, Cause cause, Map<String, String> details, String alarmId, Severity severity,
-            String text) {
-        Instant at = clock.instant();
-        if (journal.raise(new Alarm(alarmId, severity, type, at, text))) {
-            LOG.warn("{} on {}: {}", type.label(), settings.nodeName(), text);
-            Map<String, String> d = new HashMap<>(details);
-            d.putIfAbsent(GuardianEvent.TEXT, text);
-            publisher.event(new GuardianEvent(type, settings.nodeName(), epoch, cause, at, d));
-        }
+    private boolean progressing(long within) {
+        return started && !stopped && nanos.getAsLong() - lastAliveNanos <= within;
     }
 
-    private void clear(String alarmId) {
-        journal.clear(alarmId);
+    private void send(Wire.Message message) {
+        outbox.send(message);
     }
 
-    private void event(EventType type, Cause cause, Map<String, String> details) {
-        LOG.info("{} on {} {}", type.label(), settings.nodeName(), details);
-        publisher.event(new GuardianEvent(type, settings.nodeName(), epoch, cause, clock.instant(), details));
+    private void sendTo(InetAddress member, Wire.AgreementMessage message) {
+        outbox.sendTo(member, message);
     }
 
     // ---------------------------------------------------------------- edges that must not throw into the machine
@@ -908,18 +1013,10 @@ final class RoleMachine {
         }
     }
 
-    private boolean matches(MemberState m, String wanted) {
-        return m.name().equals(wanted) || m.internalAddress().getHostAddress().equals(wanted);
-    }
-
-    private String nameOf(InetAddress a) {
-        MemberState m = lastKnown.get(a);
-        return m != null ? m.name() : a.getHostAddress();
-    }
-
     // ---------------------------------------------------------------- snapshots for other threads
 
     private void refreshSnapshots() {
+        statusChanged = false;
         snapshot = buildStatus();
         long now = nanos.getAsLong();
         List<MemberStatus> rows = new ArrayList<>();
@@ -929,10 +1026,10 @@ final class RoleMachine {
                 rows.add(new MemberStatus(index++, settings.nodeName(), a, true, Optional.of(clock.instant()),
                         Optional.of(myState(now)), safeGatekeeperState()));
             } else {
-                Peer p = peers.get(a);
-                boolean reachable = fresh(a, now) && p != null;
-                rows.add(new MemberStatus(index++, nameOf(a), a, reachable, Optional.ofNullable(lastHeardAt.get(a)),
-                        Optional.ofNullable(lastKnown.get(a)), p == null ? GatekeeperState.UNKNOWN : p.gatekeeper()));
+                Optional<PeerTracker.Peer> p = peers.peer(a);
+                boolean reachable = peers.fresh(a, now) && p.isPresent();
+                rows.add(new MemberStatus(index++, peers.nameOf(a), a, reachable, peers.lastHeardAt(a),
+                        peers.lastKnown(a), p.map(PeerTracker.Peer::gatekeeper).orElse(GatekeeperState.UNKNOWN)));
             }
         }
         memberSnapshot = List.copyOf(rows);
@@ -943,13 +1040,16 @@ final class RoleMachine {
         Optional<InetAddress> masterAddress = Optional.empty();
         if (role == Role.MASTER) {
             masterAddress = Optional.of(settings.internalAddress());
-        } else if (!observedMaster.isEmpty()) {
-            masterAddress = peers.values().stream().map(Peer::state).filter(m -> m.name().equals(observedMaster))
-                    .map(MemberState::internalAddress).findFirst();
+        } else if (!masters.master().isEmpty()) {
+            for (MemberState m : peers.everKnown()) {
+                if (m.name().equals(masters.master())) {
+                    masterAddress = Optional.of(m.internalAddress());
+                }
+            }
         }
         Duration lease = Duration.ZERO;
         if (role == Role.MASTER) {
-            lease = Duration.ofNanos(Math.max(0, leaseRemaining(now)));
+            lease = Duration.ofNanos(Math.min(leaseNanos, agreement.leaseRemaining(now)));
         }
         List<VipStatus> vips;
         try {
@@ -958,35 +1058,9 @@ final class RoleMachine {
             vips = List.of();
         }
         return new NodeStatus(settings.nodeName(), settings.internalAddress(), settings.priority(), role, roleSince,
-                epoch, observedMaster.isEmpty() ? Optional.empty() : Optional.of(observedMaster), masterAddress, vips,
+                epoch, masters.master().isEmpty() ? Optional.empty() : Optional.of(masters.master()), masterAddress, vips,
                 quorum, lease, safeGatekeeperState(), configDigest, journal.failoverCount(), journal.lastFailover(),
                 journal.lastFailoverCause(), true, role == Role.FAULT ? unhealthyReason(now) : "");
-    }
-
-    /** How long this master may still hold the role without hearing anyone again. */
-    private long leaseRemaining(long now) {
-        if (settings.quorumPolicy() == QuorumPolicy.NONE) {
-            return leaseNanos;
-        }
-        List<Long> times = new ArrayList<>();
-        for (InetAddress a : settings.members()) {
-            if (!a.equals(settings.internalAddress()) && heardWithin(a, now, leaseNanos)) {
-                times.add(heardNanos.get(a));
-            }
-        }
-        times.sort(Comparator.reverseOrder());
-        long best = Long.MIN_VALUE;
-        int needed = settings.quorumSize() - 1;
-        if (needed == 0) {
-            return leaseNanos;
-        }
-        if (times.size() >= needed) {
-            best = times.get(needed - 1);
-        }
-        if (settings.quorumPolicy() == QuorumPolicy.WITNESS) {
-            best = Math.max(best, witnessAnsweredNanos);
-        }
-        return best == Long.MIN_VALUE ? 0 : leaseNanos - (now - best);
     }
 
     NodeStatus status() {

@@ -135,17 +135,21 @@ final class SettingsValidator {
             throw new InvalidConfigurationException("failure.timeout.ms",
                     timeout + " must be at least twice heartbeat.interval.ms (" + hb + ")");
         }
-        long lease = pick("lease.ms", c.lease_ms(), timeout - hb);
-        if (lease < 2 * hb) {
-            throw new InvalidConfigurationException("lease.ms",
-                    lease + " must be at least twice heartbeat.interval.ms (" + hb + ")");
+        long lease = pick("lease.ms", c.lease_ms(), Timings.defaultLeaseMs(timeout));
+        if (lease < 60) {
+            throw new InvalidConfigurationException("lease.ms", lease + " is below 60 (six renewals of 10 ms)");
         }
         if (lease > timeout) {
-            // A cut-off master must give the VIP up before the others can have decided it is gone.
             throw new InvalidConfigurationException("lease.ms",
                     lease + " must not exceed failure.timeout.ms (" + timeout + ")");
         }
-        return new Timings(hb, timeout, verify, lease);
+        long promise = pick("promise.ms", c.promise_ms(), Timings.defaultPromiseMs(lease));
+        if (promise < lease + lease / 3) {
+            // The difference covers the launcher's watchdog and release and a late tick of the master.
+            throw new InvalidConfigurationException("promise.ms",
+                    promise + " must exceed lease.ms (" + lease + ") by at least a third of it");
+        }
+        return new Timings(hb, timeout, verify, lease, promise);
     }
 
     private static long pick(String key, long configured, long fallback) throws InvalidConfigurationException {

@@ -6,15 +6,43 @@ package org.gkguardian.guardian.internal;
  * @param heartbeatMs      FD_ALL3 interval and the period of state broadcasts
  * @param failureTimeoutMs FD_ALL3 timeout: a member silent this long is suspected
  * @param verifyTimeoutMs  VERIFY_SUSPECT2 timeout: how long a suspicion is checked
- * @param leaseMs          a master keeps its role only while it heard a quorum within this time; a gap of the
- *                         scheduler longer than this is treated as a pause of the JVM
+ * @param leaseMs          a master keeps its role only while a majority answered one of its renewals sent within
+ *                         this time
+ * @param promiseMs        a voter backs the master it last answered for this long after it heard from it, and votes
+ *                         for nobody else meanwhile; a gap of the role thread longer than this is a pause of the JVM.
+ *                         {@code promise - lease} must cover the launcher's watchdog timeout and its release of the
+ *                         VIP, so that a master stopped just before its lease ran out has lost the VIP before any
+ *                         voter is free
  */
-record Timings(long heartbeatMs, long failureTimeoutMs, long verifyTimeoutMs, long leaseMs) {
+record Timings(long heartbeatMs, long failureTimeoutMs, long verifyTimeoutMs, long leaseMs, long promiseMs) {
 
-    static final Timings DEFAULT_PROFILE = new Timings(1000, 5000, 1500, 0);
-    static final Timings FAST_PROFILE = new Timings(100, 500, 250, 0);
+    static final Timings DEFAULT_PROFILE = new Timings(1000, 5000, 1500, 0, 0);
+    static final Timings FAST_PROFILE = new Timings(100, 500, 250, 0, 0);
 
-    /** Period of the role machine's own tick: fine enough to notice a lease running out. */
+    /** The lease when none is configured: 30 % of the failure timeout (fast 150 ms, default 1.5 s). */
+    static long defaultLeaseMs(long failureTimeoutMs) {
+        return failureTimeoutMs * 3 / 10;
+    }
+
+    /** The promise when none is configured: twice the lease (fast 300 ms, default 3 s). */
+    static long defaultPromiseMs(long leaseMs) {
+        return 2 * leaseMs;
+    }
+
+    /** How often a master renews its lease: six renewals per lease, so that a lost one or two cost nothing. */
+    long renewMs() {
+        return Math.max(10, leaseMs / 6);
+    }
+
+    /**
+     * How long a voter waits after the process of the master it backs was seen to die before it is free: the time
+     * the launcher (bin/gkg-node, or systemd's ExecStopPost) has to release the dead JVM's VIP.
+     */
+    long releaseAllowanceMs() {
+        return 50;
+    }
+
+    /** Period of the role machine's own tick: fine enough to notice changes of health and membership. */
     long tickMs() {
         return Math.max(20, Math.min(100, heartbeatMs / 2));
     }

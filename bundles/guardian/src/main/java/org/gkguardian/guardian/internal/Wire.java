@@ -19,11 +19,22 @@ import org.gkguardian.api.Role;
  */
 final class Wire {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    /** No real cluster gets near it (an election a millisecond for 285 million years); +1 never overflows. */
+    static final long MAX_EPOCH = 1L << 53;
     private static final byte STATE = 1;
     private static final byte SWITCHOVER = 2;
+    private static final byte VOTE_REQUEST = 3;
+    private static final byte VOTE_REPLY = 4;
+    private static final byte LEASE_RENEW = 5;
+    private static final byte LEASE_ACK = 6;
+    private static final byte RESIGN = 7;
 
-    sealed interface Message permits StateMessage, SwitchoverRequest {
+    sealed interface Message permits StateMessage, SwitchoverRequest, AgreementMessage {
+    }
+
+    /** Messages of the agreement on who is master of which epoch: sent alone, never batched behind a state. */
+    sealed interface AgreementMessage extends Message permits VoteRequest, VoteReply, LeaseRenew, LeaseAck, Resign {
     }
 
     /**
@@ -47,8 +58,45 @@ final class Wire {
     record Echo(long incarnation, long sentNanos) {
     }
 
-    /** An operator asked for {@code target} to become master; valid until the requester's epoch moves on. */
-    record SwitchoverRequest(String target, String requestedBy) implements Message {
+    /**
+     * An operator asked for {@code target} to become master. It counts only in the epoch it was asked in: a copy
+     * replayed after the next election is ignored.
+     */
+    record SwitchoverRequest(String target, String requestedBy, long epoch) implements Message {
+    }
+
+    /**
+     * A candidate asks to be master of {@code epoch}.
+     *
+     * @param sentNanos   the candidate's monotonic clock when it asked; a grant echoes it, and the candidate's lease
+     *                    counts from it, never from when the grant arrived
+     * @param incarnation random number of the candidate's run, so that a grant is matched with the run that asked
+     */
+    record VoteRequest(long epoch, String candidate, InetAddress candidateAddress, long incarnation, long sentNanos)
+            implements AgreementMessage {
+    }
+
+    /**
+     * A voter's answer to a {@link VoteRequest}.
+     *
+     * @param ballot the highest epoch the voter has voted in, so that a refused candidate asks higher next time
+     * @param reason why it refused, for the candidate's log; empty when granted
+     */
+    record VoteReply(long epoch, InetAddress candidateAddress, long incarnation, long echoNanos, InetAddress voter,
+            boolean granted, long ballot, String reason) implements AgreementMessage {
+    }
+
+    /** The master of {@code epoch} asks its voters to renew their promise; they answer with a {@link LeaseAck}. */
+    record LeaseRenew(long epoch, InetAddress master, long incarnation, long sentNanos) implements AgreementMessage {
+    }
+
+    /** A voter promises again, echoing the renewal it answers. */
+    record LeaseAck(long epoch, InetAddress master, long incarnation, long echoNanos, InetAddress voter)
+            implements AgreementMessage {
+    }
+
+    /** The master of {@code epoch} has let the VIP go: its voters are free of their promise at once. */
+    record Resign(long epoch, InetAddress master) implements AgreementMessage {
     }
 
     private Wire() {
@@ -89,12 +137,62 @@ final class Wire {
                 out.writeByte(SWITCHOVER);
                 out.writeUTF(r.target());
                 out.writeUTF(r.requestedBy());
+                out.writeLong(r.epoch());
+            } else if (message instanceof VoteRequest r) {
+                out.writeByte(VOTE_REQUEST);
+                out.writeLong(r.epoch());
+                out.writeUTF(r.candidate());
+                writeAddress(out, r.candidateAddress());
+                out.writeLong(r.incarnation());
+                out.writeLong(r.sentNanos());
+            } else if (message instanceof VoteReply r) {
+                out.writeByte(VOTE_REPLY);
+                out.writeLong(r.epoch());
+                writeAddress(out, r.candidateAddress());
+                out.writeLong(r.incarnation());
+                out.writeLong(r.echoNanos());
+                writeAddress(out, r.voter());
+                out.writeBoolean(r.granted());
+                out.writeLong(r.ballot());
+                out.writeUTF(r.reason());
+            } else if (message instanceof LeaseRenew r) {
+                out.writeByte(LEASE_RENEW);
+                out.writeLong(r.epoch());
+                writeAddress(out, r.master());
+                out.writeLong(r.incarnation());
+                out.writeLong(r.sentNanos());
+            } else if (message instanceof LeaseAck a) {
+                out.writeByte(LEASE_ACK);
+                out.writeLong(a.epoch());
+                writeAddress(out, a.master());
+                out.writeLong(a.incarnation());
+                out.writeLong(a.echoNanos());
+                writeAddress(out, a.voter());
+            } else if (message instanceof Resign r) {
+                out.writeByte(RESIGN);
+                out.writeLong(r.epoch());
+                writeAddress(out, r.master());
             }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void writeAddress(DataOutputStream out, InetAddress address) throws IOException {
+        byte[] a = address.getAddress();
+        out.writeByte(a.length);
+        out.write(a);
+    }
+
+    /** An epoch as it travels: never negative, and far from overflowing when a candidate adds one. */
+    private static long readEpoch(DataInputStream in) throws IOException {
+        long epoch = in.readLong();
+        if (epoch < 0 || epoch > MAX_EPOCH) {
+            throw new IllegalArgumentException("epoch " + epoch + " out of range");
+        }
+        return epoch;
     }
 
     private static InetAddress readAddress(DataInputStream in) throws IOException {
@@ -125,7 +223,7 @@ final class Wire {
                     int priority = in.readInt();
                     boolean healthy = in.readBoolean();
                     Role role = Role.valueOf(in.readUTF());
-                    long epoch = in.readLong();
+                    long epoch = readEpoch(in);
                     boolean maintenance = in.readBoolean();
                     String digest = in.readUTF();
                     boolean preempt = in.readBoolean();
@@ -145,7 +243,23 @@ final class Wire {
                             maintenance, digest, preempt), gk, incarnation, sent, echoes, master);
                 }
                 case SWITCHOVER -> {
-                    return new SwitchoverRequest(in.readUTF(), in.readUTF());
+                    return new SwitchoverRequest(in.readUTF(), in.readUTF(), readEpoch(in));
+                }
+                case VOTE_REQUEST -> {
+                    return new VoteRequest(readEpoch(in), in.readUTF(), readAddress(in), in.readLong(), in.readLong());
+                }
+                case VOTE_REPLY -> {
+                    return new VoteReply(readEpoch(in), readAddress(in), in.readLong(), in.readLong(), readAddress(in),
+                            in.readBoolean(), readEpoch(in), in.readUTF());
+                }
+                case LEASE_RENEW -> {
+                    return new LeaseRenew(readEpoch(in), readAddress(in), in.readLong(), in.readLong());
+                }
+                case LEASE_ACK -> {
+                    return new LeaseAck(readEpoch(in), readAddress(in), in.readLong(), in.readLong(), readAddress(in));
+                }
+                case RESIGN -> {
+                    return new Resign(readEpoch(in), readAddress(in));
                 }
                 default -> throw new IllegalArgumentException("unknown message type " + type);
             }

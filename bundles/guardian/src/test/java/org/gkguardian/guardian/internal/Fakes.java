@@ -85,6 +85,7 @@ final class Fakes {
         final String node;
         volatile boolean bound;
         volatile boolean conflict;
+        volatile boolean failBind;
         final VipAddress vip;
 
         Vip(Ops ops, String node) {
@@ -107,6 +108,10 @@ final class Fakes {
             if (conflict) {
                 ops.add(node + ":bindConflict");
                 throw new VipException("203.0.113.10 answered by 02:00:00:00:00:01", true);
+            }
+            if (failBind) {
+                ops.add(node + ":bindFailed");
+                throw new VipException("ip: RTNETLINK answers: Operation not permitted", false);
             }
             bound = true;
             ops.add(node + ":bind:" + context.epoch());

@@ -53,7 +53,7 @@ class JGroupsClusterTest {
                     .with("cluster.secret", secret).with("heartbeat.interval.ms", 100L)
                     .with("failure.timeout.ms", 600L).with("verify.timeout.ms", 300L)
                     .with("epoch.file", dir.resolve(name + "/epoch").toString()).build();
-            guardian = new GuardianComponent(new HighestAddressRule(), new Fakes.Gatekeeper(ops, name), vip, null,
+            guardian = new GuardianComponent(new org.gkguardian.election.internal.PatentElectionRule(), new Fakes.Gatekeeper(ops, name), vip, null,
                     config, refused::add, protocols -> protocols.add(1, discard));
             guardian.addListener(listener);
         }

@@ -55,7 +55,7 @@ class LiveConfigurationTest {
     void aNodeActivatedWithATypoStaysOutOfTheElectionAndBindsNothing() throws Exception {
         Fakes.Ops ops = new Fakes.Ops();
         Fakes.Vip vip = new Fakes.Vip(ops, "n1");
-        GuardianComponent guardian = new GuardianComponent(new HighestAddressRule(), new Fakes.Gatekeeper(ops, "n1"),
+        GuardianComponent guardian = new GuardianComponent(new org.gkguardian.election.internal.PatentElectionRule(), new Fakes.Gatekeeper(ops, "n1"),
                 vip, null, base().with("preempt", true).build(), Map.of("preempt", "ture"));
         try {
             // No cluster was created (creating one is synchronous), so there is nothing to wait for.

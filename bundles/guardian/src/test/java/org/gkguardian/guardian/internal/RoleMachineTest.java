@@ -358,6 +358,27 @@ class RoleMachineTest {
     }
 
     @Test
+    void aNodeWhoseBindAlwaysFailsBacksOffAndAHealthyBackupServes() throws Exception {
+        SimCluster sim = new SimCluster(dir, THREE, c -> c);
+        sim.add("n1", "10.0.0.1");
+        sim.add("n2", "10.0.0.2");
+        sim.add("n3", "10.0.0.3");
+        sim.node("n3").vip.failBind = true;
+        sim.startAll();
+        sim.advance(300_000);
+        assertEquals(List.of("n2"), sim.masters());
+        assertEquals(List.of("n2"), sim.vipHolders());
+        long transitions = sim.node("n3").journal.history().stream().filter(t -> t.from() != Role.INITIALIZING)
+                .count();
+        assertTrue(transitions <= 10, "n3 churned: " + sim.node("n3").journal.history());
+        assertTrue(sim.node("n3").journal.alarms().stream().anyMatch(a -> a.id().equals("promotion-failed")));
+        // n3 won epoch 1 but never bound: n2 is master of epoch 2, and nothing makes the epoch climb after that.
+        assertEquals(2, sim.node("n2").machine.status().epoch());
+        assertEquals(2, sim.node("n3").machine.status().epoch());
+        assertEquals(Role.BACKUP, sim.node("n3").role(), "back once its back-off passed; n2 keeps the role");
+    }
+
+    @Test
     void historyKeepsTheLastTransitionsOnly() throws Exception {
         SimCluster sim = new SimCluster(dir, "10.0.0.1", c -> c.with("history.size", 2));
         SimCluster.Node solo = sim.add("solo", "10.0.0.1");

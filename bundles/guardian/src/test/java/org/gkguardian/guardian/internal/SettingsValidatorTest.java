@@ -20,7 +20,7 @@ class SettingsValidatorTest {
         assertEquals(1, s.members().size());
         assertEquals(QuorumPolicy.MAJORITY, s.quorumPolicy());
         assertTrue(s.secretGenerated());
-        assertEquals(new Timings(1000, 5000, 1500, 4000), s.timings());
+        assertEquals(new Timings(1000, 5000, 1500, 1500, 3000), s.timings());
         assertFalse(s.toString().contains(s.secret()), "the secret never reaches a log line");
     }
 
@@ -28,7 +28,7 @@ class SettingsValidatorTest {
     void theFastProfileCanBeTunedKeyByKey() throws Exception {
         Settings s = SettingsValidator.validate(TestConfig.defaults().with("profile", "fast")
                 .with("verify.timeout.ms", 300L).build());
-        assertEquals(new Timings(100, 500, 300, 400), s.timings());
+        assertEquals(new Timings(100, 500, 300, 150, 300), s.timings());
     }
 
     @Test
@@ -61,7 +61,8 @@ class SettingsValidatorTest {
         "heartbeat.interval.ms | 10 | heartbeat.interval.ms",
         "failure.timeout.ms | 1500 | failure.timeout.ms",
         "lease.ms | 6000 | lease.ms",
-        "lease.ms | 1000 | lease.ms",
+        "lease.ms | 50 | lease.ms",
+        "promise.ms | 1600 | promise.ms",
         "preempt.delay.ms | -1 | preempt.delay.ms",
         "history.size | 0 | history.size",
         "cluster.secret | short | cluster.secret",
@@ -70,7 +71,7 @@ class SettingsValidatorTest {
         TestConfig c = TestConfig.defaults();
         Object typed = switch (key) {
             case "port", "priority", "history.size" -> Integer.parseInt(value);
-            case "heartbeat.interval.ms", "failure.timeout.ms", "lease.ms", "preempt.delay.ms" -> Long.parseLong(value);
+            case "heartbeat.interval.ms", "failure.timeout.ms", "lease.ms", "promise.ms", "preempt.delay.ms" -> Long.parseLong(value);
             default -> value;
         };
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,

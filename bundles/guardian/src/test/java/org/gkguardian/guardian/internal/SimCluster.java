@@ -30,7 +30,7 @@ final class SimCluster {
     private final Path dir;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private final Set<Set<String>> cuts = new HashSet<>();
-    private final ElectionRule rule = new HighestAddressRule();
+    private final ElectionRule rule = new org.gkguardian.election.internal.PatentElectionRule();
     long nowNanos = 1_000_000_000L;
     final String members;
     final UnaryOperator<TestConfig> common;
@@ -95,10 +95,9 @@ final class SimCluster {
                 return;
             }
             Wire.Message m = Wire.decode(payload, 0, payload.length);
-            if (m instanceof Wire.StateMessage s) {
-                machine.heard(s, nowNanos);
+            if (machine.received(m, nowNanos)) {
+                machine.onMessage(m, nowNanos);
             }
-            machine.onMessage(m, nowNanos);
         }
 
         @Override
@@ -159,10 +158,15 @@ final class SimCluster {
         flush();
     }
 
-    /** The node's JVM dies: no more messages, the others see it leave. */
+    /** The node's JVM dies: no more messages, the others see its connections close, then it leaves the view. */
     void crash(String name) {
         Node n = node(name);
         n.down = true;
+        for (Node other : nodes.values()) {
+            if (!other.down && !other.paused && !cuts.stream().anyMatch(c -> c.contains(n.name) != c.contains(other.name))) {
+                queue.add(() -> other.machine.onCrash(n.address));
+            }
+        }
         viewsFromLinks();
     }
 
@@ -187,6 +191,8 @@ final class SimCluster {
                         n.machine.witnessAnswered(true, nowNanos);
                     }
                     n.machine.tick();
+                    n.machine.renew();
+                    n.machine.heartbeat();
                 }
             }
             flush();

@@ -21,7 +21,7 @@ class WireTest {
                 Map.of(InetAddress.getByName("198.51.100.12"), new Wire.Echo(6, 77)), "n1");
         byte[] bytes = Wire.encode(s);
         assertEquals(s, Wire.decode(bytes, 0, bytes.length));
-        Wire.SwitchoverRequest r = new Wire.SwitchoverRequest("n2", "n1");
+        Wire.SwitchoverRequest r = new Wire.SwitchoverRequest("n2", "n1", 7);
         byte[] b2 = Wire.encode(r);
         assertEquals(r, Wire.decode(b2, 0, b2.length));
     }

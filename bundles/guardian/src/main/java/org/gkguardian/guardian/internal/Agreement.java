@@ -1,0 +1,364 @@
+package org.gkguardian.guardian.internal;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who may be master of which epoch, decided by votes and kept by leases: the shape of Raft's election with leader
+ * leases, carried over the guardians' channel. One instance per run of the role machine, used on the role thread
+ * only; every time is this node's monotonic clock, handed in.
+ *
+ * <p>The rules, which together make two masters of one epoch, or two masters whose leases overlap, impossible:
+ * <ol>
+ * <li>A node is master of epoch E only once {@code needed} members, itself included, granted it E.</li>
+ * <li>A member votes at most once per epoch and never in an epoch below one it voted in; the vote is on disk
+ * ({@link BallotBox}) before the grant is sent, so a restart does not let it vote twice.</li>
+ * <li>A member that granted a vote or answered a master's renewal promises, for {@code promise} from the moment it
+ * received the request (its own clock), to grant nobody else.</li>
+ * <li>A master holds its lease for {@code lease} from the moment it <em>sent</em> the newest request that
+ * {@code needed - 1} others answered, so its lease always ends before their promise: {@code promise - lease} covers
+ * the master's late tick, its watchdog and the release of the VIP, and clock drift (monotonic clocks of two boards
+ * differ by well under 0.1 %).</li>
+ * </ol>
+ * Two exceptions free a voter early: a master that resigned (it released the VIP and said so), and a master whose
+ * process was seen to die (its socket closed), after the release allowance its launcher has to release the VIP.
+ *
+ * <p>Under the witness policy a pair cannot have a majority without both members; the witness stands in for the
+ * missing member's vote and renewal. The witness answers both sides of a cut internal link, so there the
+ * duplicate-address check on the public side is what keeps the second node off the VIP: a pair is not safe by
+ * construction, a third member is (see the README).
+ */
+final class Agreement {
+
+    /** The highest epoch this node voted in, and for whom (an internal address), as kept on disk. */
+    record Ballot(long epoch, String votedFor) {
+        static final Ballot NONE = new Ballot(0, "");
+    }
+
+    /** Where votes are kept before they are sent. */
+    interface BallotBox {
+        Ballot ballot();
+
+        void vote(Ballot ballot);
+    }
+
+    private final InetAddress self;
+    private final String selfName;
+    private final long incarnation;
+    private final BallotBox box;
+    private final int needed;
+    private final boolean witnessStandsIn;
+    private final boolean leased;
+    private final long leaseNanos;
+    private final long promiseNanos;
+    private final long crashAllowanceNanos;
+    private final long witnessDelayNanos;
+    private final int epochStride;
+    private final int epochSlot;
+
+    private InetAddress promisedTo;
+    private long promisedEpoch;
+    private long promiseUntil = Long.MIN_VALUE;
+    private long highestSeen;
+
+    private long campaignEpoch;
+    private long campaignSince = Long.MIN_VALUE;
+    private boolean outvoted;
+    private final Map<InetAddress, Long> grants = new HashMap<>();
+    private String lastRefusal = "";
+
+    private volatile long masterEpoch;
+    /** Written by the channel's threads as answers arrive (see {@link #onAck}), read by the role thread. */
+    private final Map<InetAddress, Long> acks = new ConcurrentHashMap<>();
+    private long witnessNanos = Long.MIN_VALUE;
+
+    /**
+     * @param needed            votes that make a master, this node's own included (a majority; every member under
+     *                          the witness policy, where the witness may stand in for the others)
+     * @param witnessStandsIn   the witness policy: a fresh witness answer counts for the members not heard
+     * @param leased            false only without quorum (policy none): a master keeps its role without renewals
+     * @param witnessDelayNanos how long this node's campaign waits before it counts the witness, so that two sides
+     *                          of a cut link that both reach the witness do not bind at the same instant
+     * @param epochStride       where a master may win without the others' votes (witness, no quorum), each member
+     *                          stands only for epochs of its own ({@code epoch % stride == slot}), so that no
+     *                          epoch ever has two masters; 1 under a majority
+     * @param epochSlot         this member's residue, its index among the configured members
+     */
+    Agreement(InetAddress self, String selfName, long incarnation, BallotBox box, int needed,
+            boolean witnessStandsIn, boolean leased, long leaseNanos, long promiseNanos, long crashAllowanceNanos,
+            long witnessDelayNanos, int epochStride, int epochSlot) {
+        if (leased && promiseNanos <= leaseNanos) {
+            throw new IllegalArgumentException("the promise must outlast the lease");
+        }
+        this.self = self;
+        this.selfName = selfName;
+        this.incarnation = incarnation;
+        this.box = box;
+        this.needed = Math.max(1, needed);
+        this.witnessStandsIn = witnessStandsIn;
+        this.leased = leased;
+        this.leaseNanos = leaseNanos;
+        this.promiseNanos = promiseNanos;
+        this.crashAllowanceNanos = crashAllowanceNanos;
+        this.witnessDelayNanos = witnessDelayNanos;
+        this.epochStride = Math.max(1, epochStride);
+        this.epochSlot = Math.floorMod(epochSlot, this.epochStride);
+    }
+
+    long incarnation() {
+        return incarnation;
+    }
+
+    // ---------------------------------------------------------------- as a voter
+
+    /** Answers a candidate; the vote is stored before the answer is returned. */
+    Wire.VoteReply onRequest(Wire.VoteRequest r, long knownEpoch, long receivedNanos) {
+        highestSeen = Math.max(highestSeen, r.epoch());
+        Ballot b = box.ballot();
+        String candidate = key(r.candidateAddress());
+        String refusal = "";
+        if (masterEpoch != 0) {
+            refusal = "it is master of epoch " + masterEpoch;
+        } else if (r.epoch() <= knownEpoch) {
+            refusal = "epoch " + r.epoch() + " is not above the epoch it knows, " + knownEpoch;
+        } else if (r.epoch() < b.epoch() || (r.epoch() == b.epoch() && !b.votedFor().equals(candidate))) {
+            refusal = "it voted for " + b.votedFor() + " in epoch " + b.epoch();
+        } else if (promiseUntil > receivedNanos && !r.candidateAddress().equals(promisedTo)) {
+            refusal = "it promised " + key(promisedTo) + " (epoch " + promisedEpoch + ") for another "
+                    + (promiseUntil - receivedNanos) / 1_000_000L + " ms";
+        }
+        if (!refusal.isEmpty()) {
+            return new Wire.VoteReply(r.epoch(), r.candidateAddress(), r.incarnation(), r.sentNanos(), self, false,
+                    b.epoch(), refusal);
+        }
+        if (r.epoch() > b.epoch()) {
+            box.vote(new Ballot(r.epoch(), candidate));
+        }
+        if (campaignEpoch != 0 && campaignEpoch < r.epoch()) {
+            endCampaign();
+        }
+        promise(r.candidateAddress(), r.epoch(), receivedNanos);
+        return new Wire.VoteReply(r.epoch(), r.candidateAddress(), r.incarnation(), r.sentNanos(), self, true,
+                r.epoch(), "");
+    }
+
+    /** Promises again to a master that renews its lease, unless this node has moved on to a later epoch. */
+    Optional<Wire.LeaseAck> onRenew(Wire.LeaseRenew r, long knownEpoch, long receivedNanos) {
+        highestSeen = Math.max(highestSeen, r.epoch());
+        if (r.epoch() < box.ballot().epoch() || r.epoch() < knownEpoch || masterEpoch != 0) {
+            return Optional.empty();
+        }
+        if (campaignEpoch != 0 && campaignEpoch <= r.epoch()) {
+            endCampaign();
+        }
+        promise(r.master(), r.epoch(), receivedNanos);
+        return Optional.of(new Wire.LeaseAck(r.epoch(), r.master(), r.incarnation(), r.sentNanos(), self));
+    }
+
+    private void promise(InetAddress to, long epoch, long receivedNanos) {
+        long until = receivedNanos + promiseNanos;
+        if (to.equals(promisedTo) && epoch == promisedEpoch) {
+            until = Math.max(until, promiseUntil);
+        }
+        promisedTo = to;
+        promisedEpoch = epoch;
+        promiseUntil = until;
+    }
+
+    /** The master let the VIP go and said so: its voters are free at once. */
+    void resigned(Wire.Resign r, long now) {
+        if (r.master().equals(promisedTo) && r.epoch() == promisedEpoch) {
+            promiseUntil = Math.min(promiseUntil, now);
+        }
+    }
+
+    /** The member's process was seen dead: free after the time its launcher has to release what it held. */
+    void crashed(InetAddress member, long now) {
+        if (member.equals(promisedTo)) {
+            promiseUntil = Math.min(promiseUntil, now + crashAllowanceNanos);
+        }
+    }
+
+    /** Whether this node still promises {@code member} not to vote for anyone else. */
+    boolean promisedTo(InetAddress member, long now) {
+        return member.equals(promisedTo) && promiseUntil > now;
+    }
+
+    /** It held a promise of ours that has run out (or was freed) and has not renewed it since. */
+    boolean lapsed(InetAddress member, long now) {
+        return member.equals(promisedTo) && promiseUntil <= now;
+    }
+
+    /** Whether a promise to another member keeps this node from standing. */
+    boolean boundElsewhere(long now) {
+        return promisedTo != null && !promisedTo.equals(self) && promiseUntil > now;
+    }
+
+    // ---------------------------------------------------------------- as a candidate
+
+    /**
+     * Asks (again) to be master. The same epoch is asked for again while this node's vote in it stands and nothing
+     * higher was seen, so a refused candidate does not make the epoch climb; empty when it may not stand now.
+     */
+    Optional<Wire.VoteRequest> campaign(long knownEpoch, long now) {
+        if (masterEpoch != 0 || boundElsewhere(now)) {
+            return Optional.empty();
+        }
+        Ballot b = box.ballot();
+        boolean again = canAskAgain(knownEpoch) && b.epoch() == campaignEpoch && b.votedFor().equals(key(self));
+        if (!again) {
+            long epoch = nextEpoch(knownEpoch);
+            if (epoch > Wire.MAX_EPOCH) {
+                return Optional.empty();
+            }
+            box.vote(new Ballot(epoch, key(self)));
+            campaignEpoch = epoch;
+            campaignSince = now;
+            outvoted = false;
+            grants.clear();
+            lastRefusal = "";
+        }
+        return Optional.of(new Wire.VoteRequest(campaignEpoch, selfName, self, incarnation, now));
+    }
+
+    /** The epoch this node would stand for next, for the gatekeeper's preparation. */
+    long nextEpoch(long knownEpoch) {
+        if (canAskAgain(knownEpoch) && box.ballot().epoch() == campaignEpoch) {
+            return campaignEpoch;
+        }
+        long above = Math.max(Math.max(knownEpoch, box.ballot().epoch()), highestSeen);
+        // The first epoch above all known ones that is this node's own: the same one twice under the witness.
+        long next = above + 1;
+        long rest = Math.floorMod(next - epochSlot, epochStride);
+        return rest == 0 ? next : next + epochStride - rest;
+    }
+
+    /** The campaign's epoch is still worth asking for: nothing higher was seen and nobody voted for another in it. */
+    private boolean canAskAgain(long knownEpoch) {
+        return campaignEpoch != 0 && campaignEpoch > knownEpoch && !outvoted
+                && campaignEpoch >= highestSeen;
+    }
+
+    /** A voter's answer; a refusal is kept for the log. */
+    void onReply(Wire.VoteReply r) {
+        highestSeen = Math.max(highestSeen, r.ballot());
+        if (campaignEpoch == 0 || r.epoch() != campaignEpoch || !r.candidateAddress().equals(self)
+                || r.incarnation() != incarnation) {
+            return;
+        }
+        if (r.granted()) {
+            grants.merge(r.voter(), r.echoNanos(), Math::max);
+        } else {
+            lastRefusal = key(r.voter()) + " refused: " + r.reason();
+            if (r.ballot() >= campaignEpoch) {
+                outvoted = true; // it voted for someone else in this epoch (or later): ask in a higher one
+            }
+        }
+    }
+
+    boolean campaigning() {
+        return campaignEpoch != 0;
+    }
+
+    long campaignEpoch() {
+        return campaignEpoch;
+    }
+
+    /** Enough votes for the campaign's epoch, and a lease still long enough to act on them. */
+    boolean elected(long now, long marginNanos) {
+        return campaignEpoch != 0 && remaining(grants, now, now - campaignSince >= witnessDelayNanos) > marginNanos;
+    }
+
+    String lastRefusal() {
+        return lastRefusal;
+    }
+
+    void endCampaign() {
+        campaignEpoch = 0;
+        campaignSince = Long.MIN_VALUE;
+        grants.clear();
+    }
+
+    // ---------------------------------------------------------------- as master
+
+    /** The campaign won: this node is master of its epoch, its lease counted from the grants. */
+    long becomeMaster() {
+        masterEpoch = campaignEpoch;
+        acks.clear();
+        acks.putAll(grants);
+        campaignEpoch = 0;
+        grants.clear();
+        return masterEpoch;
+    }
+
+    Wire.LeaseRenew renewal(long now) {
+        return new Wire.LeaseRenew(masterEpoch, self, incarnation, now);
+    }
+
+    /** A voter renewed its promise; safe from the channel's threads. */
+    void onAck(Wire.LeaseAck a) {
+        if (masterEpoch != 0 && a.epoch() == masterEpoch && a.master().equals(self)
+                && a.incarnation() == incarnation) {
+            acks.merge(a.voter(), a.echoNanos(), Math::max);
+        }
+    }
+
+    /** How long this master may still hold the role; zero when it is not master. */
+    long leaseRemaining(long now) {
+        if (masterEpoch == 0) {
+            return 0;
+        }
+        return remaining(acks, now, true);
+    }
+
+    boolean master() {
+        return masterEpoch != 0;
+    }
+
+    long masterEpoch() {
+        return masterEpoch;
+    }
+
+    /** The master let go (the VIP is released): it holds no lease any more, and tells its voters with the result. */
+    Optional<Wire.Resign> stepDown() {
+        long was = masterEpoch;
+        masterEpoch = 0;
+        acks.clear();
+        return was == 0 ? Optional.empty() : Optional.of(new Wire.Resign(was, self));
+    }
+
+    void witnessAnswered(long atNanos) {
+        witnessNanos = Math.max(witnessNanos, atNanos);
+    }
+
+    /**
+     * The lease left by the other members' answers (member to the send time it echoes): this node's own vote is
+     * always current, so the lease runs from the newest time at which {@code needed - 1} others had answered.
+     */
+    private long remaining(Map<InetAddress, Long> answers, long now, boolean witnessCounts) {
+        int others = needed - 1;
+        if (others == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (!leased) {
+            return answers.size() >= others ? Long.MAX_VALUE : 0;
+        }
+        List<Long> times = new ArrayList<>(answers.values());
+        times.sort(Comparator.reverseOrder());
+        long since = times.size() >= others ? times.get(others - 1) : Long.MIN_VALUE;
+        if (witnessStandsIn && witnessCounts && witnessNanos != Long.MIN_VALUE) {
+            since = Math.max(since, witnessNanos);
+        }
+        return since == Long.MIN_VALUE ? 0 : Math.max(0, since + leaseNanos - now);
+    }
+
+    private static String key(InetAddress a) {
+        return a == null ? "" : a.getHostAddress();
+    }
+}

@@ -1,0 +1,115 @@
+package org.gkguardian.guardian.internal;
+
+import java.net.InetAddress;
+
+/**
+ * Whether this node may serve, and why not: its gatekeeper, its internal LAN, another host answering for the VIP, a
+ * recent pause of its JVM, and promotions that failed. Each failed promotion keeps the node out longer (10 s, then
+ * three times as long each time, up to 10 minutes), so that a node that cannot bind or cannot start its gatekeeper
+ * does not churn and another member gets its chance. Role thread only.
+ */
+final class HealthGate {
+
+    static final long FIRST_BACK_OFF_NANOS = 10_000_000_000L;
+    static final long MAX_BACK_OFF_NANOS = 600_000_000_000L;
+
+    private final InetAddress internalAddress;
+    private final long conflictHoldNanos;
+    private final long pauseHoldNanos;
+    private boolean gatekeeperHealthy = true;
+    private String gatekeeperLabel = "";
+    private boolean lanUp = true;
+    private long conflictUntil = Long.MIN_VALUE;
+    private long pausedUntil = Long.MIN_VALUE;
+    private long backOffUntil = Long.MIN_VALUE;
+    private int failedPromotions;
+    private String lastFailure = "";
+
+    /**
+     * @param conflictHoldNanos how long a VIP conflict keeps the node out
+     * @param pauseHoldNanos    how long a node whose JVM stood still stays out, for the others to take over
+     */
+    HealthGate(InetAddress internalAddress, long conflictHoldNanos, long pauseHoldNanos) {
+        this.internalAddress = internalAddress;
+        this.conflictHoldNanos = conflictHoldNanos;
+        this.pauseHoldNanos = pauseHoldNanos;
+    }
+
+    boolean healthy(long now) {
+        return gatekeeperHealthy && lanUp && now >= conflictUntil && now >= pausedUntil && now >= backOffUntil;
+    }
+
+    /** Why the node may not serve; empty when it may. */
+    String reason(long now) {
+        if (!lanUp) {
+            return "internal LAN lost (" + internalAddress.getHostAddress() + " is not on an interface that is up)";
+        }
+        if (now < conflictUntil) {
+            return "VIP conflict";
+        }
+        if (now < pausedUntil) {
+            return "recovering from a pause of this JVM";
+        }
+        if (now < backOffUntil) {
+            return "promotion failed " + failedPromotions + " time(s) in a row (" + lastFailure + "); next try in "
+                    + (backOffUntil - now) / 1_000_000_000L + " s";
+        }
+        if (!gatekeeperHealthy) {
+            return "gatekeeper unhealthy" + (gatekeeperLabel.isEmpty() ? "" : " (" + gatekeeperLabel + ")");
+        }
+        return "";
+    }
+
+    void lan(boolean up) {
+        lanUp = up;
+    }
+
+    /** The gatekeeper's health as probed; true when it changed. */
+    boolean gatekeeper(boolean healthy, String label) {
+        gatekeeperLabel = label;
+        if (healthy == gatekeeperHealthy) {
+            return false;
+        }
+        gatekeeperHealthy = healthy;
+        return true;
+    }
+
+    boolean gatekeeperHealthy() {
+        return gatekeeperHealthy;
+    }
+
+    void paused(long now) {
+        pausedUntil = now + pauseHoldNanos;
+    }
+
+    void conflict(long now) {
+        conflictUntil = now + conflictHoldNanos;
+    }
+
+    boolean conflictOver(long now) {
+        return now >= conflictUntil;
+    }
+
+    /** A promotion failed: the node stays out for its back-off, which grows with each failure in a row. */
+    long promotionFailed(long now, String why) {
+        failedPromotions++;
+        lastFailure = why;
+        long backOff = FIRST_BACK_OFF_NANOS;
+        for (int i = 1; i < failedPromotions && backOff < MAX_BACK_OFF_NANOS; i++) {
+            backOff *= 3;
+        }
+        backOff = Math.min(backOff, MAX_BACK_OFF_NANOS);
+        backOffUntil = now + backOff;
+        return backOff;
+    }
+
+    int failedPromotions() {
+        return failedPromotions;
+    }
+
+    void promoted() {
+        failedPromotions = 0;
+        lastFailure = "";
+        backOffUntil = Long.MIN_VALUE;
+    }
+}

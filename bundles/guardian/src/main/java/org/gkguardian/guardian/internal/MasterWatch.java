@@ -1,0 +1,103 @@
+package org.gkguardian.guardian.internal;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.gkguardian.api.Cause;
+import org.gkguardian.api.EventType;
+import org.gkguardian.api.GuardianEvent;
+import org.gkguardian.api.MemberState;
+import org.gkguardian.api.Role;
+import org.gkguardian.api.Severity;
+
+/**
+ * Which member this node sees as master: raises split brain when it sees more than one, clears it only once no
+ * second claimant remains, and counts failovers. Role thread only.
+ */
+final class MasterWatch {
+
+    private final Notices notices;
+    private final Journal journal;
+    private final Clock clock;
+    private final boolean leased;
+    private final long promiseNanos;
+    /** Members last heard claiming the master role, and when. */
+    private final Map<InetAddress, Long> claimedAt = new HashMap<>();
+    private boolean splitBrain;
+    private boolean seenBefore;
+    private String master = "";
+
+    /**
+     * @param leased       masters hold leases (majority): a claimant silent for the promise has let go by construction
+     * @param promiseNanos the voters' promise
+     */
+    MasterWatch(Notices notices, Journal journal, Clock clock, boolean leased, long promiseNanos) {
+        this.notices = notices;
+        this.journal = journal;
+        this.clock = clock;
+        this.leased = leased;
+        this.promiseNanos = promiseNanos;
+    }
+
+    /** A member's state: whether it claims the master role. */
+    void heard(InetAddress member, boolean claimsMaster, long now) {
+        if (claimsMaster) {
+            claimedAt.put(member, now);
+        } else {
+            claimedAt.remove(member);
+        }
+    }
+
+    /** The member resigned or its process died: it claims nothing any more. */
+    void gone(InetAddress member) {
+        claimedAt.remove(member);
+    }
+
+    /**
+     * Looks at the members this node sees (itself included). Split brain is raised when two of them claim the role;
+     * it heals only when at most one claimant is left: heard as something else, resigned, dead, or, where leases
+     * hold, silent for longer than the promise.
+     */
+    void observe(List<MemberState> visible, boolean selfMaster, Optional<String> switchoverTarget, long now) {
+        List<MemberState> masters = visible.stream().filter(m -> m.role() == Role.MASTER).toList();
+        claimedAt.values().removeIf(at -> leased && now - at > promiseNanos);
+        int claimants = (selfMaster ? 1 : 0) + claimedAt.size();
+        if (masters.size() > 1 && !splitBrain) {
+            splitBrain = true;
+            String names = String.join(",", masters.stream().map(MemberState::name).toList());
+            notices.raise(EventType.SPLIT_BRAIN_DETECTED, Cause.SPLIT_BRAIN, Map.of(GuardianEvent.TEXT, names),
+                    "split-brain", Severity.CRITICAL, "more than one master: " + names);
+        } else if (masters.size() <= 1 && claimants <= 1 && splitBrain) {
+            splitBrain = false;
+            notices.clear("split-brain");
+            notices.event(EventType.SPLIT_BRAIN_HEALED, Cause.SPLIT_BRAIN, Map.of());
+        }
+        if (masters.size() == 1) {
+            String now1 = masters.get(0).name();
+            if (!now1.equals(master)) {
+                if (!master.isEmpty() || journal.failoverCount() > 0 || seenBefore) {
+                    Cause cause = switchoverTarget.filter(now1::equals).isPresent() ? Cause.SWITCHOVER
+                            : Cause.FAILURE;
+                    journal.failover(clock.instant(), cause);
+                }
+                seenBefore = true;
+                master = now1;
+            }
+        } else if (masters.isEmpty() && !master.isEmpty()) {
+            master = "";
+        }
+    }
+
+    /** The master this node sees, or empty. */
+    String master() {
+        return master;
+    }
+
+    /** A master was seen since this node started: a promotion now replaces a failed one. */
+    boolean seenBefore() {
+        return seenBefore;
+    }
+}

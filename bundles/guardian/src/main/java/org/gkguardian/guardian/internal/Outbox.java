@@ -1,0 +1,117 @@
+package org.gkguardian.guardian.internal;
+
+import java.net.InetAddress;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.gkguardian.api.GatekeeperState;
+import org.gkguardian.api.MemberState;
+
+/**
+ * What this node says to the other guardians. The role thread publishes its state and sends the agreement's
+ * messages; the heartbeat thread re-sends the last state every heartbeat and renews the lease while this node is
+ * master, so that the others keep hearing it while the role thread starts the gatekeeper or binds the VIP.
+ */
+final class Outbox {
+
+    /** The state last published by the role thread, as the others will hear it. */
+    record Outgoing(MemberState state, GatekeeperState gatekeeper, String follows, Set<InetAddress> view) {
+    }
+
+    private final Membership membership;
+    private final PeerTracker peers;
+    private final LongSupplier nanos;
+    private final long incarnation;
+    private final long heartbeatNanos;
+    private final long renewNanos;
+    private final Object sendLock = new Object();
+    private volatile Outgoing outgoing;
+    private volatile long lastStateNanos = Long.MIN_VALUE;
+    /** The renewal the heartbeat thread repeats while this node is master; null otherwise. */
+    private volatile Wire.LeaseRenew renewing;
+    private volatile long lastRenewalNanos = Long.MIN_VALUE;
+
+    Outbox(Membership membership, PeerTracker peers, LongSupplier nanos, long incarnation, long heartbeatNanos,
+            long renewNanos) {
+        this.membership = membership;
+        this.peers = peers;
+        this.nanos = nanos;
+        this.incarnation = incarnation;
+        this.heartbeatNanos = heartbeatNanos;
+        this.renewNanos = renewNanos;
+    }
+
+    /** Role thread: publishes this node's state and sends it at once. */
+    void publish(Outgoing next) {
+        outgoing = next;
+        sendState();
+    }
+
+    Outgoing last() {
+        return outgoing;
+    }
+
+    /** Whether a heartbeat's worth of time passed since the state was last sent. */
+    boolean stateDue(long now) {
+        return now - lastStateNanos >= heartbeatNanos;
+    }
+
+    /** Role thread: starts renewing (this node became master) with a first renewal at once, or stops (null). */
+    void renewing(Wire.LeaseRenew template) {
+        renewing = template;
+        if (template != null) {
+            sendRenewal(nanos.getAsLong());
+        }
+    }
+
+    /**
+     * Heartbeat thread: renews the lease and re-sends the state when they are due, as long as the role thread
+     * finished a step recently; a stuck role thread stops both, so a stuck master loses its lease.
+     */
+    void beat(boolean roleThreadLive) {
+        if (!roleThreadLive) {
+            return;
+        }
+        long now = nanos.getAsLong();
+        if (renewing != null && now - lastRenewalNanos >= renewNanos) {
+            sendRenewal(now);
+        }
+        if (stateDue(now)) {
+            sendState();
+        }
+    }
+
+    void send(Wire.Message message) {
+        if (message instanceof Wire.AgreementMessage) {
+            membership.sendUrgent(Wire.encode(message));
+        } else {
+            membership.send(Wire.encode(message));
+        }
+    }
+
+    void sendTo(InetAddress member, Wire.AgreementMessage message) {
+        membership.sendUrgent(member, Wire.encode(message));
+    }
+
+    private void sendRenewal(long now) {
+        Wire.LeaseRenew template = renewing;
+        if (template != null) {
+            lastRenewalNanos = now;
+            membership.sendUrgent(Wire.encode(new Wire.LeaseRenew(template.epoch(), template.master(),
+                    template.incarnation(), now)));
+        }
+    }
+
+    private void sendState() {
+        synchronized (sendLock) {
+            Outgoing o = outgoing;
+            if (o == null) {
+                return;
+            }
+            // Stamped under the lock, so that a later stamp always carries the later state.
+            long now = nanos.getAsLong();
+            lastStateNanos = now;
+            membership.send(Wire.encode(new Wire.StateMessage(o.state(), o.gatekeeper(), incarnation, now,
+                    peers.echoesFor(o.view()), o.follows())));
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package org.gkguardian.guardian.internal;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.gkguardian.api.GatekeeperState;
+import org.gkguardian.api.MemberState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What this node knows of the other configured members: who is in the channel's view, when each was last heard
+ * with proof of a round trip, and the newest state each sent. {@link #heard} and {@link #echoOf} run on the
+ * channel's threads; everything else on the role thread.
+ *
+ * <p>A member counts as heard at the moment we sent the state it echoes, never later: a message that was delayed,
+ * buffered or retransmitted shows its age.
+ */
+final class PeerTracker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeerTracker.class);
+
+    /** A member's newest state, its gatekeeper, and the master it follows. */
+    record Peer(MemberState state, GatekeeperState gatekeeper, String follows) {
+    }
+
+    /** How the view changed: members that left and members that came. */
+    record ViewChange(List<InetAddress> gone, List<InetAddress> came) {
+    }
+
+    private final InetAddress self;
+    private final Set<InetAddress> members;
+    private final long incarnation;
+    private final long presenceNanos;
+
+    private final Map<InetAddress, Long> heardNanos = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Wire.Echo> echoOf = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Wire.Echo> newestState = new HashMap<>();
+    private final Map<InetAddress, Peer> peers = new HashMap<>();
+    private final Map<InetAddress, Long> inViewSince = new HashMap<>();
+    private final Map<InetAddress, Instant> lastHeardAt = new ConcurrentHashMap<>();
+    private final Map<InetAddress, MemberState> lastKnown = new ConcurrentHashMap<>();
+    private final Set<InetAddress> warnedStrangers = new HashSet<>();
+
+    /**
+     * @param presenceNanos how long a member stays present after it was last heard: failure timeout plus verify
+     *                      time, as long as JGroups takes to drop a silent member
+     */
+    PeerTracker(InetAddress self, List<InetAddress> members, long incarnation, long presenceNanos) {
+        this.self = self;
+        this.members = Set.copyOf(members);
+        this.incarnation = incarnation;
+        this.presenceNanos = presenceNanos;
+    }
+
+    /** A configured member other than this node. */
+    boolean isPeer(InetAddress a) {
+        return members.contains(a) && !a.equals(self);
+    }
+
+    /** Channel thread: the member sent a state; remember its clock, and when it last heard us. */
+    void heard(Wire.StateMessage s, long atNanos) {
+        InetAddress from = s.state().internalAddress();
+        if (!isPeer(from)) {
+            return;
+        }
+        echoOf.merge(from, new Wire.Echo(s.incarnation(), s.sentNanos()),
+                (old, neu) -> old.incarnation() != neu.incarnation() || neu.sentNanos() > old.sentNanos() ? neu : old);
+        Wire.Echo echo = s.echoes().get(self);
+        if (echo == null || echo.incarnation() != incarnation) {
+            return;
+        }
+        heardNanos.merge(from, Math.min(echo.sentNanos(), atNanos), Math::max);
+    }
+
+    /** The newest clock readings of the given members, to echo back to them. */
+    Map<InetAddress, Wire.Echo> echoesFor(Set<InetAddress> view) {
+        Map<InetAddress, Wire.Echo> echoes = new HashMap<>();
+        for (InetAddress a : view) {
+            Wire.Echo e = echoOf.get(a);
+            if (e != null) {
+                echoes.put(a, e);
+            }
+        }
+        return echoes;
+    }
+
+    ViewChange onView(Set<InetAddress> view, long now) {
+        Set<InetAddress> others = new HashSet<>(view);
+        others.remove(self);
+        List<InetAddress> gone = new ArrayList<>();
+        for (InetAddress a : new ArrayList<>(inViewSince.keySet())) {
+            if (!others.contains(a)) {
+                inViewSince.remove(a);
+                peers.remove(a);
+                heardNanos.remove(a);
+                gone.add(a);
+            }
+        }
+        List<InetAddress> came = new ArrayList<>();
+        for (InetAddress a : others) {
+            if (!inViewSince.containsKey(a) && members.contains(a)) {
+                inViewSince.put(a, now);
+                came.add(a);
+            }
+        }
+        return new ViewChange(gone, came);
+    }
+
+    /**
+     * A member's state, on the role thread. Returns false when it is not to be believed: from a stranger, older
+     * than one already handled, or without proof of a round trip (it may be from before a partition or a pause).
+     */
+    boolean accept(Wire.StateMessage s, Instant at, long now) {
+        MemberState m = s.state();
+        InetAddress from = m.internalAddress();
+        if (!isPeer(from)) {
+            if (warnedStrangers.add(from)) {
+                LOG.warn("Ignoring state from {} ({}): it is {} the configured members", m.name(),
+                        from.getHostAddress(), from.equals(self) ? "using my address among" : "not one of");
+            }
+            return false;
+        }
+        Wire.Echo stamp = new Wire.Echo(s.incarnation(), s.sentNanos());
+        Wire.Echo newest = newestState.get(from);
+        if (newest != null && newest.incarnation() == stamp.incarnation() && newest.sentNanos() >= stamp.sentNanos()) {
+            return false; // an older state overtaken by a newer one (retransmission)
+        }
+        newestState.put(from, stamp);
+        if (!fresh(from, now)) {
+            return false;
+        }
+        peers.put(from, new Peer(m, s.gatekeeper(), s.master()));
+        lastKnown.put(from, m);
+        lastHeardAt.put(from, at);
+        return true;
+    }
+
+    /** Heard within the presence window and still in the view. */
+    boolean fresh(InetAddress a, long now) {
+        return heardWithin(a, now, presenceNanos);
+    }
+
+    boolean heardWithin(InetAddress a, long now, long window) {
+        Long at = heardNanos.get(a);
+        return at != null && now - at <= window && inViewSince.containsKey(a);
+    }
+
+    /** Configured members other than this node heard within the window. */
+    int heardCount(long now, long window) {
+        int n = 0;
+        for (InetAddress a : members) {
+            if (!a.equals(self) && heardWithin(a, now, window)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Forgets the states of members that fell silent, so an old state is never combined with a new sign of life. */
+    void prune(long now) {
+        peers.keySet().removeIf(a -> !fresh(a, now));
+    }
+
+    /** Forgets one member's state at once (its process was seen dead). */
+    void forget(InetAddress a) {
+        peers.remove(a);
+        heardNanos.remove(a);
+    }
+
+    /** After a pause of this JVM: nothing known before it is to be trusted. */
+    void forgetAll() {
+        peers.clear();
+        heardNanos.clear();
+        echoOf.clear();
+    }
+
+    /** The current states of the members heard within the presence window. */
+    List<Peer> freshPeers(long now) {
+        List<Peer> out = new ArrayList<>();
+        for (Map.Entry<InetAddress, Peer> e : peers.entrySet()) {
+            if (fresh(e.getKey(), now)) {
+                out.add(e.getValue());
+            }
+        }
+        return out;
+    }
+
+    Optional<Peer> peer(InetAddress a) {
+        return Optional.ofNullable(peers.get(a));
+    }
+
+    boolean hasState(InetAddress a) {
+        return peers.containsKey(a);
+    }
+
+    /** Members in the view (other than this node) and since when. */
+    Map<InetAddress, Long> inView() {
+        return inViewSince;
+    }
+
+    Optional<Instant> lastHeardAt(InetAddress a) {
+        return Optional.ofNullable(lastHeardAt.get(a));
+    }
+
+    Optional<MemberState> lastKnown(InetAddress a) {
+        return Optional.ofNullable(lastKnown.get(a));
+    }
+
+    Iterable<MemberState> everKnown() {
+        return lastKnown.values();
+    }
+
+    String nameOf(InetAddress a) {
+        MemberState m = lastKnown.get(a);
+        return m != null ? m.name() : a.getHostAddress();
+    }
+}

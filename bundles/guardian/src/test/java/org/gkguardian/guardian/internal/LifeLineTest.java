@@ -1,0 +1,45 @@
+package org.gkguardian.guardian.internal;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Life lines between guardians on loopback addresses (127.0.0.0/8 is all on lo). */
+class LifeLineTest {
+
+    private static final int PORT = 17_902;
+
+    @Test
+    void aPeerWhoseSocketsCloseIsReportedDeadOnceAndAStrangerIsNot() throws Exception {
+        InetAddress a = InetAddress.getByName("127.0.0.21");
+        InetAddress b = InetAddress.getByName("127.0.0.22");
+        List<InetAddress> members = List.of(a, b);
+        List<InetAddress> deathsSeenByA = new CopyOnWriteArrayList<>();
+        List<InetAddress> deathsSeenByB = new CopyOnWriteArrayList<>();
+        try (LifeLine lineA = new LifeLine(a, PORT, members, deathsSeenByA::add)) {
+            LifeLine lineB = new LifeLine(b, PORT, members, deathsSeenByB::add);
+            lineA.start();
+            lineB.start();
+            // A stranger's connection is closed and is nobody's death.
+            try (Socket stranger = new Socket()) {
+                stranger.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.23"), 0));
+                stranger.connect(new InetSocketAddress(a, PORT), 1000);
+                await().atMost(Duration.ofSeconds(5)).until(() -> stranger.getInputStream().read() == -1);
+            }
+            Thread.sleep(1500); // both connections settled
+            assertTrue(deathsSeenByA.isEmpty(), deathsSeenByA.toString());
+            lineB.close(); // as the kernel does when b's process dies
+            await().atMost(Duration.ofSeconds(5)).until(() -> !deathsSeenByA.isEmpty());
+            Thread.sleep(500);
+            assertEquals(List.of(b), deathsSeenByA, "one death per life, though two connections closed");
+        }
+    }
+}
