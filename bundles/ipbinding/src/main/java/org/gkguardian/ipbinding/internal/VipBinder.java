@@ -236,12 +236,12 @@ public final class VipBinder {
         while (true) {
             boolean pending = false;
             for (VipAddress vip : added) {
-                InterfaceAddresses now = watch.monitoring()
-                        ? watch.current(vip.interfaceName()).addresses().orElse(null) : null;
-                if (now == null) {
-                    now = readInterfaces(List.of(vip)).get(vip.interfaceName());
+                InterfaceAddresses.Entry entry = watch.monitoring() ? watch.current(vip.interfaceName()).addresses()
+                        .flatMap(a -> a.find(vip.address())).orElse(null) : null;
+                if (entry == null) {
+                    // Not (yet) reported by the monitor: ask the kernel.
+                    entry = readInterfaces(List.of(vip)).get(vip.interfaceName()).find(vip.address()).orElse(null);
                 }
-                InterfaceAddresses.Entry entry = now.find(vip.address()).orElse(null);
                 if (entry == null) {
                     throw fault(vip + " vanished during duplicate address detection", vip);
                 }

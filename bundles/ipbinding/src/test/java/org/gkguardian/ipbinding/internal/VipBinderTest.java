@@ -81,6 +81,15 @@ class VipBinderTest {
     }
 
     @Test
+    void aMonitorThatHasNotReportedTheAddYetMakesTheBindReadTheKernelNotFail() throws Exception {
+        net.monitorSilent = true;
+        VipBinder binder = binder("203.0.113.10/24@eth1", "2001:db8::10/64@eth2");
+        binder.bind();
+        assertEquals(2, net.cidrs("eth2").size());
+        assertTrue(binder.status().stream().allMatch(VipStatus::bound));
+    }
+
+    @Test
     void ipv6DuplicateDetectedByTheKernelIsAConflictAndRolledBack() throws Exception {
         net.heldElsewhere.add("2001:db8::10");
         VipBinder binder = binder("203.0.113.10/24@eth1", "2001:db8::10/64@eth1");
