@@ -847,6 +847,8 @@ final class RoleMachine {
         LOG.info("Role {} -> {} on {} (epoch {}, cause {}, took {} ms, master '{}'){}", from.label(), to.label(),
                 settings.nodeName(), epoch, cause.label(), tookNanos / 1_000_000L, master,
                 detail.isEmpty() ? "" : ": " + detail);
+        // A listener that hears of the transition and asks for the status must see it.
+        refreshSnapshots();
         publisher.transition(t);
         if (to == Role.MASTER) {
             watchMasters(visibleStates(nanos.getAsLong()));
