@@ -6,7 +6,7 @@
 #
 #   testbed/bench.sh [--runs N] [--out DIR] [--systems "keepalived-1 keepalived-0.1 gkg-default gkg-fast"]
 #                    [--scenarios "kill-9 sigstop link-down partition loss flap switchover"]
-#                    [--stress-seconds S] [--stress-systems "gkg-default"] [--keep]
+#                    [--stress-seconds S] [--stress-systems "gkg-default"] [--keep] [--footprint yes|no]
 #
 # Hosts: n1..n3 (internal LAN 198.51.100.11-13 on eth0, public side 203.0.113.11-13 on eth1), a terminal
 # (203.0.113.100) whose prober asks for the VIP 203.0.113.10 every 10 ms by ARP (and SIP OPTIONS where a
@@ -27,6 +27,8 @@
 # owner changes, time from the heal to a single owner (terminal) and to one agreed master (NMS).
 # Per system: RSS and idle CPU per node, notifications sent and lost, and with --stress-seconds the
 # VIP owner changes while stress-ng saturates both cores (false failovers).
+# First, unless --footprint no, the footprint benchmark (testbed/bench-footprint.sh: RSS, PSS, heap, threads
+# and idle CPU per node and profile, start-to-role times, keepalived as the yardstick) into DIR/footprint.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/netns.sh"
@@ -41,6 +43,7 @@ scenarios="kill-9 sigstop link-down partition loss flap switchover"
 stress_seconds=0
 stress_systems="gkg-default"
 keep=no
+footprint=yes
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) runs=$2; shift 2 ;;
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
         --stress-seconds) stress_seconds=$2; shift 2 ;;
         --stress-systems) stress_systems=$2; shift 2 ;;
         --keep) keep=yes; shift ;;
+        --footprint) footprint=$2; shift 2 ;;
         *) echo "bench: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -65,6 +69,7 @@ mkdir -p "$out"
 : > "$out/phases.csv"
 : > "$out/resources.txt"
 : > "$out/merges.csv"
+if [ "$footprint" = yes ]; then "$here/bench-footprint.sh" --out "$out/footprint"; fi
 members=198.51.100.11,198.51.100.12,198.51.100.13
 nms=198.51.100.200
 # GK-GUARDIAN-MIB by number, so that no MIB parsing runs in the watcher's loop.
