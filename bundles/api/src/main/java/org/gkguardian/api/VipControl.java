@@ -1,6 +1,7 @@
 package org.gkguardian.api;
 
 import java.util.List;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -26,8 +27,17 @@ public interface VipControl {
     /** Re-announce bound VIPs, e.g. after a partition healed. */
     void announce();
 
-    /** Each configured VIP and whether it is bound now. */
+    /** Each configured VIP and whether it is bound now. Answers from memory: never forks, never blocks. */
     List<VipStatus> status();
+
+    /**
+     * Why a release has not taken yet: set from the first release() that could not verify its VIPs gone
+     * (they are still bound here, so every other node's duplicate address check refuses them) until a retry
+     * succeeds; the provider retries with back-off by itself. Empty while no release is failing.
+     */
+    default Optional<String> releaseProblem() {
+        return Optional.empty();
+    }
 
     class VipException extends Exception {
         private static final long serialVersionUID = 1L;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The VIPs of this node. Immediate: as soon as the bundle starts it removes what a previous run may
  * have left bound, so that the guardian never joins the cluster holding a VIP. While bound it re-announces the VIPs
- * periodically. On deactivation and on JVM shutdown it releases them.
+ * periodically. On deactivation and on JVM shutdown it releases them. A release that cannot be verified is
+ * retried with back-off and reported by {@link #releaseProblem()} until it takes. The VIP interfaces are watched
+ * by an {@link AddressWatch}, so {@link #status()} answers from memory.
  *
  * <p>Without a valid configuration the component is inert: it binds nothing, and bind() refuses with
  * the configuration problem so that the node stays out of the master role. With no VIP configured,
@@ -35,16 +38,23 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = IpBindingConfig.class)
 public class IpBinding implements VipControl {
     private static final Logger LOG = LoggerFactory.getLogger(IpBinding.class);
+    static final long FIRST_RELEASE_RETRY_MS = 100;
+    static final long MAX_RELEASE_RETRY_MS = 5_000;
 
     private final CommandRunner runner;
     private final ScheduledExecutorService executor;
     private final Thread shutdownHook;
     // Read without the lock by configured() and status(), so that a bind in progress never blocks them.
     private volatile VipBinder binder;
+    private AddressWatch watch;
     private String problem = "";
     private boolean bound;
     private final List<ScheduledFuture<?>> burst = new ArrayList<>();
     private ScheduledFuture<?> refresh;
+    private volatile Optional<String> releaseProblem = Optional.empty();
+    private ScheduledFuture<?> releaseRetry;
+    private int releaseAttempts;
+    private volatile VipBinder.BindTimes lastBindTimes;
 
     @Activate
     public IpBinding(IpBindingConfig config, Map<String, Object> properties) {
@@ -62,9 +72,11 @@ public class IpBinding implements VipControl {
             thread.setDaemon(true);
             return thread;
         });
-        apply(config, properties);
-        if (binder != null && !binder.release()) {
-            LOG.error("Could not verify the removal of stale VIPs at start-up; see above");
+        synchronized (this) {
+            apply(config, properties);
+            if (binder != null) {
+                releaseOrRetry("at start-up");
+            }
         }
         this.shutdownHook = new Thread(this::releaseAtShutdown, "gkg-ipbinding-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -74,10 +86,17 @@ public class IpBinding implements VipControl {
         return Path.of(System.getProperty("karaf.data", "data"), "ipbinding", "bound-vips");
     }
 
+    /** Validates; on success a new binder with its own address watch replaces the old one (stopped by the caller). */
     private boolean apply(IpBindingConfig config, Map<String, ?> properties) {
         try {
             VipSettings settings = ConfigValidator.validate(config, properties, defaultStateFile());
-            binder = new VipBinder(settings, runner);
+            AddressWatch newWatch = new AddressWatch(
+                    settings.vips().stream().map(VipAddress::interfaceName).distinct().toList(), settings, runner, executor);
+            newWatch.start();
+            VipBinder newBinder = new VipBinder(settings, runner, newWatch);
+            newBinder.detectArping();
+            watch = newWatch;
+            binder = newBinder;
             problem = "";
             LOG.info("VIP binding configured: {} (state file {})",
                     settings.vips().isEmpty() ? "no VIP" : settings.vips(), settings.stateFile());
@@ -102,13 +121,15 @@ public class IpBinding implements VipControl {
     @Modified
     synchronized void reconfigure(IpBindingConfig config, Map<String, ?> properties) {
         VipBinder previous = binder;
+        AddressWatch previousWatch = watch;
         boolean wasBound = bound;
         if (!apply(config, properties)) {
             return;
         }
+        cancelReleaseRetry();
         if (previous == null) {
             // The first valid configuration: clean up as activation would have.
-            binder.release();
+            releaseOrRetry("at the first valid configuration");
         } else if (!previous.vips().equals(binder.vips())) {
             stopAnnouncing();
             previous.release();
@@ -121,6 +142,9 @@ public class IpBinding implements VipControl {
                 }
             }
         }
+        if (previousWatch != null) {
+            previousWatch.stop();
+        }
     }
 
     @Deactivate
@@ -132,10 +156,14 @@ public class IpBinding implements VipControl {
         }
         synchronized (this) {
             stopAnnouncing();
+            cancelReleaseRetry();
             if (binder != null) {
                 binder.release();
             }
             bound = false;
+            if (watch != null) {
+                watch.stop();
+            }
         }
         executor.shutdownNow();
     }
@@ -162,19 +190,25 @@ public class IpBinding implements VipControl {
         if (binder.vips().isEmpty()) {
             return;
         }
-        long started = System.nanoTime();
-        bindNow();
-        LOG.info("VIPs {} bound and announced for node {} epoch {} in {} ms", binder.vips(),
-                context == null ? "?" : context.node(), context == null ? -1 : context.epoch(),
-                (System.nanoTime() - started) / 1_000_000);
+        // Binding supersedes a release still being retried: the VIP is wanted here now.
+        cancelReleaseRetry();
+        VipBinder.BindTimes times = bindNow();
+        LOG.info("VIPs {} bound and announced for node {} epoch {} in {} ms ({})", binder.vips(),
+                context == null ? "?" : context.node(), context == null ? -1 : context.epoch(), times.totalMs(), times);
     }
 
-    private void bindNow() throws VipException {
+    /** The phases of the last successful bind. */
+    VipBinder.BindTimes lastBindTimes() {
+        return lastBindTimes;
+    }
+
+    private VipBinder.BindTimes bindNow() throws VipException {
         stopAnnouncing();
-        binder.bind();
+        VipBinder.BindTimes times = binder.bind();
+        lastBindTimes = times;
         bound = true;
-        binder.announce();
-        startAnnouncing(binder.vips().isEmpty() ? 0 : binderSettings().garpCount() - 1);
+        startAnnouncing(binderSettings().garpCount() - 1);
+        return times;
     }
 
     @Override
@@ -182,11 +216,59 @@ public class IpBinding implements VipControl {
         stopAnnouncing();
         bound = false;
         if (binder != null && !binder.vips().isEmpty()) {
+            cancelReleaseRetry();
             long started = System.nanoTime();
-            boolean verified = binder.release();
-            LOG.info("VIPs {} released ({}) in {} ms", binder.vips(), verified ? "verified" : "NOT verified",
+            boolean verified = releaseOrRetry("");
+            LOG.info("VIPs {} released ({}) in {} ms", binder.vips(), verified ? "verified" : "NOT verified, retrying",
                     (System.nanoTime() - started) / 1_000_000);
         }
+    }
+
+    @Override
+    public Optional<String> releaseProblem() {
+        return releaseProblem;
+    }
+
+    /** Releases; when that cannot be verified, says so and retries with back-off until it can. */
+    private boolean releaseOrRetry(String when) {
+        if (binder.release()) {
+            if (releaseProblem.isPresent()) {
+                LOG.info("VIP release verified after {} attempts", releaseAttempts + 1);
+            }
+            releaseProblem = Optional.empty();
+            releaseAttempts = 0;
+            return true;
+        }
+        String detail = binder.status().stream().filter(s -> !s.detail().isEmpty())
+                .map(s -> s.vip() + ": " + s.detail()).reduce((a, b) -> a + "; " + b).orElse("see the log");
+        if (releaseProblem.isEmpty()) {
+            LOG.error("Could not verify the release of the VIPs {}{} ({}); retrying with back-off until it takes",
+                    binder.vips(), when.isEmpty() ? "" : " " + when, detail);
+        }
+        releaseAttempts++;
+        long delay = Math.min(MAX_RELEASE_RETRY_MS, FIRST_RELEASE_RETRY_MS << Math.min(16, releaseAttempts - 1));
+        releaseProblem = Optional.of("VIP release not verified after " + releaseAttempts + " attempt"
+                + (releaseAttempts == 1 ? "" : "s") + " (" + detail + "); retrying in " + delay + " ms");
+        releaseRetry = executor.schedule(this::retryRelease, delay, TimeUnit.MILLISECONDS);
+        return false;
+    }
+
+    private synchronized void retryRelease() {
+        if (releaseRetry == null || bound || binder == null) {
+            return;
+        }
+        releaseRetry = null;
+        LOG.debug("Retrying the release of the VIPs {} (attempt {})", binder.vips(), releaseAttempts + 1);
+        releaseOrRetry("");
+    }
+
+    private void cancelReleaseRetry() {
+        if (releaseRetry != null) {
+            releaseRetry.cancel(false);
+            releaseRetry = null;
+        }
+        releaseProblem = Optional.empty();
+        releaseAttempts = 0;
     }
 
     @Override

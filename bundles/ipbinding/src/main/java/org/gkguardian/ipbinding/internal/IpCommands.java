@@ -58,32 +58,21 @@ public final class IpCommands {
         return List.of(settings.ipCommand(), "addr", "del", vip.cidr(), "dev", vip.interfaceName());
     }
 
-    /**
-     * IPv4 duplicate address check: ARP probes from 0.0.0.0 (RFC 5227); ARPing 2.x exits 0 when a host
-     * answered and 1 when none did.
-     */
-    public List<String> probe(VipAddress vip) {
-        return List.of(settings.arpingCommand(), "-q", "-0", "-i", vip.interfaceName(),
-                "-c", Integer.toString(settings.dadCount()), "-C", "1",
-                "-W", seconds(settings.dadInterval()), "-w", seconds(settings.dadTimeout()),
-                vip.address().getHostAddress());
+    /** One long-running monitor of address changes, one line per change. */
+    public List<String> monitor() {
+        return List.of(settings.ipCommand(), "-o", "monitor", "address");
     }
 
     /**
-     * One announcement: a gratuitous ARP request (sender and target the VIP, broadcast) for IPv4, an
-     * unsolicited neighbour advertisement with the override flag to all nodes for IPv6 (nothing when
-     * no NA command is configured: the kernel's ndisc_notify announces then).
+     * One unsolicited neighbour advertisement with the override flag to all nodes for an IPv6 VIP; nothing
+     * when no NA command is configured (the kernel's ndisc_notify announces then). IPv4 goes through
+     * {@link Arping}.
      */
-    public List<String> announce(VipAddress vip) {
-        String address = vip.address().getHostAddress();
-        if (vip.address() instanceof Inet4Address) {
-            // -w 0: send and leave; a gratuitous ARP gets no answer worth waiting for.
-            return List.of(settings.arpingCommand(), "-q", "-U", "-i", vip.interfaceName(), "-S", address,
-                    "-c", "1", "-w", "0", address);
-        }
+    public List<String> announceIpv6(VipAddress vip) {
         if (settings.naCommand().isEmpty()) {
             return List.of();
         }
+        String address = vip.address().getHostAddress();
         return List.of(settings.naCommand(), "-i", vip.interfaceName(), "-s", address, "-d", "ff02::1",
                 "-t", address, "-o", "-e");
     }

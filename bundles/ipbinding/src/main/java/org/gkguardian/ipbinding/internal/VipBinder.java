@@ -3,6 +3,7 @@ package org.gkguardian.ipbinding.internal;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.gkguardian.api.VipAddress;
 import org.gkguardian.api.VipControl.VipException;
 import org.gkguardian.api.VipStatus;
@@ -18,24 +21,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds, announces, verifies and releases the configured VIPs with iproute2, arping and na6. Holds no
- * threads; the caller serialises calls. Every change is read back with {@code ip -j addr show}.
+ * Binds, announces, verifies and releases the configured VIPs with iproute2, arping and na6. The caller
+ * serialises bind, release and announce; {@link #status()} answers from the {@link AddressWatch}'s memory and
+ * never forks or blocks. Every change of ours is read back with {@code ip -j addr show}.
  */
 public final class VipBinder {
     private static final Logger LOG = LoggerFactory.getLogger(VipBinder.class);
-    private static final long DAD_POLL_MS = 50;
+    /** How long after its window a probe that has not ended is given to end on its own. */
+    private static final Duration PROBE_GRACE = Duration.ofMillis(50);
+
+    /**
+     * How long each phase of one bind took, in milliseconds: the duplicate address check, {@code ip addr add},
+     * starting the first announcement, waiting for the kernel's IPv6 duplicate address detection, and reading
+     * the interfaces back.
+     */
+    public record BindTimes(long dadMs, long addMs, long firstAnnouncementMs, long ipv6DadMs, long readBackMs,
+            long totalMs) {
+        @Override
+        public String toString() {
+            return "dad_ms=" + dadMs + " add_ms=" + addMs + " first_announcement_ms=" + firstAnnouncementMs
+                    + " ipv6_dad_ms=" + ipv6DadMs + " read_back_ms=" + readBackMs + " total_ms=" + totalMs;
+        }
+    }
 
     private final VipSettings settings;
     private final CommandRunner runner;
     private final IpCommands commands;
     private final StateFile stateFile;
+    private final AddressWatch watch;
     private final Map<VipAddress, String> problems = new ConcurrentHashMap<>();
+    private final Set<CommandRunner.Started> announcing = ConcurrentHashMap.newKeySet();
+    private volatile Arping arping;
+    private volatile String arpingProblem = "";
 
-    public VipBinder(VipSettings settings, CommandRunner runner) {
+    public VipBinder(VipSettings settings, CommandRunner runner, AddressWatch watch) {
         this.settings = settings;
         this.runner = runner;
         this.commands = new IpCommands(settings);
         this.stateFile = new StateFile(settings.stateFile());
+        this.watch = watch;
     }
 
     public VipSettings settings() {
@@ -46,17 +70,56 @@ public final class VipBinder {
         return settings.vips();
     }
 
+    private boolean needsArping() {
+        return settings.vips().stream().anyMatch(v -> v.address() instanceof Inet4Address);
+    }
+
     /**
-     * Binds every VIP not yet bound, after checking that no other host answers for it, and verifies the
-     * result. On any failure what this call added is removed again.
+     * Finds out which arping {@code arping.command} is (when an IPv4 VIP needs one). One ERROR when it is
+     * unusable, repeated only when the reason changes.
+     *
+     * @return empty when usable, else why not
+     */
+    public String detectArping() {
+        if (!needsArping() || arping != null) {
+            return "";
+        }
+        try {
+            Arping found = ArpingDetector.detect(runner, settings.arpingCommand(), settings.commandTimeout());
+            arping = found;
+            if (!arpingProblem.isEmpty()) {
+                LOG.info("arping is usable now: {}", found.describe());
+            } else {
+                LOG.info("Using {}", found.describe());
+            }
+            arpingProblem = "";
+            return "";
+        } catch (ArpingDetector.UnusableArping e) {
+            if (!e.getMessage().equals(arpingProblem)) {
+                LOG.error("{}; no IPv4 VIP can be bound", e.getMessage());
+            }
+            arpingProblem = e.getMessage();
+            return arpingProblem;
+        }
+    }
+
+    /**
+     * Binds every VIP not yet bound, after checking that no other host answers for it, starts the first
+     * announcement right after each address is added, and verifies the result. On any failure what this call
+     * added is removed again.
      *
      * @throws VipException with conflict set when another host holds a VIP
      */
-    public void bind() throws VipException {
+    public BindTimes bind() throws VipException {
+        long t0 = System.nanoTime();
         if (settings.vips().isEmpty()) {
-            return;
+            return new BindTimes(0, 0, 0, 0, 0, 0);
         }
-        Map<String, InterfaceAddresses> before = readInterfaces(settings.vips());
+        if (needsArping() && !detectArping().isEmpty()) {
+            // Constant for as long as the cause lasts, and never a conflict: the node must not flap on it.
+            throw new VipException(arpingProblem, false);
+        }
+        Map<String, InterfaceAddresses> before = currentInterfaces();
         List<VipAddress> missing = new ArrayList<>();
         for (VipAddress vip : settings.vips()) {
             if (!before.get(vip.interfaceName()).holds(vip, IpCommands.label(vip))) {
@@ -64,15 +127,13 @@ public final class VipBinder {
             }
         }
         if (missing.isEmpty()) {
-            return;
+            return new BindTimes(0, 0, 0, 0, 0, ms(t0));
         }
+        long t1 = System.nanoTime();
         if (settings.dadEnabled()) {
-            for (VipAddress vip : missing) {
-                if (vip.address() instanceof Inet4Address) {
-                    probe(vip);
-                }
-            }
+            probe(missing.stream().filter(v -> v.address() instanceof Inet4Address).toList());
         }
+        long dad = ms(t1);
         try {
             Set<VipAddress> recorded = new LinkedHashSet<>(stateFile.read());
             recorded.addAll(settings.vips());
@@ -80,7 +141,10 @@ public final class VipBinder {
         } catch (IOException e) {
             throw fault("cannot record the VIPs in " + stateFile.path() + ": " + e.getMessage(), null);
         }
+        long add = 0;
+        long firstAnnouncement = 0;
         for (VipAddress vip : missing) {
+            long t2 = System.nanoTime();
             // Same address with another prefix or label: not ours as configured, replace it.
             before.get(vip.interfaceName()).find(vip.address()).ifPresent(found -> runQuietly(commands.delete(
                     new VipAddress(found.address(), found.prefixLength(), vip.interfaceName()))));
@@ -88,8 +152,20 @@ public final class VipBinder {
             if (!result.ok()) {
                 throw fault("ip addr add " + vip + " failed: " + result.problem(), vip);
             }
+            long t3 = System.nanoTime();
+            add += t3 - t2;
+            if (vip.address() instanceof Inet4Address) {
+                // The first gratuitous ARP leaves now; the rest of the burst follows from the caller.
+                announce(vip);
+                firstAnnouncement += System.nanoTime() - t3;
+            }
         }
-        awaitIpv6DuplicateDetection(missing);
+        long t4 = System.nanoTime();
+        List<VipAddress> ipv6 = missing.stream().filter(v -> v.address() instanceof Inet6Address).toList();
+        awaitIpv6DuplicateDetection(ipv6);
+        ipv6.forEach(this::announce);
+        long ipv6Dad = ms(t4);
+        long t5 = System.nanoTime();
         Map<String, InterfaceAddresses> after = readInterfaces(settings.vips());
         for (VipAddress vip : settings.vips()) {
             if (!after.get(vip.interfaceName()).holds(vip, IpCommands.label(vip))) {
@@ -99,32 +175,70 @@ public final class VipBinder {
             }
             problems.remove(vip);
         }
+        return new BindTimes(dad, add / 1_000_000, firstAnnouncement / 1_000_000, ipv6Dad, ms(t5), ms(t0));
     }
 
-    private void probe(VipAddress vip) throws VipException {
-        CommandRunner.Result result = runOrFault(commands.probe(vip));
-        if (result.exitCode() == 0) {
-            String message = "another host answers ARP for " + vip.address().getHostAddress() + " on "
-                    + vip.interfaceName() + "; not binding";
-            problems.put(vip, message);
-            throw new VipException(message, true);
-        }
-        if (result.exitCode() != 1 || !result.stderr().isBlank()) {
-            throw fault("duplicate address check for " + vip + " failed: " + result.problem(), vip);
+    private static long ms(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    /** All IPv4 probes at once, so the check costs one window however many VIPs there are. */
+    private void probe(List<VipAddress> vips) throws VipException {
+        Arping tool = arping;
+        Map<VipAddress, CommandRunner.Started> running = new LinkedHashMap<>();
+        try {
+            for (VipAddress vip : vips) {
+                try {
+                    running.put(vip, runner.start(tool.probe(vip, settings.dadCount(), settings.dadInterval(),
+                            settings.dadTimeout())));
+                } catch (IOException e) {
+                    throw fault("cannot run the duplicate address check for " + vip + ": " + e.getMessage(), vip);
+                }
+            }
+            long deadline = System.nanoTime() + settings.dadTimeout().plus(PROBE_GRACE).toNanos();
+            for (Map.Entry<VipAddress, CommandRunner.Started> e : running.entrySet()) {
+                VipAddress vip = e.getKey();
+                Arping.Probe outcome;
+                try {
+                    outcome = tool.probeResult(e.getValue().exit()
+                            .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                } catch (TimeoutException notEnded) {
+                    // Nobody answered within the window (iputils counts whole seconds and would go on).
+                    e.getValue().stop();
+                    outcome = Arping.Probe.FREE;
+                } catch (IOException | ExecutionException failed) {
+                    throw fault("duplicate address check for " + vip + " failed: " + failed.getMessage(), vip);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw fault("interrupted during the duplicate address check", null);
+                }
+                if (outcome == Arping.Probe.TAKEN) {
+                    String message = "another host answers ARP for " + vip.address().getHostAddress() + " on "
+                            + vip.interfaceName() + "; not binding";
+                    problems.put(vip, message);
+                    throw new VipException(message, true);
+                }
+            }
+        } finally {
+            running.values().forEach(CommandRunner.Started::stop);
         }
     }
 
+    /** Waits on the watch (no fork while ip monitor runs) until no added IPv6 VIP is tentative. */
     private void awaitIpv6DuplicateDetection(List<VipAddress> added) throws VipException {
-        List<VipAddress> ipv6 = added.stream().filter(v -> v.address() instanceof Inet6Address).toList();
-        if (ipv6.isEmpty()) {
+        if (added.isEmpty()) {
             return;
         }
         long deadline = System.nanoTime() + settings.ipv6DadTimeout().toNanos();
         while (true) {
-            Map<String, InterfaceAddresses> now = readInterfaces(ipv6);
             boolean pending = false;
-            for (VipAddress vip : ipv6) {
-                InterfaceAddresses.Entry entry = now.get(vip.interfaceName()).find(vip.address()).orElse(null);
+            for (VipAddress vip : added) {
+                InterfaceAddresses now = watch.monitoring()
+                        ? watch.current(vip.interfaceName()).addresses().orElse(null) : null;
+                if (now == null) {
+                    now = readInterfaces(List.of(vip)).get(vip.interfaceName());
+                }
+                InterfaceAddresses.Entry entry = now.find(vip.address()).orElse(null);
                 if (entry == null) {
                     throw fault(vip + " vanished during duplicate address detection", vip);
                 }
@@ -145,7 +259,7 @@ public final class VipBinder {
                         + settings.ipv6DadTimeout().toMillis() + " ms", null);
             }
             try {
-                TimeUnit.MILLISECONDS.sleep(DAD_POLL_MS);
+                watch.awaitChange(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw fault("interrupted during IPv6 duplicate address detection", null);
@@ -153,24 +267,38 @@ public final class VipBinder {
         }
     }
 
-    /** Sends one gratuitous ARP or unsolicited NA per VIP. Failures are logged and kept for status(). */
+    /**
+     * Starts one gratuitous ARP or unsolicited NA per VIP and returns without waiting for them; a failure
+     * is logged and kept for status().
+     */
     public void announce() {
-        for (VipAddress vip : settings.vips()) {
-            List<String> command = commands.announce(vip);
-            if (command.isEmpty()) {
-                continue;
-            }
-            try {
-                CommandRunner.Result result = runner.run(command, settings.commandTimeout());
-                // ARPing exits 1 when nobody answered, which a gratuitous ARP never expects.
-                boolean sent = result.ok() || (vip.address() instanceof Inet4Address && result.exitCode() == 1
-                        && result.stderr().isBlank());
-                if (!sent) {
+        settings.vips().forEach(this::announce);
+    }
+
+    private void announce(VipAddress vip) {
+        boolean ipv4 = vip.address() instanceof Inet4Address;
+        Arping tool = arping;
+        if (ipv4 && tool == null) {
+            announceFailed(vip, arpingProblem);
+            return;
+        }
+        List<String> command = ipv4 ? tool.announce(vip) : commands.announceIpv6(vip);
+        if (command.isEmpty()) {
+            return;
+        }
+        try {
+            CommandRunner.Started started = runner.start(command);
+            announcing.add(started);
+            started.exit().whenComplete((result, failure) -> {
+                announcing.remove(started);
+                if (failure != null) {
+                    announceFailed(vip, failure.toString());
+                } else if (ipv4 ? !tool.announced(result) : !result.ok()) {
                     announceFailed(vip, result.problem());
                 }
-            } catch (IOException e) {
-                announceFailed(vip, e.getMessage());
-            }
+            });
+        } catch (IOException e) {
+            announceFailed(vip, e.getMessage());
         }
     }
 
@@ -178,6 +306,11 @@ public final class VipBinder {
         String message = "announcing " + vip + " failed: " + why;
         problems.put(vip, message);
         LOG.warn("{}", message);
+    }
+
+    /** Ends announcements still running (iputils' arping lingers a second after sending). */
+    public void stopAnnouncing() {
+        announcing.forEach(CommandRunner.Started::stop);
     }
 
     /**
@@ -191,6 +324,7 @@ public final class VipBinder {
     }
 
     private boolean releaseAll() {
+        stopAnnouncing();
         Set<VipAddress> candidates = new LinkedHashSet<>(settings.vips());
         candidates.addAll(stateFile.read());
         Set<String> interfaces = new LinkedHashSet<>();
@@ -212,7 +346,8 @@ public final class VipBinder {
     private boolean releaseOn(String interfaceName, Set<VipAddress> candidates) {
         InterfaceAddresses current;
         try {
-            current = readInterface(interfaceName);
+            // Always read: releasing is the safety path and never trusts memory.
+            current = watch.read(interfaceName);
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().contains("does not exist")) {
                 return true;
@@ -238,16 +373,16 @@ public final class VipBinder {
             runQuietly(commands.delete(vip));
         }
         try {
-            InterfaceAddresses after = readInterface(interfaceName);
+            InterfaceAddresses after = watch.read(interfaceName);
             boolean verified = true;
             for (VipAddress vip : present) {
                 if (after.find(vip.address()).isPresent()) {
                     LOG.error("{} is still on {} after ip addr del", vip.cidr(), interfaceName);
-                    problems.put(vip, "still bound after release");
+                    problems.put(configuredOr(vip), "still bound after release");
                     verified = false;
                 } else {
                     LOG.info("Released VIP {}", vip);
-                    problems.remove(vip);
+                    problems.remove(configuredOr(vip));
                 }
             }
             return verified;
@@ -257,30 +392,47 @@ public final class VipBinder {
         }
     }
 
-    /** Each configured VIP as read back from its interface now. */
+    /** The configured VIP with this address and interface (problems are kept under it), or the VIP as found. */
+    private VipAddress configuredOr(VipAddress found) {
+        return settings.vips().stream().filter(v -> v.interfaceName().equals(found.interfaceName())
+                && v.address().equals(found.address())).findFirst().orElse(found);
+    }
+
+    /** Each configured VIP as the watch knows its interface now: from memory, never forking or blocking. */
     public List<VipStatus> status() {
         List<VipStatus> statuses = new ArrayList<>();
-        Map<String, InterfaceAddresses> read = new LinkedHashMap<>();
         for (VipAddress vip : settings.vips()) {
-            InterfaceAddresses current = read.get(vip.interfaceName());
+            AddressWatch.Known known = watch.current(vip.interfaceName());
             String detail = problems.getOrDefault(vip, "");
-            if (current == null) {
-                try {
-                    current = readInterface(vip.interfaceName());
-                    read.put(vip.interfaceName(), current);
-                } catch (IOException e) {
-                    statuses.add(new VipStatus(vip, false, e.getMessage()));
-                    continue;
-                }
+            if (detail.isEmpty() && vip.address() instanceof Inet4Address) {
+                detail = arpingProblem;
             }
-            statuses.add(new VipStatus(vip, current.holds(vip, IpCommands.label(vip)), detail));
+            if (known.addresses().isEmpty()) {
+                statuses.add(new VipStatus(vip, false, detail.isEmpty() ? known.problem() : detail));
+                continue;
+            }
+            statuses.add(new VipStatus(vip, known.addresses().get().holds(vip, IpCommands.label(vip)), detail));
         }
         return statuses;
     }
 
-    /** Whether every configured VIP is on its interface now. */
+    /** Whether every configured VIP is on its interface now, from memory. */
     public boolean allBound() {
         return !settings.vips().isEmpty() && status().stream().allMatch(VipStatus::bound);
+    }
+
+    /** The VIP interfaces from memory while the monitor runs, else read now. */
+    private Map<String, InterfaceAddresses> currentInterfaces() throws VipException {
+        Map<String, InterfaceAddresses> byName = new LinkedHashMap<>();
+        for (VipAddress vip : settings.vips()) {
+            String name = vip.interfaceName();
+            if (!byName.containsKey(name) && watch.monitoring()) {
+                watch.current(name).addresses().ifPresent(a -> byName.put(name, a));
+            }
+        }
+        List<VipAddress> unknown = settings.vips().stream().filter(v -> !byName.containsKey(v.interfaceName())).toList();
+        byName.putAll(readInterfaces(unknown));
+        return byName;
     }
 
     private Map<String, InterfaceAddresses> readInterfaces(List<VipAddress> vips) throws VipException {
@@ -288,25 +440,13 @@ public final class VipBinder {
         for (VipAddress vip : vips) {
             if (!byName.containsKey(vip.interfaceName())) {
                 try {
-                    byName.put(vip.interfaceName(), readInterface(vip.interfaceName()));
+                    byName.put(vip.interfaceName(), watch.read(vip.interfaceName()));
                 } catch (IOException e) {
                     throw fault("cannot read interface " + vip.interfaceName() + ": " + e.getMessage(), vip);
                 }
             }
         }
         return byName;
-    }
-
-    InterfaceAddresses readInterface(String name) throws IOException {
-        CommandRunner.Result result = runner.run(commands.show(name), settings.commandTimeout());
-        if (!result.ok()) {
-            throw new IOException(result.problem());
-        }
-        try {
-            return InterfaceAddresses.parse(result.stdout(), name);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("unreadable output of ip -j addr show dev " + name + ": " + e.getMessage(), e);
-        }
     }
 
     private CommandRunner.Result runOrFault(List<String> command) throws VipException {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends the keep-alives of {@link KeepAlive} from its own thread, so that a VIP command that takes a
- * while never delays them; only a stopped or stuck JVM does.
+ * while never delays them; only a stopped or stuck JVM does. A failure is logged once, not per beat.
  */
 @Component(name = "org.gkguardian.ipbinding.watchdog", service = {}, immediate = true,
         configurationPolicy = ConfigurationPolicy.IGNORE)
@@ -23,6 +23,8 @@ public class WatchdogKeepAlive {
     private static final Logger LOG = LoggerFactory.getLogger(WatchdogKeepAlive.class);
 
     private final ScheduledExecutorService executor;
+    private final Optional<KeepAlive> launcher;
+    private boolean failing;
 
     @Activate
     public WatchdogKeepAlive() {
@@ -32,21 +34,15 @@ public class WatchdogKeepAlive {
             thread.setDaemon(true);
             return thread;
         });
+        launcher = plan.fifo().map(fifo -> new KeepAlive(fifo, ProcessHandle.current().pid()));
         if (!plan.any()) {
-            LOG.info("No watchdog asked for keep-alives (GKG_WATCHDOG_FILE, systemd WATCHDOG_USEC)");
+            LOG.info("No watchdog asked for keep-alives (GKG_WATCHDOG_FIFO, systemd WATCHDOG_USEC)");
             return;
         }
-        plan.file().ifPresent(file -> {
-            KeepAlive keepAlive = new KeepAlive(file, ProcessHandle.current().pid());
+        launcher.ifPresent(keepAlive -> {
             long every = plan.interval().toMillis();
-            executor.scheduleAtFixedRate(() -> {
-                try {
-                    keepAlive.beat();
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("Cannot write the watchdog keep-alive {}: {}", file, e.toString());
-                }
-            }, 0, every, TimeUnit.MILLISECONDS);
-            LOG.info("Watchdog keep-alives to {} every {} ms", file, every);
+            executor.scheduleAtFixedRate(() -> beat(keepAlive), 0, every, TimeUnit.MILLISECONDS);
+            LOG.info("Watchdog keep-alives to {} every {} ms", plan.fifo().get(), every);
         });
         plan.systemdInterval().ifPresent(every -> {
             ProcessCommandRunner runner = new ProcessCommandRunner();
@@ -64,6 +60,21 @@ public class WatchdogKeepAlive {
         });
     }
 
+    private void beat(KeepAlive keepAlive) {
+        try {
+            keepAlive.beat();
+            if (failing) {
+                failing = false;
+                LOG.info("Watchdog keep-alives flow again");
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!failing) {
+                failing = true;
+                LOG.warn("Cannot send the watchdog keep-alive: {} (logged once until it works again)", e.toString());
+            }
+        }
+    }
+
     private static KeepAlive.Plan readPlan() {
         try {
             return KeepAlive.plan(System::getProperty, System.getenv());
@@ -75,6 +86,16 @@ public class WatchdogKeepAlive {
 
     @Deactivate
     void deactivate() {
-        executor.shutdownNow();
+        // The FIFO is closed on the thread that writes it; a thread still waiting to open it is left alone.
+        launcher.ifPresent(keepAlive -> executor.execute(keepAlive::close));
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

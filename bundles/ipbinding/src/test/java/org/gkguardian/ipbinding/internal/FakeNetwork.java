@@ -3,25 +3,63 @@ package org.gkguardian.ipbinding.internal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.HashSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
- * Plays iproute2, arping and na6 on an in-memory host: interfaces with addresses, addresses other hosts
- * hold, and a log of every command run.
+ * Plays iproute2 (addr show/add/del and a running {@code ip -o monitor address}), either arping and na6 on an
+ * in-memory host: interfaces with addresses, addresses other hosts hold, and a log of every command run.
  */
 final class FakeNetwork implements CommandRunner {
     record Addr(String cidr, String label, boolean dadFailed) {
     }
 
+    /** Which arping the host has. */
+    enum ArpingKind { HABETS, IPUTILS, BUSYBOX, MISSING }
+
     final Map<String, List<Addr>> interfaces = new LinkedHashMap<>();
     final Set<String> heldElsewhere = new HashSet<>();
-    final List<List<String>> log = new ArrayList<>();
+    final List<List<String>> log = new CopyOnWriteArrayList<>();
+    final List<Monitor> monitors = new CopyOnWriteArrayList<>();
     boolean ignoreDelete;
-    boolean arpingMissing;
+    volatile ArpingKind arping = ArpingKind.HABETS;
+    /** iputils' arping in -D mode goes on for whole seconds when nobody answers: here, until stopped. */
+    boolean iputilsLingers = true;
+    boolean monitorCannotStart;
+
+    /** A running ip monitor: the lines it printed, and how to end it. */
+    final class Monitor implements Started {
+        final Consumer<String> sink;
+        final CompletableFuture<Result> exit = new CompletableFuture<>();
+
+        Monitor(Consumer<String> sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public CompletableFuture<Result> exit() {
+            return exit;
+        }
+
+        @Override
+        public void stop() {
+            exit.complete(new Result(137, "", ""));
+        }
+
+        void die(String why) {
+            exit.complete(new Result(1, "", why));
+        }
+
+        boolean alive() {
+            return !exit.isDone();
+        }
+    }
 
     FakeNetwork withInterface(String name, String... cidrs) {
         List<Addr> addrs = new ArrayList<>();
@@ -40,6 +78,28 @@ final class FakeNetwork implements CommandRunner {
         return log.stream().filter(c -> c.get(0).equals(program) && c.contains(option)).count();
     }
 
+    long forks() {
+        return log.size();
+    }
+
+    List<Monitor> liveMonitors() {
+        return monitors.stream().filter(Monitor::alive).toList();
+    }
+
+    /** What a running ip monitor prints when an address comes or goes, in iproute2's one-line form. */
+    void emit(boolean deleted, String name, Addr a) {
+        String[] parts = a.cidr().split("/");
+        boolean v6 = a.cidr().contains(":");
+        String line = (deleted ? "Deleted " : "") + "3: " + name + "    " + (v6 ? "inet6 " : "inet ") + a.cidr()
+                + (v6 ? " scope global" + (a.dadFailed() ? " tentative dadfailed" : "") + " "
+                        : " brd 203.0.113.255 scope global " + a.label())
+                + "\\       valid_lft forever preferred_lft forever";
+        monitors.stream().filter(Monitor::alive).forEach(m -> m.sink.accept(line));
+        if (parts.length != 2) {
+            throw new IllegalStateException(a.cidr());
+        }
+    }
+
     static boolean sameAddress(String cidrOrAddress, String address) {
         try {
             return java.net.InetAddress.getByName(cidrOrAddress.split("/")[0])
@@ -50,26 +110,97 @@ final class FakeNetwork implements CommandRunner {
     }
 
     @Override
-    public Result run(List<String> command, Duration timeout) throws IOException {
+    public Started start(List<String> command) throws IOException {
+        if (arping == ArpingKind.IPUTILS && iputilsLingers && command.contains("-D") && command.get(0).equals("arping")
+                && heldElsewhere.stream().noneMatch(h -> sameAddress(h, command.get(command.size() - 1)))) {
+            log.add(command);
+            CompletableFuture<Result> exit = new CompletableFuture<>();
+            return new Started() {
+                @Override
+                public CompletableFuture<Result> exit() {
+                    return exit;
+                }
+
+                @Override
+                public void stop() {
+                    exit.complete(new Result(137, "", ""));
+                }
+            };
+        }
+        Result result = run(command, Duration.ofSeconds(5));
+        return new Started() {
+            @Override
+            public CompletableFuture<Result> exit() {
+                return CompletableFuture.completedFuture(result);
+            }
+
+            @Override
+            public void stop() {
+            }
+        };
+    }
+
+    @Override
+    public Started stream(List<String> command, Consumer<String> lines) throws IOException {
+        log.add(command);
+        if (monitorCannotStart) {
+            throw new IOException("Cannot run program \"ip\": error=2, No such file or directory");
+        }
+        Monitor monitor = new Monitor(lines);
+        monitors.add(monitor);
+        return monitor;
+    }
+
+    @Override
+    public synchronized Result run(List<String> command, Duration timeout) throws IOException {
         log.add(command);
         String program = command.get(0);
         if (program.equals("ip")) {
             return ip(command);
         }
         if (program.equals("arping")) {
-            if (arpingMissing) {
-                throw new IOException("Cannot run program \"arping\": error=2, No such file or directory");
-            }
-            String target = command.get(command.size() - 1);
-            if (command.contains("-0")) {
-                return new Result(heldElsewhere.stream().anyMatch(h -> sameAddress(h, target)) ? 0 : 1, "", "");
-            }
-            return new Result(1, "", "");
+            return arping(command);
         }
         if (program.equals("na6")) {
             return new Result(0, "", "");
         }
         throw new IOException("unknown program " + program);
+    }
+
+    private Result arping(List<String> command) throws IOException {
+        String target = command.get(command.size() - 1);
+        boolean held = !target.startsWith("-") && heldElsewhere.stream().anyMatch(h -> sameAddress(h, target));
+        switch (arping) {
+            case MISSING:
+                throw new IOException("Cannot run program \"arping\": error=2, No such file or directory");
+            case BUSYBOX:
+                return new Result(1, "", "BusyBox v1.36.1 (Debian 1:1.36.1-3) multi-call binary.\n\nUsage: arping [-fqbDUA] "
+                        + "[-c CNT] [-w TIMEOUT] [-I IFACE] [-s SRC_IP] DST_IP\n");
+            case IPUTILS:
+                if (command.contains("-V")) {
+                    return new Result(0, "arping from iputils 20221126\nlibcap: yes, IDN: yes\n", "");
+                }
+                if (command.contains("-0") || command.contains("-i")) {
+                    return new Result(2, "", "arping: invalid option -- '0'\n");
+                }
+                if (command.contains("-D")) {
+                    return new Result(held ? 1 : 0, "", "");
+                }
+                return new Result(0, "", "");
+            default:
+                if (command.contains("-V") || command.contains("--help")) {
+                    return new Result(command.contains("-V") ? 1 : 0,
+                            "ARPing 2.23, by Thomas Habets <thomas@habets.se>\nusage: arping [ -0aAbdDeFpPqrRuUvzZ ]\n",
+                            command.contains("-V") ? "arping: option requires an argument -- 'V'\n" : "");
+                }
+                if (command.contains("-I")) {
+                    return new Result(1, "", "arping: invalid option -- 'I'\n");
+                }
+                if (command.contains("-0")) {
+                    return new Result(held ? 0 : 1, "", "");
+                }
+                return new Result(1, "", "");
+        }
     }
 
     private Result ip(List<String> c) {
@@ -109,15 +240,27 @@ final class FakeNetwork implements CommandRunner {
                 return new Result(2, "", "RTNETLINK answers: File exists\n");
             }
             String label = c.size() > 7 ? c.get(7) : (cidr.contains(":") ? "" : name);
-            addrs.add(new Addr(cidr, label, cidr.contains(":")
-                    && heldElsewhere.stream().anyMatch(h -> sameAddress(h, address))));
+            Addr added = new Addr(cidr, label, cidr.contains(":")
+                    && heldElsewhere.stream().anyMatch(h -> sameAddress(h, address)));
+            addrs.add(added);
+            emit(false, name, added);
             return new Result(0, "", "");
         }
         if (ignoreDelete) {
             return new Result(0, "", "");
         }
-        boolean removed = addrs.removeIf(a -> sameAddress(a.cidr(), address)
-                && a.cidr().split("/")[1].equals(cidr.split("/")[1]));
-        return removed ? new Result(0, "", "") : new Result(2, "", "RTNETLINK answers: Cannot assign requested address\n");
+        List<Addr> removed = addrs.stream().filter(a -> sameAddress(a.cidr(), address)
+                && a.cidr().split("/")[1].equals(cidr.split("/")[1])).toList();
+        addrs.removeAll(removed);
+        removed.forEach(a -> emit(true, name, a));
+        return removed.isEmpty() ? new Result(2, "", "RTNETLINK answers: Cannot assign requested address\n")
+                : new Result(0, "", "");
+    }
+
+    /** An operator's {@code ip addr del} by hand: the address goes and the monitor says so. */
+    synchronized void operatorDeletes(String name, String cidr) {
+        List<Addr> removed = interfaces.get(name).stream().filter(a -> a.cidr().equals(cidr)).toList();
+        interfaces.get(name).removeAll(removed);
+        removed.forEach(a -> emit(true, name, a));
     }
 }

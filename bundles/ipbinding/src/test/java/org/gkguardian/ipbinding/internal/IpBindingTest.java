@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.gkguardian.api.Role;
 import org.gkguardian.api.RoleContext;
@@ -87,6 +90,55 @@ class IpBindingTest {
         assertEquals(List.of("203.0.113.11/24"), net.cidrs("eth1"));
         binding.bind(master);
         assertTrue(binding.status().get(0).bound());
+        binding.deactivate();
+    }
+
+    @Test
+    void aReleaseThatDoesNotTakeIsReportedAndRetriedWithBackOffUntilItTakes() throws Exception {
+        IpBinding binding = new IpBinding(config("203.0.113.10/24@eth1"), net);
+        binding.bind(master);
+        assertTrue(binding.releaseProblem().isEmpty());
+        net.ignoreDelete = true;
+        binding.release();
+        String problem = binding.releaseProblem().orElseThrow();
+        assertTrue(problem.contains("203.0.113.10/24 dev eth1: still bound after release"), problem);
+        long deletes = net.count("ip", "del");
+        await().atMost(Duration.ofSeconds(2)).until(() -> net.count("ip", "del") >= deletes + 2);
+        assertTrue(binding.releaseProblem().orElseThrow().contains("after 3 attempts"), binding.releaseProblem().get());
+        net.ignoreDelete = false;
+        await().atMost(Duration.ofSeconds(3)).until(() -> binding.releaseProblem().isEmpty());
+        assertEquals(List.of("203.0.113.11/24"), net.cidrs("eth1"));
+        assertFalse(binding.status().get(0).bound());
+        binding.deactivate();
+    }
+
+    @Test
+    void aBindSupersedesARetriedRelease() throws Exception {
+        IpBinding binding = new IpBinding(config("203.0.113.10/24@eth1"), net);
+        binding.bind(master);
+        net.ignoreDelete = true;
+        binding.release();
+        assertTrue(binding.releaseProblem().isPresent());
+        net.ignoreDelete = false;
+        binding.bind(master);
+        assertTrue(binding.releaseProblem().isEmpty());
+        long deletes = net.count("ip", "del");
+        Thread.sleep(300);
+        assertEquals(deletes, net.count("ip", "del"), "no retry removes the VIP bound again");
+        assertTrue(binding.status().get(0).bound());
+        binding.deactivate();
+    }
+
+    @Test
+    void withAnUnusableArpingTheBindFailsWithTheSameClearErrorEveryTime() throws Exception {
+        net.arping = FakeNetwork.ArpingKind.BUSYBOX;
+        IpBinding binding = new IpBinding(config("203.0.113.10/24@eth1"), net);
+        VipException first = assertThrows(VipException.class, () -> binding.bind(master));
+        VipException second = assertThrows(VipException.class, () -> binding.bind(master));
+        assertFalse(first.conflict());
+        assertEquals(first.getMessage(), second.getMessage());
+        assertTrue(first.getMessage().contains("iputils-arping"), first.getMessage());
+        assertEquals(0, net.count("ip", "add"));
         binding.deactivate();
     }
 }

@@ -41,24 +41,17 @@ class IpCommandsTest {
     }
 
     @Test
-    void probesWithArpFromTheUnspecifiedAddress() {
-        assertEquals(List.of("/usr/sbin/arping", "-q", "-0", "-i", "eth1", "-c", "2", "-C", "1", "-W", "0.100", "-w",
-                "1.000", "203.0.113.10"), new IpCommands(settings).probe(v4));
-    }
-
-    @Test
-    void announcesWithGratuitousArpOrUnsolicitedNeighbourAdvertisement() {
+    void watchesAddressesWithOneLongRunningMonitorAndAnnouncesIpv6WithAnUnsolicitedAdvertisement() {
         IpCommands commands = new IpCommands(settings);
-        assertEquals(List.of("/usr/sbin/arping", "-q", "-U", "-i", "eth1", "-S", "203.0.113.10", "-c", "1", "-w", "0",
-                "203.0.113.10"), commands.announce(v4));
+        assertEquals(List.of("ip", "-o", "monitor", "address"), commands.monitor());
         assertEquals(List.of("na6", "-i", "eth1", "-s", "2001:db8:0:0:0:0:0:10", "-d", "ff02::1", "-t",
-                "2001:db8:0:0:0:0:0:10", "-o", "-e"), commands.announce(v6));
+                "2001:db8:0:0:0:0:0:10", "-o", "-e"), commands.announceIpv6(v6));
     }
 
     @Test
     void withoutAnNaCommandIpv6AnnouncementsAreLeftToTheKernel() throws Exception {
         VipSettings kernel = ConfigValidator.validate(Configs.config("vips", new String[] {"2001:db8::10/64@eth1"},
                 "na_command", ""), Path.of("/tmp/x"));
-        assertEquals(List.of(), new IpCommands(kernel).announce(kernel.vips().get(0)));
+        assertEquals(List.of(), new IpCommands(kernel).announceIpv6(kernel.vips().get(0)));
     }
 }

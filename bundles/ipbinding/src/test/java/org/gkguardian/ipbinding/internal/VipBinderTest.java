@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.gkguardian.api.VipAddress;
 import org.gkguardian.api.VipControl.VipException;
 import org.gkguardian.api.VipStatus;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,9 +24,25 @@ class VipBinderTest {
     private final FakeNetwork net = new FakeNetwork().withInterface("eth1", "203.0.113.11/24")
             .withInterface("eth2", "198.51.100.11/24");
 
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stopScheduler() {
+        scheduler.shutdownNow();
+    }
+
     private VipBinder binder(String... vips) throws ConfigException {
-        return new VipBinder(ConfigValidator.validate(Configs.config("vips", vips, "state_file",
-                dir.resolve("bound-vips").toString()), dir.resolve("unused")), net);
+        return binder(Configs.config("vips", vips, "state_file", dir.resolve("bound-vips").toString()));
+    }
+
+    private VipBinder binder(IpBindingConfig config) throws ConfigException {
+        VipSettings settings = ConfigValidator.validate(config, dir.resolve("unused"));
+        AddressWatch watch = new AddressWatch(settings.vips().stream().map(VipAddress::interfaceName).distinct().toList(),
+                settings, net, scheduler);
+        watch.start();
+        VipBinder binder = new VipBinder(settings, net, watch);
+        binder.detectArping();
+        return binder;
     }
 
     @Test
@@ -45,7 +65,7 @@ class VipBinderTest {
         int commands = net.log.size();
         binder.bind();
         assertEquals(List.of("203.0.113.11/24", "203.0.113.10/24"), net.cidrs("eth1"));
-        assertEquals(List.of(List.of("ip", "-j", "addr", "show", "dev", "eth1")), net.log.subList(commands, net.log.size()));
+        assertEquals(List.of(), net.log.subList(commands, net.log.size()), "a bound VIP is known from memory");
     }
 
     @Test
@@ -77,11 +97,98 @@ class VipBinderTest {
     }
 
     @Test
-    void aProbeThatCannotRunRefusesToBind() throws Exception {
-        net.arpingMissing = true;
+    void aMissingArpingRefusesToBindWithOneConstantMessageNamingThePackages() throws Exception {
+        net.arping = FakeNetwork.ArpingKind.MISSING;
+        VipBinder binder = binder("203.0.113.10/24@eth1");
+        VipException first = assertThrows(VipException.class, binder::bind);
+        VipException second = assertThrows(VipException.class, binder::bind);
+        assertFalse(first.conflict());
+        assertEquals(first.getMessage(), second.getMessage());
+        assertTrue(first.getMessage().contains("'arping' cannot be run"), first.getMessage());
+        assertTrue(first.getMessage().contains("iputils-arping"), first.getMessage());
+        assertEquals(List.of("203.0.113.11/24"), net.cidrs("eth1"));
+        assertEquals(0, net.count("ip", "add"));
+        assertEquals(first.getMessage(), binder.status().get(0).detail());
+    }
+
+    @Test
+    void anArpingThatIsNeitherIsRefusedNamingWhatItSaid() throws Exception {
+        net.arping = FakeNetwork.ArpingKind.BUSYBOX;
         VipException e = assertThrows(VipException.class, () -> binder("203.0.113.10/24@eth1").bind());
         assertFalse(e.conflict());
-        assertEquals(List.of("203.0.113.11/24"), net.cidrs("eth1"));
+        assertTrue(e.getMessage().contains("neither Thomas Habets' ARPing 2.x nor iputils' arping"), e.getMessage());
+        assertTrue(e.getMessage().contains("BusyBox"), e.getMessage());
+        assertEquals(0, net.count("ip", "add"));
+    }
+
+    @Test
+    void anArpingInstalledLaterIsFoundAtTheNextBind() throws Exception {
+        net.arping = FakeNetwork.ArpingKind.MISSING;
+        VipBinder binder = binder("203.0.113.10/24@eth1");
+        assertThrows(VipException.class, binder::bind);
+        net.arping = FakeNetwork.ArpingKind.IPUTILS;
+        binder.bind();
+        assertTrue(binder.status().get(0).bound());
+        assertEquals("", binder.status().get(0).detail());
+    }
+
+    @Test
+    void withIputilsArpingProbesWithDashDAndEndsTheProbeWhenItsWindowIsOver() throws Exception {
+        net.arping = FakeNetwork.ArpingKind.IPUTILS;
+        VipBinder binder = binder(Configs.config("vips", new String[] {"203.0.113.10/24@eth1"}, "state_file",
+                dir.resolve("bound-vips").toString(), "dad_timeout_ms", 50));
+        binder.bind();
+        assertEquals(List.of("203.0.113.11/24", "203.0.113.10/24"), net.cidrs("eth1"));
+        assertEquals(1, net.count("arping", "-D"));
+        assertEquals(0, net.count("arping", "-0"));
+        assertEquals(1, net.count("arping", "-U"), "the first gratuitous ARP, with iputils' options");
+        assertTrue(net.log.stream().filter(c -> c.contains("-U")).allMatch(c -> c.contains("-I")));
+    }
+
+    @Test
+    void withIputilsArpingAHostThatAnswersIsAConflict() throws Exception {
+        net.arping = FakeNetwork.ArpingKind.IPUTILS;
+        net.heldElsewhere.add("203.0.113.10");
+        VipException e = assertThrows(VipException.class, () -> binder("203.0.113.10/24@eth1").bind());
+        assertTrue(e.conflict());
+        assertEquals(0, net.count("ip", "add"));
+    }
+
+    @Test
+    void theFirstGratuitousArpLeavesRightAfterTheAddBeforeTheReadBack() throws Exception {
+        binder("203.0.113.10/24@eth1").bind();
+        int add = indexOf(c -> c.contains("add"));
+        int announce = indexOf(c -> c.contains("-U"));
+        int lastRead = -1;
+        for (int i = 0; i < net.log.size(); i++) {
+            if (net.log.get(i).contains("-j")) {
+                lastRead = i;
+            }
+        }
+        assertTrue(add < announce && announce < lastRead, net.log.toString());
+    }
+
+    private int indexOf(java.util.function.Predicate<List<String>> which) {
+        for (int i = 0; i < net.log.size(); i++) {
+            if (which.test(net.log.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void statusAnswersFromMemoryAndSeesAnOperatorsDeleteAsSoonAsTheMonitorReportsIt() throws Exception {
+        VipBinder binder = binder("203.0.113.10/24@eth1");
+        binder.bind();
+        long forks = net.forks();
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(binder.status().get(0).bound());
+        }
+        net.operatorDeletes("eth1", "203.0.113.10/24");
+        assertFalse(binder.status().get(0).bound());
+        assertFalse(binder.allBound());
+        assertEquals(forks, net.forks(), "status() never runs a command");
     }
 
     @Test
@@ -128,8 +235,8 @@ class VipBinderTest {
         VipBinder binder = binder("203.0.113.10/24@eth1", "2001:db8::10/64@eth1");
         binder.bind();
         binder.announce();
-        assertEquals(1, net.count("arping", "-U"));
-        assertEquals(1, net.count("na6", "-o"));
+        assertEquals(2, net.count("arping", "-U"), "one at the bind, one now");
+        assertEquals(2, net.count("na6", "-o"));
         assertTrue(binder.status().stream().allMatch(s -> s.detail().isEmpty()));
     }
 
@@ -137,7 +244,7 @@ class VipBinderTest {
     void aFailedAnnouncementShowsInStatus() throws Exception {
         VipBinder binder = binder("203.0.113.10/24@eth1");
         binder.bind();
-        net.arpingMissing = true;
+        net.arping = FakeNetwork.ArpingKind.BUSYBOX;
         binder.announce();
         assertTrue(binder.status().get(0).bound());
         assertTrue(binder.status().get(0).detail().startsWith("announcing"), binder.status().get(0).detail());

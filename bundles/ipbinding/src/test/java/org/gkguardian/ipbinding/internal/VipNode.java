@@ -9,12 +9,15 @@ import java.util.Properties;
 import org.gkguardian.api.Role;
 import org.gkguardian.api.RoleContext;
 import org.gkguardian.api.VipControl.VipException;
+import org.gkguardian.api.VipStatus;
 
 /**
  * A stand-in guardian for the namespace tests (testbed/tests/vip-failover.sh): the real IpBinding and
  * keep-alive components outside Karaf, steered through files. It polls CONTROL_DIR for files named
- * bind, release, announce and exit, deletes each and acts on it, printing one line per result:
- * {@code BOUND took_ms=N}, {@code CONFLICT message}, {@code FAULT message}, {@code RELEASED took_ms=N}.
+ * bind, release, announce, status and exit, deletes each and acts on it, printing one line per result:
+ * {@code BOUND took_ms=N dad_ms=N add_ms=N first_announcement_ms=N ...}, {@code CONFLICT message},
+ * {@code FAULT message}, {@code RELEASED took_ms=N}, {@code STATUS bound=true|false release_problem=... detail=...}
+ * (what VipControl.status() and releaseProblem() say, answered from memory).
  *
  * <pre>java -Dkaraf.data=DATA -cp ... VipNode CFG_FILE CONTROL_DIR</pre>
  */
@@ -34,7 +37,7 @@ public final class VipNode {
         RoleContext context = new RoleContext("vipnode", Role.MASTER, 1, List.of());
         say("READY");
         while (true) {
-            for (String command : List.of("bind", "release", "announce", "exit")) {
+            for (String command : List.of("bind", "release", "announce", "status", "exit")) {
                 if (!Files.deleteIfExists(control.resolve(command))) {
                     continue;
                 }
@@ -43,7 +46,8 @@ public final class VipNode {
                     case "bind" -> {
                         try {
                             binding.bind(context);
-                            say("BOUND took_ms=" + (System.nanoTime() - started) / 1_000_000);
+                            say("BOUND took_ms=" + (System.nanoTime() - started) / 1_000_000 + " "
+                                    + binding.lastBindTimes());
                         } catch (VipException e) {
                             say((e.conflict() ? "CONFLICT " : "FAULT ") + e.getMessage());
                         }
@@ -51,6 +55,12 @@ public final class VipNode {
                     case "release" -> {
                         binding.release();
                         say("RELEASED took_ms=" + (System.nanoTime() - started) / 1_000_000);
+                    }
+                    case "status" -> {
+                        List<VipStatus> status = binding.status();
+                        say("STATUS bound=" + (!status.isEmpty() && status.stream().allMatch(VipStatus::bound))
+                                + " release_problem=" + binding.releaseProblem().orElse("none") + " detail="
+                                + status.stream().map(VipStatus::detail).filter(d -> !d.isEmpty()).findFirst().orElse(""));
                     }
                     case "announce" -> {
                         binding.announce();
