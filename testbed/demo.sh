@@ -51,7 +51,7 @@ for h in "${hosts[@]}"; do tb_gkg_start "$h"; done
 
 snmp() { local tool=$1; shift; tb_exec nms "$tool" -M "+$TB_ROOT/mibs/target/mibs" -m +GK-GUARDIAN-MIB "$@" 2>/dev/null; }
 master() { local h; for h in "${hosts[@]}"; do [ "$(tb_gkg_role "$h")" = master ] && echo "$h" && return; done; return 0; }
-snmp_role() { snmp snmpget -v2c -c public -t 0.3 -r 0 -Oqv "198.51.100.1${1#n}:1161" GK-GUARDIAN-MIB::gkgNodeRole.0 || echo "-"; }
+snmp_role() { snmp snmpget -v2c -c "$TB_COMMUNITY" -t 0.3 -r 0 -Oqv "198.51.100.1${1#n}:1161" GK-GUARDIAN-MIB::gkgNodeRole.0 || echo "-"; }
 
 while true; do
     clear 2>/dev/null || printf '\n\n'
@@ -74,7 +74,7 @@ while true; do
     echo "NMS: the master's member table (role last reported, reachable = in its view)${m:+ at $m}:"
     if [ -n "$m" ]; then
         for column in gkgMemberRole gkgMemberReachable; do
-            snmp snmpwalk -v2c -c public -t 0.5 -r 0 "198.51.100.1${m#n}:1161" "GK-GUARDIAN-MIB::$column" \
+            snmp snmpwalk -v2c -c "$TB_COMMUNITY" -t 0.5 -r 0 "198.51.100.1${m#n}:1161" "GK-GUARDIAN-MIB::$column" \
                 | sed 's/^GK-GUARDIAN-MIB::/  /' || true
         done
     fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# GK Guardian nodes on namespace hosts: each runs the Karaf assembly under the gkg-node launcher
-# (watchdog + VIP release when the JVM dies) with its own etc/ and data/. Source after netns.sh.
+# GK Guardian nodes on namespace hosts: each runs the Karaf assembly under the assembly's own launcher
+# bin/gkg-node (watchdog + VIP release when the JVM dies) with its own etc/ and data/. Source after netns.sh.
 #
 #   tb_gkg_unpack                                 # the assembly, once, into $TB_WORK/karaf
 #   tb_gkg_node n1 198.51.100.11 100 "MEMBERS" [PROFILE]  # write n1's etc/
@@ -9,7 +9,11 @@
 
 TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 TB_ASSEMBLY_TGZ=${TB_ASSEMBLY_TGZ:-$(ls "$TB_ROOT"/karaf-assembly/target/gk-guardian-*.tar.gz 2>/dev/null | head -1)}
-TB_SECRET=${TB_SECRET:-testbed-secret-$RANDOM$RANDOM}
+TB_SECRET=${TB_SECRET:-$(head -c 32 /dev/urandom | base64)}
+# The key that holds it (cluster.secret, without the dot, for a build from before the dotted key).
+TB_SECRET_KEY=${TB_SECRET_KEY:-.cluster.secret}
+# The agents ship with SNMPv2c off; the testbed's NMS reads with this community, configured on every node.
+TB_COMMUNITY=${TB_COMMUNITY:-testbed-ro-$RANDOM}
 TB_VIP=${TB_VIP:-203.0.113.10}
 
 tb_gkg_unpack() {
@@ -35,10 +39,11 @@ tb_gkg_node() {
     printf 'karaf = karaf,_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n' \
         >> "$base/etc/users.properties"
     tb_gkg_cfg "$host" org.gkguardian.guardian "node.name = $host" "internal.address = $address" \
-        "members = $members" "priority = $priority" "profile = $profile" "cluster.secret = $TB_SECRET"
+        "members = $members" "priority = $priority" "profile = $profile" "$TB_SECRET_KEY = $TB_SECRET"
     tb_gkg_cfg "$host" org.gkguardian.ipbinding "vips = $TB_VIP/24@eth1"
     tb_gkg_cfg "$host" org.gkguardian.lifecycle "driver = none"
-    tb_gkg_cfg "$host" org.gkguardian.snmp "listen.addresses = udp:127.0.0.1/1161 udp:$address/1161"
+    tb_gkg_cfg "$host" org.gkguardian.snmp "listen.addresses = udp:127.0.0.1/1161 udp:$address/1161" \
+        ".community = $TB_COMMUNITY"
 }
 
 # tb_gkg_kamailio HOST cold|warm — HOST's gatekeeper is Kamailio with the sample registrar (a copy per
@@ -62,7 +67,7 @@ tb_gkg_start() {
     local base="$TB_WORK/$host" log="$TB_WORK/$host/data/log/karaf.log"
     # A restarted node starts a new log, so that its role is read from the new JVM; the old one is kept.
     [ -f "$log" ] && mv "$log" "$log.$(date +%s%N)"
-    tb_exec "$host" "$TB_ROOT/testbed/bin/gkg-node" --karaf "$TB_KARAF" --base "$base" "$@" \
+    tb_exec "$host" "$TB_KARAF/bin/gkg-node" --karaf "$TB_KARAF" --base "$base" "$@" \
         > "$base/launcher.log" 2>&1 &
     local i pid
     for ((i = 0; i < 600; i++)); do

@@ -34,7 +34,7 @@ printf 'authCommunity log public\n' > "$TB_WORK/snmptrapd.conf"
 tb_exec nms snmptrapd -f -m "" -On -C -c "$TB_WORK/snmptrapd.conf" -F 'TRAP %b %v\n' -Lf "$TB_WORK/traps.log" \
     udp:198.51.100.200:162 > /dev/null 2>&1 &
 role_by_snmp() { # the gkgNodeRole a node's agent answers the NMS: 2 backup, 3 master
-    tb_exec nms snmpget -m "" -v2c -c public -t 1 -r 2 -Oqv "198.51.100.1${1#n}:1161" .1.3.6.1.4.1.99999.1.1.2.0
+    tb_exec nms snmpget -m "" -v2c -c "$TB_COMMUNITY" -t 1 -r 2 -Oqv "198.51.100.1${1#n}:1161" .1.3.6.1.4.1.99999.1.1.2.0
 }
 for i in 1 2 3; do tb_gkg_start "n$i"; done
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # VIP binding on namespace hosts, through the real ipbinding code (VipNode, a stand-in guardian from
-# the bundle's test classes) under the real launcher testbed/bin/gkg-node:
+# the bundle's test classes) under the real launcher bin/gkg-node of the assembly:
 #   - node a binds 203.0.113.10; the client pings it and has a's MAC in its neighbour table;
 #   - node b's duplicate address check refuses to bind while a holds it (conflict);
 #   - the VIP moves a -> b -> a ... (release, then bind + gratuitous ARP): the client, pinging every
@@ -9,6 +9,8 @@
 #   - SIGSTOP of a's JVM: gkg-node's watchdog kills it and releases a's VIP;
 #   - an operator's "ip addr del" of the VIP shows in VipControl.status() within a second (ip monitor;
 #     the full read runs only every 10 s), and a bind puts it back;
+#   - kill -9 of a launcher: its JVM gets the parent-death signal, releases its VIP and ends;
+#   - a second launcher of a running node is refused and leaves the node's VIP alone;
 #   - SIGTERM to b's launcher: the JVM releases on shutdown, the launcher exits;
 #   - a node whose arping.command is neither arping refuses every bind with the same clear error.
 # Needs root, iproute2, arping (either), ping (iputils), java, setsid, and bundles/ipbinding built
@@ -39,6 +41,7 @@ if [ -z "${GKG_CLASSPATH:-}" ]; then
     GKG_CLASSPATH=$ipb/test-classes:$ipb/classes:$(cat "$ipb/vip-node.classpath")
 fi
 
+launcher=$repo/karaf-assembly/src/main/resources/assembly/bin/gkg-node
 source "$repo/testbed/lib/netns.sh"
 work=$(mktemp -d /tmp/gkg-vip.XXXXXX)
 tb_init
@@ -77,7 +80,7 @@ arping.command = $node_arping
 address.check.interval.s = 10
 CFG
     : > "$dir/out"
-    tb_exec "$n" "$repo/testbed/bin/gkg-node" --base "$dir" --watchdog-timeout 600 --keepalive-interval 100 \
+    tb_exec "$n" "$launcher" --base "$dir" --watchdog-timeout 600 --keepalive-interval 100 \
         --startup-grace 30000 -- \
         java -Xshare:auto -XX:TieredStopAtLevel=1 -cp "$GKG_CLASSPATH" -Dkaraf.data="$dir/data" \
         -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS \
@@ -101,7 +104,8 @@ ask() {
 holds() { tb_exec "$1" ip -o -4 addr show dev eth1 to "$vip/32" label eth1:gkg | grep -q "$vip/24"; }
 free() { ! tb_exec "$1" ip -o addr show dev eth1 to "$vip/32" | grep -q .; }
 client_sees() { tb_exec c ip neigh show "$vip" dev eth1 | grep -q "lladdr $1"; }
-jvm_of() { local pid; read -r pid _ < "$work/$1/data/watchdog/alive"; printf '%s' "$pid"; }
+# The launcher's child is the JVM itself (setsid and setpriv exec it).
+jvm_of() { local launcher_pid; eval "launcher_pid=\$launcher_$1"; ps -o pid= --ppid "$launcher_pid" | tr -d ' '; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
 start_node a
@@ -156,7 +160,9 @@ check "b holds the VIP before kill -9" holds b
 jvm_b=$(jvm_of b)
 t0=$(ms); kill -9 "$jvm_b"
 check "after kill -9 of b's JVM ($jvm_b), gkg-node releases b's VIP" wait_for 5 free b
-echo "# kill -9 of the JVM -> VIP gone from b: $(( $(ms) - t0 )) ms"
+echo "# kill -9 of the JVM -> VIP gone from b: $(( $(ms) - t0 )) ms (seen by this script's polling of ip addr)"
+check "b's launcher says how long the release took" grep -q "VIPs released in .* (1 removed)" "$work/b/log"
+grep -h "VIPs released in" "$work/b/log" | sed 's/^/# b: /'
 check "b's launcher exits" wait_for 5 gone "$launcher_b"
 
 check "a binds the VIP again" ask a bind BOUND
@@ -167,13 +173,31 @@ echo "# SIGSTOP of the JVM -> VIP gone from a: $(( $(ms) - t0 )) ms (watchdog ti
 check "a's JVM is gone" wait_for 5 gone "$jvm_a"
 check "a's launcher exits" wait_for 5 gone "$launcher_a"
 
-# An operator's stop: SIGTERM to the launcher; the JVM's shutdown hook and then gkg-release remove the VIP.
+# The launcher dies: its JVM gets SIGTERM (parent-death signal), its shutdown hook releases the VIP.
+start_node a
+check "a binds the VIP again" ask a bind BOUND
+jvm_a=$(jvm_of a)
+kill -9 "$launcher_a"
+check "after kill -9 of a's launcher, a's JVM ($jvm_a) ends" wait_for 10 gone "$jvm_a"
+check "and a's VIP is gone" free a
+check "a's JVM released it itself" grep -q "Released VIP" "$work/a/log"
+
+# A second start of a running node: refused before it touches anything, the VIP stays where it is.
 start_node b
 check "b binds the VIP again" ask b bind BOUND
+second=0
+tb_exec b "$launcher" --base "$work/b" -- sleep 60 > "$work/second.out" 2>&1 || second=$?
+check "a second launcher of node b exits with status 3" test "$second" = 3
+check "it names the running launcher" grep -q "already running (launcher PID $launcher_b" "$work/second.out"
+sed 's/^/# /' "$work/second.out"
+check "b still holds the VIP and its launcher still runs" eval 'holds b && ! gone "$launcher_b"'
+check "b's JVM still answers" ask b announce ANNOUNCED
+
+# An operator's stop: SIGTERM to the launcher; the JVM's shutdown hook and then the launcher remove the VIP.
 t0=$(ms); kill -TERM "$launcher_b"
 check "after SIGTERM to b's launcher, b's VIP is gone and the launcher exits" wait_for 10 eval 'free b && gone "$launcher_b"'
 echo "# SIGTERM to the launcher -> VIP gone and launcher exited: $(( $(ms) - t0 )) ms"
-check "the JVM released the VIP itself before gkg-release ran" grep -q "Released VIP" "$work/b/log"
+check "the JVM released the VIP itself before the launcher's release ran" grep -q "Released VIP" "$work/b/log"
 
 # An arping that is neither Habets' nor iputils': every bind fails the same way, never as a conflict.
 start_node b /usr/bin/true

@@ -111,6 +111,52 @@ public class ConfigIT {
         assertLine(ShellIT.execute(sessionFactory, "gkg:status"), "Problem +.*members.*198\\.51\\.100\\.300.*");
     }
 
+    @Test
+    public void aBooleanTypoIsRefusedNamingKeyAndValueInsteadOfBecomingFalse() throws Exception {
+        int priority = guardian().status().priority();
+        long epoch = guardian().status().epoch();
+
+        update(p -> put(p, "preempt", "ture"));
+        awaitCondition("preempt=ture refused", () -> guardian().status().problem().contains("preempt: 'ture'"),
+                this::status);
+        assertServingOnGoodConfiguration(priority, epoch);
+        assertLine(ShellIT.execute(sessionFactory, "gkg:status"), "Problem +.*preempt: 'ture' is not true or false.*");
+    }
+
+    @Test
+    public void aMemberWithALeadingZeroIsRefusedAsEveryBundleRefusesIt() throws Exception {
+        int priority = guardian().status().priority();
+        long epoch = guardian().status().epoch();
+
+        update(p -> put(p, "members", "127.0.0.1,127.0.0.010"));
+        awaitCondition("members with 127.0.0.010 refused", () -> guardian().status().problem().contains("'010' has a "
+                + "leading zero"), this::status);
+        assertServingOnGoodConfiguration(priority, epoch);
+    }
+
+    @Test
+    public void aNumberTypoInTheLifecycleIsRefusedNamingKeyAndValue() throws Exception {
+        String lifecyclePid = "org.gkguardian.lifecycle";
+        org.osgi.service.cm.Configuration lifecycle = configurationAdmin.getConfiguration(lifecyclePid, null);
+        Dictionary<String, Object> before = copy(lifecycle.getProperties());
+        try {
+            Dictionary<String, Object> typo = copy(before);
+            typo.put("probe.interval.ms", "1O0");
+            lifecycle.update(typo);
+            awaitCondition("probe.interval.ms=1O0 refused", () -> gatekeeper().problem()
+                    .contains("probe.interval.ms: '1O0' is not a whole number"), () -> gatekeeper().problem());
+            assertEquals(status(), Role.MASTER, guardian().status().role());
+        } finally {
+            lifecycle.update(before);
+            awaitCondition("the lifecycle configuration is good again", () -> gatekeeper().problem().isEmpty(),
+                    () -> gatekeeper().problem());
+        }
+    }
+
+    private org.gkguardian.api.GatekeeperControl gatekeeper() {
+        return context.getService(context.getServiceReference(org.gkguardian.api.GatekeeperControl.class));
+    }
+
     /**
      * The Guardian registered now: a configuration the runtime cannot even convert may make SCR
      * replace the component, and the injected instance would then be a stale one.

@@ -50,6 +50,9 @@ public final class IpLiteral {
         if (text.startsWith("[") || text.endsWith("]")) {
             throw refused(text, "brackets belong only around an IPv6 address followed by a port");
         }
+        if (text.indexOf(':') < 0 && text.chars().anyMatch(Character::isLetter)) {
+            throw refused(text, "host names are not accepted (no name lookups), only IP address literals");
+        }
         byte[] bytes = text.indexOf(':') >= 0 ? ipv6(text) : ipv4(text, text);
         if (bytes.length == 16 && isIpv4Mapped(bytes)) {
             throw refused(text, "IPv4-mapped IPv6 addresses are not accepted; write the IPv4 address "

@@ -36,6 +36,7 @@ public final class ConfigValidator {
             throws ConfigException {
         List<RawValues.Problem> raw = RawValues.check(IpBindingConfig.class, properties);
         if (!raw.isEmpty()) {
+            // Before the typed view is read: SCR throws from a method whose text it cannot convert.
             throw new ConfigException(raw.get(0).key(), raw.get(0).value(), "it is " + raw.get(0).reason());
         }
         return validate(config, defaultStateFile);

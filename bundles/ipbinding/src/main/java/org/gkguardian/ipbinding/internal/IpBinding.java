@@ -112,12 +112,14 @@ public class IpBinding implements VipControl {
         }
     }
 
+    /** Outside OSGi (tests): a typed configuration without raw values. */
     void modified(IpBindingConfig config) {
-        modified(config, Map.of());
+        reconfigure(config, Map.of());
     }
 
+    /** Named apart from {@link #modified}: DS picks a modified method by name, and an overload would be ambiguous. */
     @Modified
-    synchronized void modified(IpBindingConfig config, Map<String, ?> properties) {
+    synchronized void reconfigure(IpBindingConfig config, Map<String, ?> properties) {
         VipBinder previous = binder;
         AddressWatch previousWatch = watch;
         boolean wasBound = bound;

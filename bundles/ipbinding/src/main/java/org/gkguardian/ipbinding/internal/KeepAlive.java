@@ -1,10 +1,15 @@
 package org.gkguardian.ipbinding.internal;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,48 +19,50 @@ import java.util.function.Function;
 /**
  * The guardian's side of the watchdog contract with its launcher (bin/gkg-node) and with systemd.
  *
- * <p>Launcher: when {@code GKG_WATCHDOG_FILE} (or the system property {@code gkg.watchdog.file}) names
- * a file, every {@code GKG_WATCHDOG_INTERVAL_MS} (or {@code gkg.watchdog.interval.ms}, default 250)
- * the file is replaced atomically by one line {@code PID COUNTER}, the counter growing by one each
- * time. A launcher that sees the counter stand still for longer than its timeout kills the JVM with
- * SIGKILL and releases the VIPs.
+ * <p>Launcher: when {@code GKG_WATCHDOG_FIFO} (or the system property {@code gkg.watchdog.fifo}) names a
+ * FIFO, it is opened once for writing and kept open; every {@code GKG_WATCHDOG_INTERVAL_MS} (or
+ * {@code gkg.watchdog.interval.ms}, default 250) one line {@code PID COUNTER} is written to it, the counter
+ * growing by one each time: one {@code write} of a few bytes, no process, no disk. A launcher that gets no
+ * line for longer than its timeout kills the JVM with SIGKILL; the end of the FIFO (this JVM's writer
+ * closed, at exit or death) tells it at once that the JVM is gone. Either way it releases the VIPs.
  *
  * <p>systemd: when {@code NOTIFY_SOCKET} and {@code WATCHDOG_USEC} are set, {@code systemd-notify
  * WATCHDOG=1} is run every quarter of WATCHDOG_USEC. The JDK cannot send the datagram to the notify
- * socket itself (its Unix-domain channels are stream-only), hence the helper process and the unit's
- * NotifyAccess=all.
+ * socket itself (its Unix-domain channels are stream-only), hence a helper process per keep-alive and the
+ * unit's NotifyAccess=all; that path forks, the launcher's does not.
  */
-public final class KeepAlive {
+public final class KeepAlive implements Closeable {
     static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
 
     /**
-     * @param file     the launcher's keep-alive file, if any
-     * @param interval how often it is written
+     * @param fifo     the launcher's keep-alive FIFO, if any
+     * @param interval how often a keep-alive is written to it
      * @param systemdInterval how often systemd is notified, if it asked for keep-alives
      */
-    public record Plan(Optional<Path> file, Duration interval, Optional<Duration> systemdInterval) {
+    public record Plan(Optional<Path> fifo, Duration interval, Optional<Duration> systemdInterval) {
         public boolean any() {
-            return file.isPresent() || systemdInterval.isPresent();
+            return fifo.isPresent() || systemdInterval.isPresent();
         }
     }
 
-    private final Path file;
-    private final long pid;
+    private final Path fifo;
+    private final String pid;
     private long counter;
+    private FileChannel channel;
 
-    KeepAlive(Path file, long pid) {
-        this.file = file;
-        this.pid = pid;
+    KeepAlive(Path fifo, long pid) {
+        this.fifo = fifo;
+        this.pid = Long.toString(pid);
     }
 
     /** Reads the contract from system properties and the environment; a bad value is an error. */
     static Plan plan(Function<String, String> properties, Map<String, String> environment) {
-        String file = firstNonBlank(properties.apply("gkg.watchdog.file"), environment.get("GKG_WATCHDOG_FILE"));
+        String fifo = firstNonBlank(properties.apply("gkg.watchdog.fifo"), environment.get("GKG_WATCHDOG_FIFO"));
         String interval = firstNonBlank(properties.apply("gkg.watchdog.interval.ms"),
                 environment.get("GKG_WATCHDOG_INTERVAL_MS"));
         Duration every = DEFAULT_INTERVAL;
         if (interval != null) {
-            long millis = parseMillis("gkg.watchdog.interval.ms / GKG_WATCHDOG_INTERVAL_MS", interval);
+            long millis = parseNumber("gkg.watchdog.interval.ms / GKG_WATCHDOG_INTERVAL_MS", interval);
             if (millis < 10 || millis > 60_000) {
                 throw new IllegalArgumentException("gkg.watchdog.interval.ms / GKG_WATCHDOG_INTERVAL_MS = '"
                         + interval + "' refused: must be 10 to 60000");
@@ -65,13 +72,13 @@ public final class KeepAlive {
         Optional<Duration> systemd = Optional.empty();
         String usec = environment.get("WATCHDOG_USEC");
         if (environment.get("NOTIFY_SOCKET") != null && usec != null && !usec.isBlank()) {
-            long micros = parseMillis("WATCHDOG_USEC", usec);
+            long micros = parseNumber("WATCHDOG_USEC", usec);
             systemd = Optional.of(Duration.ofNanos(Math.max(micros, 40_000) * 1000 / 4));
         }
-        return new Plan(Optional.ofNullable(file).map(Path::of), every, systemd);
+        return new Plan(Optional.ofNullable(fifo).map(Path::of), every, systemd);
     }
 
-    private static long parseMillis(String name, String value) {
+    private static long parseNumber(String name, String value) {
         try {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
@@ -86,16 +93,52 @@ public final class KeepAlive {
         return b != null && !b.isBlank() ? b.trim() : null;
     }
 
-    /** Writes the next keep-alive; the rename makes a reader never see half a line. */
+    /**
+     * Writes the next keep-alive, opening the FIFO first if it is not open (that waits until the launcher
+     * reads it: call it from a thread of its own). A line is shorter than PIPE_BUF, so it is written whole.
+     * After a failure the FIFO is closed, and the next beat opens it again.
+     */
     void beat() throws IOException {
+        if (channel == null) {
+            channel = open(fifo);
+        }
         counter++;
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, pid + " " + counter + "\n", StandardCharsets.UTF_8);
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        ByteBuffer line = ByteBuffer.wrap((pid + ' ' + counter + '\n').getBytes(StandardCharsets.US_ASCII));
+        try {
+            while (line.hasRemaining()) {
+                channel.write(line);
+            }
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static FileChannel open(Path fifo) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(fifo, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        // A FIFO is "other" (neither file, directory nor link): never create or overwrite a plain file here.
+        if (!attributes.isOther()) {
+            throw new IOException(fifo + " is not a FIFO (the launcher makes it with mkfifo)");
+        }
+        return FileChannel.open(fifo, StandardOpenOption.WRITE);
     }
 
     long counter() {
         return counter;
+    }
+
+    /** Closes the FIFO: the launcher sees its end, as when the JVM exits. */
+    @Override
+    public void close() {
+        FileChannel open = channel;
+        channel = null;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (IOException e) {
+                // Nothing to keep: the launcher sees the end of the FIFO either way.
+            }
+        }
     }
 
     static List<String> systemdNotify() {

@@ -6,16 +6,20 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.gkguardian.api.Guardian;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends the keep-alives of {@link KeepAlive} from its own thread, so that a VIP command that takes a
- * while never delays them; only a stopped or stuck JVM does.
+ * while never delays them; only a stopped or stuck JVM does. A failure is logged once, not per beat.
  */
 @Component(name = "org.gkguardian.ipbinding.watchdog", service = {}, immediate = true,
         configurationPolicy = ConfigurationPolicy.IGNORE)
@@ -23,6 +27,10 @@ public class WatchdogKeepAlive {
     private static final Logger LOG = LoggerFactory.getLogger(WatchdogKeepAlive.class);
 
     private final ScheduledExecutorService executor;
+    private final Optional<KeepAlive> launcher;
+    private boolean failing;
+    private volatile Guardian guardian;
+    private boolean withheld;
 
     @Activate
     public WatchdogKeepAlive() {
@@ -32,25 +40,22 @@ public class WatchdogKeepAlive {
             thread.setDaemon(true);
             return thread;
         });
+        launcher = plan.fifo().map(fifo -> new KeepAlive(fifo, ProcessHandle.current().pid()));
         if (!plan.any()) {
-            LOG.info("No watchdog asked for keep-alives (GKG_WATCHDOG_FILE, systemd WATCHDOG_USEC)");
+            LOG.info("No watchdog asked for keep-alives (GKG_WATCHDOG_FIFO, systemd WATCHDOG_USEC)");
             return;
         }
-        plan.file().ifPresent(file -> {
-            KeepAlive keepAlive = new KeepAlive(file, ProcessHandle.current().pid());
+        launcher.ifPresent(keepAlive -> {
             long every = plan.interval().toMillis();
-            executor.scheduleAtFixedRate(() -> {
-                try {
-                    keepAlive.beat();
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("Cannot write the watchdog keep-alive {}: {}", file, e.toString());
-                }
-            }, 0, every, TimeUnit.MILLISECONDS);
-            LOG.info("Watchdog keep-alives to {} every {} ms", file, every);
+            executor.scheduleAtFixedRate(() -> beat(keepAlive), 0, every, TimeUnit.MILLISECONDS);
+            LOG.info("Watchdog keep-alives to {} every {} ms", plan.fifo().get(), every);
         });
         plan.systemdInterval().ifPresent(every -> {
             ProcessCommandRunner runner = new ProcessCommandRunner();
             executor.scheduleAtFixedRate(() -> {
+                if (!guardianProgressing()) {
+                    return;
+                }
                 try {
                     CommandRunner.Result result = runner.run(KeepAlive.systemdNotify(), Duration.ofSeconds(2));
                     if (!result.ok()) {
@@ -64,6 +69,53 @@ public class WatchdogKeepAlive {
         });
     }
 
+    /**
+     * Keep-alives follow the guardian's role thread: one that has not finished a step within its lease no longer
+     * enforces the lease, so the launcher must kill this JVM and release the VIP rather than let it keep it.
+     */
+    boolean guardianProgressing() {
+        Guardian g = guardian;
+        boolean progressing = g == null || g.progressing();
+        if (!progressing && !withheld) {
+            withheld = true;
+            LOG.error("The guardian's role thread has not finished a step within its lease: keep-alives withheld, "
+                    + "so that the watchdog kills this JVM and its VIP is released");
+        } else if (progressing && withheld) {
+            withheld = false;
+            LOG.warn("The guardian's role thread runs again: keep-alives resume");
+        }
+        return progressing;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setGuardian(Guardian g) {
+        guardian = g;
+    }
+
+    void unsetGuardian(Guardian g) {
+        if (guardian == g) {
+            guardian = null;
+        }
+    }
+
+    private void beat(KeepAlive keepAlive) {
+        if (!guardianProgressing()) {
+            return;
+        }
+        try {
+            keepAlive.beat();
+            if (failing) {
+                failing = false;
+                LOG.info("Watchdog keep-alives flow again");
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!failing) {
+                failing = true;
+                LOG.warn("Cannot send the watchdog keep-alive: {} (logged once until it works again)", e.toString());
+            }
+        }
+    }
+
     private static KeepAlive.Plan readPlan() {
         try {
             return KeepAlive.plan(System::getProperty, System.getenv());
@@ -75,6 +127,16 @@ public class WatchdogKeepAlive {
 
     @Deactivate
     void deactivate() {
-        executor.shutdownNow();
+        // The FIFO is closed on the thread that writes it; a thread still waiting to open it is left alone.
+        launcher.ifPresent(keepAlive -> executor.execute(keepAlive::close));
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

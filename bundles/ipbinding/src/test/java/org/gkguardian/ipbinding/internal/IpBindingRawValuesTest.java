@@ -41,7 +41,7 @@ class IpBindingRawValuesTest {
     void aTypoInAChangeKeepsTheLastGoodConfigurationAndTheBoundVip() throws Exception {
         IpBinding binding = new IpBinding(config("203.0.113.10/24@eth1"), Map.of("dad.enabled", "false"), net);
         binding.bind(master);
-        binding.modified(config("203.0.113.20/24@eth1"), Map.of("dad.enabled", "ture"));
+        binding.reconfigure(config("203.0.113.20/24@eth1"), Map.of("dad.enabled", "ture"));
         assertEquals("203.0.113.10/24", binding.configured().get(0).cidr());
         assertTrue(binding.status().get(0).bound());
         assertEquals(List.of("203.0.113.11/24", "203.0.113.10/24"), net.cidrs("eth1"));

@@ -3,9 +3,15 @@ package org.gkguardian.ipbinding.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -24,13 +30,13 @@ class KeepAliveTest {
     @Test
     void launcherContractFromEnvironmentOrSystemProperties() {
         KeepAlive.Plan plan = KeepAlive.plan(k -> null,
-                Map.of("GKG_WATCHDOG_FILE", "/run/gkg/alive", "GKG_WATCHDOG_INTERVAL_MS", "100"));
-        assertEquals(Optional.of(Path.of("/run/gkg/alive")), plan.file());
+                Map.of("GKG_WATCHDOG_FIFO", "/run/gkg/keepalive", "GKG_WATCHDOG_INTERVAL_MS", "100"));
+        assertEquals(Optional.of(Path.of("/run/gkg/keepalive")), plan.fifo());
         assertEquals(Duration.ofMillis(100), plan.interval());
-        plan = KeepAlive.plan(k -> k.equals("gkg.watchdog.file") ? "/tmp/a" : null, Map.of());
+        plan = KeepAlive.plan(k -> k.equals("gkg.watchdog.fifo") ? "/tmp/a" : null, Map.of());
         assertEquals(KeepAlive.DEFAULT_INTERVAL, plan.interval());
         assertThrows(IllegalArgumentException.class, () -> KeepAlive.plan(k -> null,
-                Map.of("GKG_WATCHDOG_FILE", "/tmp/a", "GKG_WATCHDOG_INTERVAL_MS", "soon")));
+                Map.of("GKG_WATCHDOG_FIFO", "/tmp/a", "GKG_WATCHDOG_INTERVAL_MS", "soon")));
     }
 
     @Test
@@ -41,12 +47,64 @@ class KeepAliveTest {
     }
 
     @Test
-    void eachBeatReplacesTheFileWithPidAndAGrowingCounter() throws Exception {
-        Path file = dir.resolve("alive");
-        KeepAlive keepAlive = new KeepAlive(file, 4242);
-        keepAlive.beat();
-        assertEquals("4242 1\n", Files.readString(file));
-        keepAlive.beat();
-        assertEquals("4242 2\n", Files.readString(file));
+    void eachBeatIsOneLineWithPidAndAGrowingCounterOnTheOpenFifo() throws Exception {
+        Path fifo = mkfifo();
+        // The launcher's side: a reader (opened read-write, so that opening does not wait for a writer).
+        try (FileChannel reader = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                KeepAlive keepAlive = new KeepAlive(fifo, 4242)) {
+            keepAlive.beat();
+            keepAlive.beat();
+            assertEquals("4242 1\n4242 2\n", read(reader, 14));
+            assertEquals(2, keepAlive.counter());
+        }
+    }
+
+    @Test
+    void aPlainFileIsNeitherWrittenNorReplaced() throws Exception {
+        Path file = dir.resolve("keepalive");
+        Files.writeString(file, "not a fifo");
+        try (KeepAlive keepAlive = new KeepAlive(file, 4242)) {
+            IOException refused = assertThrows(IOException.class, keepAlive::beat);
+            assertTrue(refused.getMessage().contains("is not a FIFO"), refused.getMessage());
+        }
+        assertEquals("not a fifo", Files.readString(file));
+        try (KeepAlive keepAlive = new KeepAlive(dir.resolve("absent"), 4242)) {
+            assertThrows(IOException.class, keepAlive::beat);
+        }
+        assertFalse(Files.exists(dir.resolve("absent")));
+    }
+
+    @Test
+    void afterTheReaderWentAwayTheNextBeatOpensTheFifoAgain() throws Exception {
+        Path fifo = mkfifo();
+        try (KeepAlive keepAlive = new KeepAlive(fifo, 7)) {
+            try (FileChannel reader = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                keepAlive.beat();
+                assertEquals("7 1\n", read(reader, 4));
+            }
+            // No reader left: the write fails (EPIPE), the FIFO is closed.
+            assertThrows(IOException.class, keepAlive::beat);
+            try (FileChannel reader = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                keepAlive.beat();
+                assertEquals("7 3\n", read(reader, 4));
+            }
+        }
+    }
+
+    private Path mkfifo() throws Exception {
+        Path fifo = dir.resolve("keepalive");
+        Process process = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, process.waitFor());
+        return fifo;
+    }
+
+    private static String read(FileChannel reader, int bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(bytes);
+        while (buffer.hasRemaining()) {
+            if (reader.read(buffer) < 0) {
+                break;
+            }
+        }
+        return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
     }
 }

@@ -79,15 +79,16 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
     private volatile Runnable healthListener = () -> { };
 
     @Activate
-    void activate(LifecycleConfiguration config) {
+    void activate(LifecycleConfiguration config, Map<String, Object> properties) {
         scheduler = Executors.newSingleThreadScheduledExecutor(named("gkg-lifecycle"));
         outputPumps = Executors.newCachedThreadPool(named("gkg-gatekeeper-output"));
-        configure(config);
+        configure(config, properties);
     }
 
+    /** The raw properties are checked too: DS turns a value that is not of its key's type into the default. */
     @Modified
-    void configure(LifecycleConfiguration config) {
-        SettingsValidator.Result result = SettingsValidator.validate(config);
+    void configure(LifecycleConfiguration config, Map<String, Object> properties) {
+        SettingsValidator.Result result = SettingsValidator.validate(config, properties);
         synchronized (lock) {
             if (!result.valid()) {
                 problem = "configuration refused: " + result.summary();
@@ -146,7 +147,7 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
         if (!s.managed()) {
             return null;
         }
-        CommandRunner runner = new CommandRunner(s.workingDirectory());
+        CommandRunner runner = new CommandRunner(s.workingDirectory(), CapabilityDrop.forThisProcess());
         Probe probe = switch (s.probeType()) {
             case SIP_OPTIONS -> new SipOptionsProbe(s.probeAddress().orElseThrow(), s.probeTimeout());
             case TCP -> new TcpConnectProbe(s.probeAddress().orElseThrow(), s.probeTimeout());

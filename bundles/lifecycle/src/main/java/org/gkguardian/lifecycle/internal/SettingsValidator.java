@@ -1,16 +1,17 @@
 package org.gkguardian.lifecycle.internal;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.gkguardian.config.IpLiteral;
+import org.gkguardian.config.RawValues;
 import org.gkguardian.lifecycle.internal.Settings.DriverType;
 import org.gkguardian.lifecycle.internal.Settings.ProbeType;
 import org.gkguardian.lifecycle.internal.Settings.Standby;
@@ -23,7 +24,6 @@ final class SettingsValidator {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern UNIT = Pattern.compile("[A-Za-z0-9:_.@\\\\-]{1,200}");
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Duration LONGEST_STEP = Duration.ofMinutes(10);
 
     /** The outcome: settings when valid, otherwise the problems. */
@@ -43,6 +43,19 @@ final class SettingsValidator {
     }
 
     static Result validate(LifecycleConfiguration c) {
+        return validate(c, Map.of());
+    }
+
+    /**
+     * @param properties the raw properties DS converted into {@code c}: a value that is not of its key's type (DS
+     *        would silently turn it into the default) is refused
+     */
+    static Result validate(LifecycleConfiguration c, Map<String, ?> properties) {
+        List<String> raw = RawValues.problems(LifecycleConfiguration.class, properties);
+        if (!raw.isEmpty()) {
+            // The typed view is not even read: SCR throws from a method whose text it cannot convert.
+            return new Result(Optional.empty(), raw);
+        }
         return new SettingsValidator().check(c);
     }
 
@@ -217,38 +230,16 @@ final class SettingsValidator {
 
     private Optional<InetSocketAddress> socketAddress(String key, String value) {
         String v = value == null ? "" : value.trim();
-        int colon = v.lastIndexOf(':');
-        if (v.isEmpty() || colon < 0) {
-            problem(key, v.isEmpty() ? "required by this probe.type" : "'" + v + "' is not ADDRESS:PORT");
-            return Optional.empty();
-        }
-        String host = v.substring(0, colon);
-        int port;
-        try {
-            port = Integer.parseInt(v.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 1 || port > 65535) {
-            problem(key, "'" + v + "' has no port between 1 and 65535");
-            return Optional.empty();
-        }
-        boolean v6 = host.startsWith("[") && host.endsWith("]") && host.indexOf(':') > 0;
-        var v4 = IPV4.matcher(host);
-        boolean v4ok = v4.matches();
-        for (int i = 1; v4ok && i <= 4; i++) {
-            v4ok = Integer.parseInt(v4.group(i)) <= 255;
-        }
-        if (!v6 && !v4ok) {
-            problem(key, "'" + host + "' must be an IP address literal (no host names: no DNS on the probe path)");
+        if (v.isEmpty()) {
+            problem(key, "required by this probe.type");
             return Optional.empty();
         }
         try {
-            // A literal never triggers a name lookup.
-            InetAddress address = InetAddress.getByName(v6 ? host.substring(1, host.length() - 1) : host);
-            return Optional.of(new InetSocketAddress(address, port));
-        } catch (UnknownHostException e) {
-            problem(key, "'" + host + "' is not an IP address");
+            // The shared parser: a literal only, so there is never a name lookup on the probe path.
+            IpLiteral.Endpoint endpoint = IpLiteral.parseEndpoint(v);
+            return Optional.of(new InetSocketAddress(endpoint.address(), endpoint.port()));
+        } catch (IllegalArgumentException e) {
+            problem(key, e.getMessage());
             return Optional.empty();
         }
     }

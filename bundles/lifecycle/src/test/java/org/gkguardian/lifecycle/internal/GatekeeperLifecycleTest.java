@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.gkguardian.api.ConfigMirror.MirrorException;
 import org.gkguardian.api.ConfigSnapshot;
@@ -44,7 +45,7 @@ class GatekeeperLifecycleTest {
 
     private void activate(TestConfig config) {
         lifecycle.setHealthListener(healthChanges::incrementAndGet);
-        lifecycle.activate(config.build());
+        lifecycle.activate(config.build(), Map.of());
     }
 
     private static RoleContext master(long epoch) throws Exception {
@@ -90,9 +91,29 @@ class GatekeeperLifecycleTest {
     }
 
     @Test
+    void aTypoAtActivationKeepsTheNodeOutOfTheElectionNamingKeyAndValue() throws Exception {
+        lifecycle.setHealthListener(healthChanges::incrementAndGet);
+        lifecycle.activate(TestConfig.asScrHandsIt(config().build(), "probe_interval_ms"),
+                Map.of("probe.interval.ms", "1O0"));
+        assertEquals(GatekeeperState.FAILED, lifecycle.state());
+        assertEquals("configuration refused: probe.interval.ms: '1O0' is not a whole number", lifecycle.problem());
+        assertThrows(GatekeeperException.class, () -> lifecycle.prepareMaster(master(1)));
+    }
+
+    @Test
+    void aTypoInAnUpdateKeepsTheLastGoodConfiguration() throws Exception {
+        activate(config());
+        lifecycle.configure(config().with("driver", "foreground").with("start.command", "/bin/true")
+                .with("probe.address", "127.0.0.1:15099").build(), Map.of("mirror.enabled", "ture"));
+        assertEquals(GatekeeperState.UNMANAGED, lifecycle.state());
+        assertEquals("configuration refused: mirror.enabled: 'ture' is not true or false", lifecycle.problem());
+        lifecycle.prepareMaster(master(2));
+    }
+
+    @Test
     void aRefusedUpdateKeepsTheLastGoodConfiguration() throws Exception {
         activate(config());
-        lifecycle.configure(config().with("driver", "foreground").with("start.command", "/nonexistent").build());
+        lifecycle.configure(config().with("driver", "foreground").with("start.command", "/nonexistent").build(), Map.of());
         assertEquals(GatekeeperState.UNMANAGED, lifecycle.state());
         assertTrue(lifecycle.problem().contains("start.command: /nonexistent does not exist"), lifecycle.problem());
         lifecycle.prepareMaster(master(2));
@@ -222,7 +243,7 @@ class GatekeeperLifecycleTest {
         activate(c);
         await().atMost(BOUND).until(() -> lifecycle.state() == GatekeeperState.RUNNING);
         lifecycle.prepareMaster(master(1));
-        lifecycle.configure(c.with("standby", "cold").build());
+        lifecycle.configure(c.with("standby", "cold").build(), Map.of());
         await().atMost(BOUND).until(() -> alive(pid) && lifecycle.state() == GatekeeperState.RUNNING);
         lifecycle.standDown(master(1));
         assertEquals(GatekeeperState.STOPPED, lifecycle.state());
@@ -272,12 +293,12 @@ class GatekeeperLifecycleTest {
                 .with("probe.interval.ms", 50L);
         activate(warm.with("start.command", gk1.toString()));
         await().atMost(BOUND).until(() -> alive(first) && lifecycle.state() == GatekeeperState.RUNNING);
-        lifecycle.configure(warm.with("start.command", gk2.toString()).build());
+        lifecycle.configure(warm.with("start.command", gk2.toString()).build(), Map.of());
         await().atMost(BOUND).until(() -> alive(second) && lifecycle.state() == GatekeeperState.RUNNING);
         assertFalse(alive(first));
         // A change that does not touch the gatekeeper (here a threshold) leaves it running.
         long pid = Long.parseLong(Files.readString(second).strip());
-        lifecycle.configure(warm.with("failure.threshold", 5).build());
+        lifecycle.configure(warm.with("failure.threshold", 5).build(), Map.of());
         assertEquals(pid, Long.parseLong(Files.readString(second).strip()));
         assertTrue(alive(second));
     }
@@ -315,7 +336,7 @@ class GatekeeperLifecycleTest {
 
         lifecycle.configure(config().with("driver", "command").with("start.command", hang.toString())
                 .with("stop.command", stop.toString()).with("probe.type", "command").with("probe.command", "/bin/false")
-                .with("start.timeout.ms", 300L).build());
+                .with("start.timeout.ms", 300L).build(), Map.of());
         GatekeeperException e = assertThrows(GatekeeperException.class, () -> lifecycle.prepareMaster(master(2)));
         assertEquals("start.command: " + hang + " did not finish within 300 ms; killed", e.getMessage());
     }

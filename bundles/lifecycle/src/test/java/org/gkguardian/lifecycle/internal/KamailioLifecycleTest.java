@@ -90,7 +90,7 @@ class KamailioLifecycleTest {
     @Test
     void coldStandbyStartsKamailioOnPromotionAndStopsItOnStandDown() throws Exception {
         int port = 15061;
-        lifecycle.activate(kamailio("cold", port, runtimeDir).build());
+        lifecycle.activate(kamailio("cold", port, runtimeDir).build(), java.util.Map.of());
         assertEquals(GatekeeperState.STOPPED, lifecycle.state());
         assertFalse(answers(port), "a cold backup runs no gatekeeper");
 
@@ -109,7 +109,7 @@ class KamailioLifecycleTest {
     @Test
     void warmStandbyRunsKamailioFromActivationAndRestartsItWhenKilled() throws Exception {
         int port = 15062;
-        lifecycle.activate(kamailio("warm", port, runtimeDir).build());
+        lifecycle.activate(kamailio("warm", port, runtimeDir).build(), java.util.Map.of());
         await().atMost(BOUND).until(() -> lifecycle.state() == GatekeeperState.RUNNING);
         assertTrue(register(port, "bob"), "a warm backup's registrar already serves");
         lifecycle.prepareMaster(master(2));

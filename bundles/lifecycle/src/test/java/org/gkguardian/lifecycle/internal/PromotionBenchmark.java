@@ -25,7 +25,7 @@ public final class PromotionBenchmark {
         List<Long> coldReady = new ArrayList<>();
         List<Long> coldStandDown = new ArrayList<>();
         GatekeeperLifecycle cold = new GatekeeperLifecycle();
-        cold.activate(KamailioLifecycleTest.kamailio("cold", port, runtime).with("probe.timeout.ms", 200L).build());
+        cold.activate(KamailioLifecycleTest.kamailio("cold", port, runtime).with("probe.timeout.ms", 200L).build(), java.util.Map.of());
         try {
             for (int i = 1; i <= rounds; i++) {
                 long t0 = System.nanoTime();
@@ -41,7 +41,7 @@ public final class PromotionBenchmark {
         }
         List<Long> warmReady = new ArrayList<>();
         GatekeeperLifecycle warm = new GatekeeperLifecycle();
-        warm.activate(KamailioLifecycleTest.kamailio("warm", port + 1, runtime).build());
+        warm.activate(KamailioLifecycleTest.kamailio("warm", port + 1, runtime).build(), java.util.Map.of());
         try {
             long deadline = System.nanoTime() + 15_000_000_000L;
             while (warm.state() != GatekeeperState.RUNNING && System.nanoTime() < deadline) {

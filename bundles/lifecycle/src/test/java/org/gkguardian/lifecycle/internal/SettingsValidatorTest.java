@@ -67,14 +67,32 @@ class SettingsValidatorTest {
 
     @Test
     void probeAddressesMustBeLiteralAddressesWithAPort() {
-        assertEquals(List.of("probe.address: 'gk.example' must be an IP address literal (no host names: no DNS on the probe path)"),
-                problems("gk.example:5060"));
-        assertEquals(List.of("probe.address: '127.0.0.1' is not ADDRESS:PORT"), problems("127.0.0.1"));
-        assertEquals(List.of("probe.address: '127.0.0.1:70000' has no port between 1 and 65535"), problems("127.0.0.1:70000"));
-        assertEquals(List.of("probe.address: '300.1.1.1' must be an IP address literal (no host names: no DNS on the probe path)"),
+        assertEquals(List.of("probe.address: 'gk.example' is not an IP address: host names are not accepted (no name "
+                + "lookups), only IP address literals"), problems("gk.example:5060"));
+        assertEquals(List.of("probe.address: '127.0.0.1' is not ADDRESS:PORT: the port is missing"),
+                problems("127.0.0.1"));
+        assertEquals(List.of("probe.address: '127.0.0.1:70000': port 70000 is not from 1 to 65535"),
+                problems("127.0.0.1:70000"));
+        assertEquals(List.of("probe.address: '300.1.1.1' is not an IP address: 300 is greater than 255"),
                 problems("300.1.1.1:5060"));
+        assertEquals(List.of("probe.address: '010.0.0.1' is not an IP address: '010' has a leading zero (octal to "
+                + "some programs, decimal to others)"), problems("010.0.0.1:5060"));
+        assertEquals(List.of("probe.address: '::1:5060': an IPv6 address with a port goes in brackets, e.g. "
+                + "[2001:db8::1]:5060"), problems("::1:5060"));
         assertEquals(List.of("probe.address: required by this probe.type"), problems(""));
         assertEquals(List.of(), problems("[::1]:5060"));
+    }
+
+    @Test
+    void aTypoInANumberOrABooleanIsRefusedInsteadOfBecomingTheDefault() {
+        // DS hands over the coerced values (the default interval, mirror.enabled false) and the raw text beside them.
+        SettingsValidator.Result r = SettingsValidator.validate(TestConfig.asScrHandsIt(config()
+                .with("driver", "foreground").with("start.command", "/bin/true").with("probe.address", "127.0.0.1:5060")
+                .build(), "probe_interval_ms"),
+                java.util.Map.of("probe.interval.ms", "1O0", "mirror.enabled", "ture", "failure.threshold", " 3 "));
+        assertEquals(List.of("mirror.enabled: 'ture' is not true or false",
+                "probe.interval.ms: '1O0' is not a whole number"), r.problems());
+        assertTrue(r.settings().isEmpty());
     }
 
     @Test

@@ -41,4 +41,23 @@ final class TestConfig {
                     return v;
                 });
     }
+
+    /**
+     * The configuration as SCR hands it over when a number's text does not convert: reading that method throws
+     * (Felix SCR raises a ComponentException), every other method answers.
+     */
+    static LifecycleConfiguration asScrHandsIt(LifecycleConfiguration config, String unconvertible) {
+        return (LifecycleConfiguration) java.lang.reflect.Proxy.newProxyInstance(
+                LifecycleConfiguration.class.getClassLoader(), new Class<?>[] {LifecycleConfiguration.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals(unconvertible)) {
+                        throw new IllegalStateException("SCR cannot convert the value of " + unconvertible);
+                    }
+                    try {
+                        return method.invoke(config, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
 }

@@ -21,16 +21,19 @@ import org.gkguardian.api.NodeStatus;
 import org.gkguardian.api.OperatorResult;
 import org.gkguardian.api.RoleTransition;
 import org.gkguardian.api.VipStatus;
+import org.snmp4j.CommandResponderEvent;
 import org.snmp4j.PDU;
 import org.snmp4j.agent.DefaultMOScope;
 import org.snmp4j.agent.MOScope;
 import org.snmp4j.agent.mo.GenericManagedObject;
 import org.snmp4j.agent.request.RequestStatus;
+import org.snmp4j.agent.request.SnmpRequest;
 import org.snmp4j.agent.request.SubRequest;
 import org.snmp4j.smi.Counter32;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.Null;
 import org.snmp4j.smi.OID;
+import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.SMIConstants;
 import org.snmp4j.smi.Variable;
 import org.snmp4j.smi.VariableBinding;
@@ -56,6 +59,10 @@ final class GuardianMib implements GenericManagedObject {
     private final MOScope scope = new DefaultMOScope(GkgOids.OBJECTS, true, GkgOids.OBJECTS.nextPeer(), false);
     private final List<Section> sections;
 
+    /** Longer than Net-SNMP's default 1 s timeout times 5 retries, with room for slow managers. */
+    static final Duration RETRY_WINDOW = Duration.ofSeconds(60);
+
+    private final SetRetryGuard retries;
     private final Object controlLock = new Object();
     private long controlTarget;
     private int lastAction = ACTION_NONE;
@@ -69,6 +76,7 @@ final class GuardianMib implements GenericManagedObject {
     GuardianMib(Guardian guardian, Clock clock) {
         this.guardian = guardian;
         this.clock = clock;
+        this.retries = new SetRetryGuard(clock, RETRY_WINDOW, 256);
         this.sections = List.of(
                 new Section(GkgOids.NODE, this::nodeScalars),
                 new Section(GkgOids.VIP_ENTRY, this::vipTable),
@@ -225,19 +233,40 @@ final class GuardianMib implements GenericManagedObject {
                 return controlTarget;
             }
         });
-        OperatorResult result = submit(action, target);
-        synchronized (controlLock) {
-            lastAction = action;
-            lastResult = result.outcome().ordinal() + 2;
-            lastResultText = result.message();
+        SetRetryGuard.Outcome outcome = retryKey(request, action, target)
+                .map(key -> retries.once(key, () -> submit(action, target)))
+                .orElseGet(() -> new SetRetryGuard.Outcome(submit(action, target), false));
+        OperatorResult result = outcome.result();
+        if (outcome.retransmission()) {
+            LOG.info("SNMP SET by {}: action {} target {} retransmitted; answered as the first time: {} ({})",
+                    request.getRequest().getSecurityName(), actionLabel(action), target, result.outcome(),
+                    result.message());
+        } else {
+            synchronized (controlLock) {
+                lastAction = action;
+                lastResult = result.outcome().ordinal() + 2;
+                lastResultText = result.message();
+            }
+            LOG.info("SNMP SET by {}: action {} target {}: {} ({})", request.getRequest().getSecurityName(),
+                    actionLabel(action), target, result.outcome(), result.message());
         }
-        LOG.info("SNMP SET by {}: action {} target {}: {} ({})", request.getRequest().getSecurityName(),
-                actionLabel(action), target, result.outcome(), result.message());
         if (result.isAccepted()) {
             status.setPhaseComplete(true);
         } else {
             status.setErrorStatus(PDU.inconsistentValue);
         }
+    }
+
+    /** Who sent this SET and with which request-id; empty outside a real SNMP request. */
+    private static Optional<SetRetryGuard.Key> retryKey(SubRequest<?> request, int action, long target) {
+        if (!(request.getRequest() instanceof SnmpRequest snmp) || snmp.getSource() == null
+                || snmp.getSource().getPDU() == null) {
+            return Optional.empty();
+        }
+        CommandResponderEvent<?> event = snmp.getSource();
+        return Optional.of(new SetRetryGuard.Key(String.valueOf(event.getPeerAddress()), event.getSecurityModel(),
+                new OctetString(event.getSecurityName()).toString(), event.getPDU().getRequestID().getValue(), action,
+                target));
     }
 
     private static Optional<Long> targetInSameRequest(SubRequest<?> request) {

@@ -1,16 +1,18 @@
 package org.gkguardian.snmp.internal;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.gkguardian.config.IpLiteral;
+import org.gkguardian.config.RawValues;
 
 /**
  * Checks a whole configuration before any of it is applied. Every refusal names the key and the
@@ -28,7 +30,6 @@ final class SettingsValidator {
     static final String ENGINE_ID = "engine.id";
 
     private static final Pattern UDP_ENDPOINT = Pattern.compile("udp:(?:\\[([0-9A-Fa-f:.]+)]|([0-9.]+))/(\\d{1,5})");
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,32}");
     private static final Pattern PRINTABLE = Pattern.compile("[\\x21-\\x7e&&[^:]]+");
 
@@ -43,6 +44,19 @@ final class SettingsValidator {
     }
 
     static Result validate(SnmpAgentConfig config) {
+        return validate(config, Map.of());
+    }
+
+    /**
+     * @param properties the raw properties DS converted into {@code config}: a value that is not of its key's type
+     *        (DS would silently turn it into the default) is refused
+     */
+    static Result validate(SnmpAgentConfig config, Map<String, ?> properties) {
+        List<String> raw = RawValues.problems(SnmpAgentConfig.class, properties);
+        if (!raw.isEmpty()) {
+            // The typed view is not even read: SCR throws from a method whose text it cannot convert.
+            return new Result(Optional.empty(), raw);
+        }
         List<String> problems = new ArrayList<>();
 
         List<AgentSettings.Endpoint> listen = new ArrayList<>();
@@ -133,26 +147,11 @@ final class SettingsValidator {
                 .map(address -> new AgentSettings.Endpoint(address, port));
     }
 
-    /** A literal IPv4 or IPv6 address; anything else (a host name) is refused, so nothing is resolved. */
+    /** A literal IPv4 or IPv6 address (the shared parser); anything else (a host name) is refused, so nothing is resolved. */
     static Optional<InetAddress> literalAddress(String text) {
-        if (text.contains(":")) {
-            if (!text.matches("[0-9A-Fa-f:.]+")) {
-                return Optional.empty();
-            }
-        } else {
-            Matcher m = IPV4.matcher(text);
-            if (!m.matches()) {
-                return Optional.empty();
-            }
-            for (int g = 1; g <= 4; g++) {
-                if (Integer.parseInt(m.group(g)) > 255) {
-                    return Optional.empty();
-                }
-            }
-        }
         try {
-            return Optional.of(InetAddress.getByName(text));
-        } catch (UnknownHostException e) {
+            return Optional.of(IpLiteral.parse(text));
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -43,6 +44,7 @@ public class SnmpAgentComponent implements GuardianListener {
 
     private final Guardian guardian;
     private final Path engineBootsFile;
+    private final List<Path> legacyBootsFiles;
     private final Clock clock;
     private final ScheduledExecutorService executor;
 
@@ -51,31 +53,48 @@ public class SnmpAgentComponent implements GuardianListener {
     private volatile String problem = "";
 
     @Activate
-    public SnmpAgentComponent(@Reference Guardian guardian, BundleContext context, SnmpAgentConfig config) {
-        this(guardian, dataFile(context, "snmp-engine-boots"), Clock.systemUTC(), config);
+    public SnmpAgentComponent(@Reference Guardian guardian, BundleContext context, SnmpAgentConfig config,
+            Map<String, Object> properties) {
+        this(guardian, EngineBoots.defaultFile().orElseGet(() -> dataFile(context, "snmp-engine-boots")),
+                Optional.ofNullable(dataFile(context, "snmp-engine-boots")).stream().toList(), Clock.systemUTC(), config,
+                properties);
     }
 
+    /** The bundle's data area: where the count was kept before; it is lost when the bundle cache is cleaned. */
     private static Path dataFile(BundleContext context, String name) {
         java.io.File file = context.getDataFile(name);
         return file == null ? null : file.toPath();
     }
 
     SnmpAgentComponent(Guardian guardian, Path engineBootsFile, Clock clock, SnmpAgentConfig config) {
+        this(guardian, engineBootsFile, List.of(), clock, config, Map.of());
+    }
+
+    SnmpAgentComponent(Guardian guardian, Path engineBootsFile, Clock clock, SnmpAgentConfig config,
+            Map<String, ?> properties) {
+        this(guardian, engineBootsFile, List.of(), clock, config, properties);
+    }
+
+    /** @param legacyBootsFiles earlier places of the boots count, read so that it never goes backwards */
+    SnmpAgentComponent(Guardian guardian, Path engineBootsFile, List<Path> legacyBootsFiles, Clock clock,
+            SnmpAgentConfig config, Map<String, ?> properties) {
         this.guardian = guardian;
         this.engineBootsFile = engineBootsFile;
+        this.legacyBootsFiles = legacyBootsFiles.stream().filter(p -> !p.equals(engineBootsFile)).toList();
         this.clock = clock;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gkg-snmp");
             t.setDaemon(true);
             return t;
         });
-        apply(config);
+        apply(config, properties);
         executor.scheduleWithFixedDelay(this::checkVips, VIP_CHECK_SECONDS, VIP_CHECK_SECONDS, TimeUnit.SECONDS);
     }
 
+    /** The raw properties are checked too: DS turns a value that is not of its key's type into the default. */
     @Modified
-    void modified(SnmpAgentConfig config) {
-        apply(config);
+    void modified(SnmpAgentConfig config, Map<String, ?> properties) {
+        apply(config, properties);
     }
 
     @Deactivate
@@ -99,8 +118,8 @@ public class SnmpAgentComponent implements GuardianListener {
         return Optional.ofNullable(engine);
     }
 
-    private synchronized void apply(SnmpAgentConfig config) {
-        SettingsValidator.Result result = SettingsValidator.validate(config);
+    private synchronized void apply(SnmpAgentConfig config, Map<String, ?> properties) {
+        SettingsValidator.Result result = SettingsValidator.validate(config, properties);
         if (!result.valid()) {
             problem = String.join("; ", result.problems());
             for (String p : result.problems()) {
@@ -125,11 +144,16 @@ public class SnmpAgentComponent implements GuardianListener {
         String node = nodeName();
         byte[] engineId = settings.engineId().orElseGet(() -> AgentEngine.derivedEngineId(node));
         try {
-            engine = new AgentEngine(settings, guardian, engineId, EngineBoots.next(engineBootsFile), clock, node,
+            int boots = engineBootsFile == null ? 1 : EngineBoots.next(engineBootsFile, legacyBootsFiles);
+            engine = new AgentEngine(settings, guardian, engineId, boots, clock, node,
                     "GK Guardian SNMP agent, node " + node);
             current = settings;
             problem = "";
             LOG.info("SNMP agent started, engine ID {}: {}", HexFormat.of().formatHex(engineId), settings);
+        } catch (EngineBoots.UnknownBootsException e) {
+            problem = e.getMessage();
+            LOG.error("SNMP agent cannot start: {}", problem);
+            current = null;
         } catch (IOException e) {
             problem = "cannot listen on " + settings.listen() + ": " + e.getMessage();
             LOG.error("SNMP agent cannot start: {}", problem);

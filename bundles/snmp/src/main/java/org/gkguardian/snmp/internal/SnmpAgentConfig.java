@@ -20,9 +20,10 @@ public @interface SnmpAgentConfig {
     int listen_vip_port() default 0;
 
     @AttributeDefinition(name = "Read-only community",
-            description = "SNMPv2c community with read access to the whole MIB; empty turns SNMPv2c off.",
+            description = "SNMPv2c community with read access to the whole MIB; empty (the default) leaves SNMPv2c "
+                    + "off.",
             type = AttributeType.PASSWORD)
-    String _community() default "public";
+    String _community() default "";
 
     @AttributeDefinition(name = "SNMPv3 users",
             description = "NAME:AUTH:AUTH-PASSPHRASE:PRIV:PRIV-PASSPHRASE:ACCESS with AUTH one of SHA-224, SHA-256, "

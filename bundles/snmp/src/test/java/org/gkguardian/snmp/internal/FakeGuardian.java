@@ -45,6 +45,8 @@ final class FakeGuardian implements Guardian {
     private volatile long failovers = 0;
     private volatile List<VipStatus> vips = List.of();
     private volatile boolean maintenance;
+    private volatile long switchoverDelayMillis;
+    private final java.util.concurrent.atomic.AtomicInteger switchovers = new java.util.concurrent.atomic.AtomicInteger();
 
     FakeGuardian() {
         history.add(new RoleTransition("node1", Role.INITIALIZING, Role.BACKUP, 6, Cause.STARTUP, T0, Duration.ZERO,
@@ -63,6 +65,16 @@ final class FakeGuardian implements Guardian {
 
     String master() {
         return master;
+    }
+
+    /** How many switchovers were submitted, whatever their outcome. */
+    int switchovers() {
+        return switchovers.get();
+    }
+
+    /** A switchover that takes this long to answer, as a real one does while the VIP moves. */
+    void slowSwitchover(long millis) {
+        switchoverDelayMillis = millis;
     }
 
     static InetAddress address(String literal) {
@@ -116,7 +128,16 @@ final class FakeGuardian implements Guardian {
 
     @Override
     public synchronized OperatorResult switchover(Optional<String> target) {
-        String to = target.orElse("node2");
+        switchovers.incrementAndGet();
+        if (switchoverDelayMillis > 0) {
+            try {
+                Thread.sleep(switchoverDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        // No target: the best other eligible member than the master, as the guardian chooses (node3 is in fault).
+        String to = target.orElse(master.equals("node2") ? "node1" : "node2");
         if (to.equals(master)) {
             return new OperatorResult(OperatorResult.Outcome.ALREADY_DONE, to + " is master already");
         }

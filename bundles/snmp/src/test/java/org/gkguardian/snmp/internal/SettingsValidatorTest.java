@@ -30,9 +30,21 @@ class SettingsValidatorTest {
         assertEquals(2, settings.users().size());
         assertTrue(settings.user("admin").orElseThrow().write());
         assertFalse(settings.user("viewer").orElseThrow().write());
-        TestConfig defaults = new TestConfig(new String[] {"udp:127.0.0.1/1161"}, 0, "public", new String[0],
+        TestConfig defaults = new TestConfig(new String[] {"udp:127.0.0.1/1161"}, 0, "", new String[0],
                 new String[0], 3, 1500, "", "", "");
         assertTrue(SettingsValidator.validate(defaults).valid(), problems(defaults).toString());
+    }
+
+    @Test
+    void noCommunityIsShippedSoSnmpV2cIsOffUntilConfigured() throws Exception {
+        assertEquals("", SnmpAgentConfig.class.getMethod("_community").getDefaultValue());
+        java.util.Properties shipped = new java.util.Properties();
+        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("src/main/cfg/org.gkguardian.snmp.cfg"))) {
+            shipped.load(in);
+        }
+        assertEquals("", shipped.getProperty(SettingsValidator.COMMUNITY));
+        assertTrue(SettingsValidator.validate(base().withCommunity("")).settings().orElseThrow().toString()
+                .contains("v2c=off"));
     }
 
     @Test
@@ -42,6 +54,8 @@ class SettingsValidatorTest {
         assertRefused(base().withListen("tcp:127.0.0.1/1161"), SettingsValidator.LISTEN);
         assertRefused(base().withListen("udp:127.0.0.1/70000"), SettingsValidator.LISTEN);
         assertRefused(base().withListen("udp:300.0.0.1/161"), SettingsValidator.LISTEN);
+        assertRefused(base().withListen("udp:127.0.0.01/161"), SettingsValidator.LISTEN);
+        assertRefused(base().withListen("udp:[::ffff:127.0.0.1]/161"), SettingsValidator.LISTEN);
         assertRefused(base().withListen("udp:127.0.0.1/161", "udp:127.0.0.1/161"), SettingsValidator.LISTEN);
         AgentSettings v6 = SettingsValidator.validate(base().withListen("udp:[::1]/1161")).settings().orElseThrow();
         assertEquals(1161, v6.listen().get(0).port());

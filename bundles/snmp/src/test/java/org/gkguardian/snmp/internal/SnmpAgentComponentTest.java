@@ -37,12 +37,35 @@ class SnmpAgentComponentTest {
     }
 
     @Test
+    void aTypoInANumberIsRefusedAtActivationAndInAChange() throws Exception {
+        SnmpAgentComponent inert = new SnmpAgentComponent(new FakeGuardian(), dir.resolve("boots"), Clock.systemUTC(),
+                TestConfig.listening(16133).unconvertible("inform_retries"), java.util.Map.of("inform.retries", "3x"));
+        try {
+            assertTrue(inert.engine().isEmpty());
+            assertEquals("inform.retries: '3x' is not a whole number", inert.problem());
+        } finally {
+            inert.deactivate();
+        }
+        SnmpAgentComponent agent = new SnmpAgentComponent(new FakeGuardian(), dir.resolve("boots"), Clock.systemUTC(),
+                TestConfig.listening(16134));
+        try {
+            AgentEngine running = agent.engine().orElseThrow();
+            agent.modified(TestConfig.listening(16135).unconvertible("listen_vip_port"),
+                    java.util.Map.of("listen.vip.port", "1l61"));
+            assertSame(running, agent.engine().orElseThrow());
+            assertEquals("listen.vip.port: '1l61' is not a whole number", agent.problem());
+        } finally {
+            agent.deactivate();
+        }
+    }
+
+    @Test
     void badModificationKeepsTheLastGoodConfigurationRunning() throws Exception {
         SnmpAgentComponent agent = new SnmpAgentComponent(new FakeGuardian(), dir.resolve("boots"), Clock.systemUTC(),
                 TestConfig.listening(16131));
         try {
             AgentEngine running = agent.engine().orElseThrow();
-            agent.modified(TestConfig.listening(16131).withUsers("admin:MD5:x:DES:y:write"));
+            agent.modified(TestConfig.listening(16131).withUsers("admin:MD5:x:DES:y:write"), java.util.Map.of());
             assertSame(running, agent.engine().orElseThrow());
             assertTrue(agent.problem().startsWith(SettingsValidator.USERS), agent.problem());
             NetSnmp.Result r = NetSnmp.run("snmpget", NetSnmp.V3_WRITER, "udp:127.0.0.1:16131",
@@ -50,7 +73,7 @@ class SnmpAgentComponentTest {
             assertEquals(0, r.exitCode(), r.out());
 
             // A good change is applied: the agent moves to the new port.
-            agent.modified(TestConfig.listening(16132));
+            agent.modified(TestConfig.listening(16132), java.util.Map.of());
             assertEquals("", agent.problem());
             NetSnmp.Result moved = NetSnmp.run("snmpget", NetSnmp.V2C, "udp:127.0.0.1:16132",
                     "GK-GUARDIAN-MIB::gkgNodeRole.0");
@@ -75,7 +98,36 @@ class SnmpAgentComponentTest {
             }
         }
         try (var files = Files.list(dir)) {
-            assertEquals(List.of(boots), files.toList());
+            assertEquals(java.util.Set.of(boots, EngineBoots.backupOf(boots)), java.util.Set.copyOf(files.toList()));
+        }
+    }
+
+    @Test
+    void aTruncatedBootsFileDoesNotPinSnmpEngineBootsAtOne() throws Exception {
+        Path boots = dir.resolve("boots");
+        for (int start = 1; start <= 3; start++) {
+            new SnmpAgentComponent(new FakeGuardian(), boots, Clock.systemUTC(), TestConfig.listening(16136))
+                    .deactivate();
+        }
+        Files.writeString(boots, "");
+        SnmpAgentComponent agent = new SnmpAgentComponent(new FakeGuardian(), boots, Clock.systemUTC(),
+                TestConfig.listening(16136));
+        try {
+            NetSnmp.Result r = NetSnmp.run("snmpget", NetSnmp.V2C, "-On", "udp:127.0.0.1:16136",
+                    "1.3.6.1.6.3.10.2.1.2.0");
+            assertTrue(r.out().contains("= INTEGER: 4"), r.out());
+        } finally {
+            agent.deactivate();
+        }
+        Files.writeString(boots, "");
+        Files.writeString(EngineBoots.backupOf(boots), "");
+        SnmpAgentComponent refused = new SnmpAgentComponent(new FakeGuardian(), boots, Clock.systemUTC(),
+                TestConfig.listening(16136));
+        try {
+            assertTrue(refused.engine().isEmpty());
+            assertTrue(refused.problem().startsWith("snmpEngineBoots is unknown"), refused.problem());
+        } finally {
+            refused.deactivate();
         }
     }
 

@@ -30,9 +30,26 @@ record TestConfig(String[] listen_addresses, int listen_vip_port, String _commun
                 inform_timeout_ms, engine_id, sys_contact, sys_location);
     }
 
+    TestConfig withCommunity(String community) {
+        return new TestConfig(listen_addresses, listen_vip_port, community, _v3_users, _notification_targets,
+                inform_retries, inform_timeout_ms, engine_id, sys_contact, sys_location);
+    }
+
     TestConfig withUsers(String... users) {
         return new TestConfig(listen_addresses, listen_vip_port, _community, users, _notification_targets,
                 inform_retries, inform_timeout_ms, engine_id, sys_contact, sys_location);
+    }
+
+    /** As SCR hands it over when a number's text does not convert: reading that method throws. */
+    SnmpAgentConfig unconvertible(String method) {
+        TestConfig typed = this;
+        return (SnmpAgentConfig) java.lang.reflect.Proxy.newProxyInstance(SnmpAgentConfig.class.getClassLoader(),
+                new Class<?>[] {SnmpAgentConfig.class}, (proxy, m, args) -> {
+                    if (m.getName().equals(method)) {
+                        throw new IllegalStateException("SCR cannot convert the value of " + method);
+                    }
+                    return m.invoke(typed, args);
+                });
     }
 
     @Override
