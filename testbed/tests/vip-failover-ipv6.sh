@@ -68,7 +68,7 @@ na.command =
 address.check.interval.s = 10
 CFG
     : > "$dir/out"
-    tb_exec "$n" "$repo/testbed/bin/gkg-node" --base "$dir" --watchdog-timeout 600 --keepalive-interval 100 \
+    tb_exec "$n" "$repo/karaf-assembly/src/main/resources/assembly/bin/gkg-node" --base "$dir" --watchdog-timeout 600 --keepalive-interval 100 \
         --startup-grace 30000 -- \
         java -Xshare:auto -XX:TieredStopAtLevel=1 -cp "$GKG_CLASSPATH" -Dkaraf.data="$dir/data" \
         -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS \
