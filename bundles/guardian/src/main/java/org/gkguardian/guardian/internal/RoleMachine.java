@@ -91,6 +91,9 @@ final class RoleMachine {
     private volatile long busySince = Long.MIN_VALUE;
     private long lastLanCheckNanos = Long.MIN_VALUE;
     private long eligibleSinceNanos = Long.MIN_VALUE;
+    private long witnessAnsweredNanos = Long.MIN_VALUE;
+    /** When this node last answered a renewal of the master it backs: the latest start of that master's fault. */
+    private long lastMasterHeardNanos = Long.MIN_VALUE;
     private volatile boolean started;
     private volatile boolean stopped;
     private boolean settledOnce;
@@ -454,12 +457,10 @@ final class RoleMachine {
 
     void witnessAnswered(boolean answered, long atNanos) {
         if (answered) {
-            peersWitness = atNanos;
+            witnessAnsweredNanos = atNanos;
             agreement.witnessAnswered(atNanos);
         }
     }
-
-    private long peersWitness = Long.MIN_VALUE;
 
     OperatorResult switchover(Optional<String> requested) {
         if (!enter()) {
@@ -711,8 +712,6 @@ final class RoleMachine {
         return lastMasterHeardNanos != Long.MIN_VALUE ? lastMasterHeardNanos : fallback;
     }
 
-    private long lastMasterHeardNanos = Long.MIN_VALUE;
-
     /** Asks for votes, at most once per renewal interval, and takes over once they suffice. */
     private void campaign(long now) {
         Candidacy c = candidacy;
@@ -848,6 +847,8 @@ final class RoleMachine {
         LOG.info("Role {} -> {} on {} (epoch {}, cause {}, took {} ms, master '{}'){}", from.label(), to.label(),
                 settings.nodeName(), epoch, cause.label(), tookNanos / 1_000_000L, master,
                 detail.isEmpty() ? "" : ": " + detail);
+        // A listener that hears of the transition and asks for the status must see it.
+        refreshSnapshots();
         publisher.transition(t);
         if (to == Role.MASTER) {
             watchMasters(visibleStates(nanos.getAsLong()));
@@ -862,7 +863,7 @@ final class RoleMachine {
             case NONE -> QuorumState.NOT_REQUIRED;
             case MAJORITY -> heard >= settings.quorumSize() ? QuorumState.QUORATE : QuorumState.LOST;
             case WITNESS -> heard == settings.members().size()
-                    || (peersWitness != Long.MIN_VALUE && now - peersWitness <= pauseNanos)
+                    || (witnessAnsweredNanos != Long.MIN_VALUE && now - witnessAnsweredNanos <= pauseNanos)
                             ? QuorumState.QUORATE : QuorumState.LOST;
         };
     }
