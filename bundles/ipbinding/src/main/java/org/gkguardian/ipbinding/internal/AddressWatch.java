@@ -128,6 +128,31 @@ public final class AddressWatch {
     }
 
     /**
+     * Waits, while the monitor runs, until what is known of the interface satisfies {@code done}: the kernel's
+     * own report of a change we just made, without forking ip to read it back.
+     *
+     * @return what satisfied it; empty when the monitor is not running or the time is up (read then)
+     */
+    public Optional<InterfaceAddresses> awaitInMemory(String interfaceName,
+            java.util.function.Predicate<InterfaceAddresses> done, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        synchronized (lock) {
+            while (monitoring) {
+                Optional<InterfaceAddresses> now = current(interfaceName).addresses();
+                if (now.isPresent() && done.test(now.get())) {
+                    return now;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Waits, without forking while the monitor runs, until something changes on an interface or the time is up.
      */
     public void awaitChange(Duration atMost) throws InterruptedException {

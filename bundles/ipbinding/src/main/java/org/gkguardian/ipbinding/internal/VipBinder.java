@@ -29,6 +29,8 @@ public final class VipBinder {
     private static final Logger LOG = LoggerFactory.getLogger(VipBinder.class);
     /** How long after its window a probe that has not ended is given to end on its own. */
     private static final Duration PROBE_GRACE = Duration.ofMillis(50);
+    /** How long the monitor's report of our own change is awaited before the interface is read instead. */
+    private static final Duration REPORT_WAIT = Duration.ofMillis(200);
 
     /**
      * How long each phase of one bind took, in milliseconds: the duplicate address check, {@code ip addr add},
@@ -166,7 +168,8 @@ public final class VipBinder {
         ipv6.forEach(this::announce);
         long ipv6Dad = ms(t4);
         long t5 = System.nanoTime();
-        Map<String, InterfaceAddresses> after = readInterfaces(settings.vips());
+        Map<String, InterfaceAddresses> after = readBack(settings.vips(), a -> settings.vips().stream()
+                .filter(v -> v.interfaceName().equals(a.name())).allMatch(v -> a.holds(v, IpCommands.label(v))));
         for (VipAddress vip : settings.vips()) {
             if (!after.get(vip.interfaceName()).holds(vip, IpCommands.label(vip))) {
                 throw fault("after binding, " + vip + " is not on its interface as configured (read back: "
@@ -233,12 +236,12 @@ public final class VipBinder {
         while (true) {
             boolean pending = false;
             for (VipAddress vip : added) {
-                InterfaceAddresses now = watch.monitoring()
-                        ? watch.current(vip.interfaceName()).addresses().orElse(null) : null;
-                if (now == null) {
-                    now = readInterfaces(List.of(vip)).get(vip.interfaceName());
+                InterfaceAddresses.Entry entry = watch.monitoring() ? watch.current(vip.interfaceName()).addresses()
+                        .flatMap(a -> a.find(vip.address())).orElse(null) : null;
+                if (entry == null) {
+                    // Not (yet) reported by the monitor: ask the kernel.
+                    entry = readInterfaces(List.of(vip)).get(vip.interfaceName()).find(vip.address()).orElse(null);
                 }
-                InterfaceAddresses.Entry entry = now.find(vip.address()).orElse(null);
                 if (entry == null) {
                     throw fault(vip + " vanished during duplicate address detection", vip);
                 }
@@ -373,6 +376,7 @@ public final class VipBinder {
             runQuietly(commands.delete(vip));
         }
         try {
+            // Read, not the monitor's report: memory that missed an address would make a removal look done.
             InterfaceAddresses after = watch.read(interfaceName);
             boolean verified = true;
             for (VipAddress vip : present) {
@@ -433,6 +437,38 @@ public final class VipBinder {
         List<VipAddress> unknown = settings.vips().stream().filter(v -> !byName.containsKey(v.interfaceName())).toList();
         byName.putAll(readInterfaces(unknown));
         return byName;
+    }
+
+    /**
+     * The interfaces after a change of ours: from the monitor's report when it shows the change (no fork),
+     * else read.
+     */
+    private Map<String, InterfaceAddresses> readBack(List<VipAddress> vips,
+            java.util.function.Predicate<InterfaceAddresses> done) throws VipException {
+        Map<String, InterfaceAddresses> byName = new LinkedHashMap<>();
+        for (VipAddress vip : vips) {
+            if (!byName.containsKey(vip.interfaceName())) {
+                try {
+                    byName.put(vip.interfaceName(), readBack(vip.interfaceName(), done));
+                } catch (IOException e) {
+                    throw fault("cannot read interface " + vip.interfaceName() + ": " + e.getMessage(), vip);
+                }
+            }
+        }
+        return byName;
+    }
+
+    private InterfaceAddresses readBack(String interfaceName, java.util.function.Predicate<InterfaceAddresses> done)
+            throws IOException {
+        try {
+            java.util.Optional<InterfaceAddresses> reported = watch.awaitInMemory(interfaceName, done, REPORT_WAIT);
+            if (reported.isPresent()) {
+                return reported.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return watch.read(interfaceName);
     }
 
     private Map<String, InterfaceAddresses> readInterfaces(List<VipAddress> vips) throws VipException {

@@ -32,6 +32,8 @@ final class FakeNetwork implements CommandRunner {
     /** iputils' arping in -D mode goes on for whole seconds when nobody answers: here, until stopped. */
     boolean iputilsLingers = true;
     boolean monitorCannotStart;
+    /** The monitor runs but reports nothing (late, as under load). */
+    volatile boolean monitorSilent;
 
     /** A running ip monitor: the lines it printed, and how to end it. */
     final class Monitor implements Started {
@@ -94,7 +96,9 @@ final class FakeNetwork implements CommandRunner {
                 + (v6 ? " scope global" + (a.dadFailed() ? " tentative dadfailed" : "") + " "
                         : " brd 203.0.113.255 scope global " + a.label())
                 + "\\       valid_lft forever preferred_lft forever";
-        monitors.stream().filter(Monitor::alive).forEach(m -> m.sink.accept(line));
+        if (!monitorSilent) {
+            monitors.stream().filter(Monitor::alive).forEach(m -> m.sink.accept(line));
+        }
         if (parts.length != 2) {
             throw new IllegalStateException(a.cidr());
         }
