@@ -10,6 +10,8 @@
 # gkgNodeRole.0 (read live from the guardian on every request).
 #
 # Usage: testbed/bench-snmp.sh [--karaf] [REQUESTS] [SECONDS]   (defaults 5000 sequential GETs, 5 s of load)
+#        GKG_ASSEMBLY=path/to/gk-guardian-karaf-*.tar.gz selects the assembly for --karaf.
+# Each agent and object first gets 2000 sequential GETs and 3 s of load unmeasured, so that the JIT is done.
 # Needs: java 17, maven, python3, snmpd (Debian package snmpd). Ports 16160 and 16170 on 127.0.0.1;
 # with --karaf also 17900-17901 (guardian) and 18101, 11099, 44445 (Karaf's ssh and JMX).
 set -euo pipefail
@@ -38,7 +40,8 @@ cleanup() {
 trap cleanup EXIT
 
 if $in_karaf; then
-    assembly=$(ls "$repo"/karaf-assembly/target/gk-guardian-karaf-*.tar.gz 2>/dev/null | head -1)
+    # GKG_ASSEMBLY: another build's assembly, e.g. to measure before and after a change in one run.
+    assembly=${GKG_ASSEMBLY:-$(ls "$repo"/karaf-assembly/target/gk-guardian-karaf-*.tar.gz 2>/dev/null | head -1)}
     [ -n "$assembly" ] || { echo "ERROR: no assembly; build it first (mvn install -DskipTests)" >&2; exit 1; }
     echo "== starting a node (Karaf) from $(basename "$assembly"), its agent on 127.0.0.1:$OUR_PORT"
     mkdir -p "$work/karaf"
@@ -167,6 +170,7 @@ def latency(port, name):
     sock.settimeout(1.0)
     for i in range(2000):                     # warm-up (JIT, caches), not measured
         sock.send(get(10 + i, name)); sock.recv(2048)
+    throughput(port, name, seconds=3)         # and under load, so that the JIT has compiled that path too
     samples, lost = [], 0
     for i in range(requests):
         rid = 100000 + i
@@ -180,11 +184,12 @@ def latency(port, name):
     samples.sort()
     return statistics.median(samples), samples[int(len(samples) * 0.99) - 1], lost
 
-def throughput(port, name, window=16):
+def throughput(port, name, window=16, seconds=None):
+    seconds = load_seconds if seconds is None else seconds
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); sock.connect(("127.0.0.1", port))
     sock.settimeout(0.5)
     rid, answered = 1000000, 0
-    end = time.perf_counter() + load_seconds
+    end = time.perf_counter() + seconds
     for _ in range(window):
         rid += 1; sock.send(get(rid, name))
     while time.perf_counter() < end:
@@ -195,7 +200,7 @@ def throughput(port, name, window=16):
                 rid += 1; sock.send(get(rid, name))
             continue
         rid += 1; sock.send(get(rid, name))
-    return answered / load_seconds
+    return answered / seconds
 
 ours = f"GK Guardian, {where}"
 print(f"{'agent':<30}{'object':<16}{'median us':>10}{'p99 us':>10}{'lost':>6}{'GET/s':>10}")
@@ -209,5 +214,5 @@ for label, port, name, object_label in (
     rates[(label, object_label)] = rate
     print(f"{label:<30}{object_label:<16}{median:>10.0f}{p99:>10.0f}{lost:>6}{rate:>10.0f}", flush=True)
 print(f"sysName.0 GET/s, ours / snmpd: {rates[(ours, 'sysName.0')] / rates[('Net-SNMP snmpd', 'sysName.0')]:.2f}")
-print(f"({requests} sequential GETs each after 2000 warm-up; throughput: {load_seconds:.0f} s with 16 outstanding)")
+print(f"({requests} sequential GETs each after 2000 sequential and 3 s of load as warm-up; throughput: {load_seconds:.0f} s with 16 outstanding)")
 PY

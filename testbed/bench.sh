@@ -66,6 +66,7 @@ JAR="$here/target/gk-guardian-testbed.jar"
 [ -f "$JAR" ] || { echo "bench: build first ($JAR missing)" >&2; exit 1; }
 mkdir -p "$out"
 : > "$out/results.csv"
+: > "$out/phases.csv"
 : > "$out/resources.txt"
 : > "$out/merges.csv"
 if [ "$footprint" = yes ]; then "$here/bench-footprint.sh" --out "$out/footprint"; fi
@@ -235,6 +236,37 @@ count_notifications() {
         | tee -a "$out/resources.txt"
 }
 
+# Every node's "Promotion of ... to master of epoch ...: fault to suspicion A ms, gatekeeper ready B ms, votes C ms,
+# VIP bound D ms, total since the fault E ms" lines, oldest first within each node.
+promotion_lines() {
+    local h
+    for h in n1 n2 n3; do
+        cat "$TB_WORK/$h/data/log/karaf.log"* 2>/dev/null | grep -a "Promotion of .* to master of epoch" || true
+    done
+}
+
+# The phases of the promotion that followed the fault, as the new master recorded them.
+record_phases() {
+    local system=$1 scenario=$2 run=$3 before=$4 line
+    line=$(promotion_lines | tail -n +"$((before + 1))" | head -1)
+    [ -n "$line" ] || return 0
+    echo "$line" | sed -E 's/.*fault to suspicion ([0-9]+) ms, gatekeeper ready ([0-9]+) ms, votes ([0-9]+) ms, VIP bound ([0-9]+) ms, total since the fault ([0-9]+) ms.*/\1,\2,\3,\4,\5/' \
+        | sed "s/^/$system,$scenario,$run,/" >> "$out/phases.csv"
+}
+
+# Median of each phase per system and scenario: where the time of a failover goes.
+print_phases() {
+    [ -s "$out/phases.csv" ] || return 0
+    echo
+    echo "Where the failover time goes (median ms, from the new master's own record; suspicion = from the last"
+    echo "renewal it answered to the start of its candidacy; VIP bound includes the duplicate-address check):"
+    printf '%-11s %-12s %10s %10s %8s %10s %8s %5s\n' scenario system suspicion gatekeeper votes "VIP bound" total runs
+    sort -t, -k2,2 -k1,1 "$out/phases.csv" | awk -F, '
+        function median(list,   n, a, i, t) { n = split(list, a, " "); for (i = 1; i <= n; i++) for (t = i + 1; t <= n; t++) if (a[t] + 0 < a[i] + 0) { x = a[i]; a[i] = a[t]; a[t] = x }; return a[int((n + 1) / 2)] }
+        { k = $2 " " $1; keys[k] = 1; s[k] = s[k] " " $4; g[k] = g[k] " " $5; v[k] = v[k] " " $6; b[k] = b[k] " " $7; t[k] = t[k] " " $8; n[k]++ }
+        END { for (k in keys) { split(k, p, " "); printf "%-11s %-12s %10s %10s %8s %10s %8s %5d\n", p[1], p[2], median(s[k]), median(g[k]), median(v[k]), median(b[k]), median(t[k]), n[k] } }' | sort
+}
+
 count_false_failovers() {
     local system=$1 seconds=$2 stress changes=0 doubles=0 samples=0 last now
     last=$(wait_single_owner)
@@ -274,6 +306,7 @@ for system in $systems; do
                 --seconds "$(window_seconds "$scenario")" $sip --out "$TB_WORK/probes.csv" &
             prober=$!
             sleep "2.$(printf '%03d' $((RANDOM % 1000)))"
+            promotions_before=$(promotion_lines | wc -l)
             fault=$(tb_fault_now_us)
             heal=$(inject "$system" "$scenario" "$victim")
             wait "$prober" || true
@@ -285,6 +318,9 @@ for system in $systems; do
                 --scenario "$scenario" --system "$system" --run "$run" --names "$names" "${extra[@]}" \
                 --results "$out/results.csv" --png "$out/$system-$scenario-$run.png" || true
             restore "$system" "$scenario" "$victim"
+            if [[ $system == gkg-* ]]; then
+                record_phases "$system" "$scenario" "$run" "$promotions_before"
+            fi
             if [[ $system == gkg-* ]] && [ -n "$heal" ]; then
                 merged=$(merged_after_ms "$victim" "$heal")
                 echo "$system/$scenario run $run: $victim back in the cluster (quorum regained) $merged ms after the heal"
@@ -303,6 +339,7 @@ done
 
 echo
 java -cp "$JAR" org.gkguardian.testbed.Report "$out/results.csv" keepalived-0.1 | tee "$out/table.txt"
+print_phases | tee -a "$out/table.txt"
 echo
 echo "heal -> the healed node back in the cluster (its quorum-regained), ms, min/median/max over the runs where it lost quorum:"
 awk -F, '$4 != "-" { v[$1 " " $2] = v[$1 " " $2] " " $4 } END { for (k in v) print k, v[k] }' "$out/merges.csv" | sort \

@@ -9,7 +9,9 @@
 
 TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 TB_ASSEMBLY_TGZ=${TB_ASSEMBLY_TGZ:-$(ls "$TB_ROOT"/karaf-assembly/target/gk-guardian-*.tar.gz 2>/dev/null | head -1)}
-TB_SECRET=${TB_SECRET:-testbed-secret-$RANDOM$RANDOM}
+TB_SECRET=${TB_SECRET:-$(head -c 32 /dev/urandom | base64)}
+# The key that holds it (cluster.secret, without the dot, for a build from before the dotted key).
+TB_SECRET_KEY=${TB_SECRET_KEY:-.cluster.secret}
 # The agents ship with SNMPv2c off; the testbed's NMS reads with this community, configured on every node.
 TB_COMMUNITY=${TB_COMMUNITY:-testbed-ro-$RANDOM}
 TB_VIP=${TB_VIP:-203.0.113.10}
@@ -37,7 +39,7 @@ tb_gkg_node() {
     printf 'karaf = karaf,_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n' \
         >> "$base/etc/users.properties"
     tb_gkg_cfg "$host" org.gkguardian.guardian "node.name = $host" "internal.address = $address" \
-        "members = $members" "priority = $priority" "profile = $profile" "cluster.secret = $TB_SECRET"
+        "members = $members" "priority = $priority" "profile = $profile" "$TB_SECRET_KEY = $TB_SECRET"
     tb_gkg_cfg "$host" org.gkguardian.ipbinding "vips = $TB_VIP/24@eth1"
     tb_gkg_cfg "$host" org.gkguardian.lifecycle "driver = none"
     tb_gkg_cfg "$host" org.gkguardian.snmp "listen.addresses = udp:127.0.0.1/1161 udp:$address/1161" \

@@ -11,6 +11,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -19,6 +21,9 @@ import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.security.auth.Subject;
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.gkguardian.api.Guardian;
@@ -164,8 +169,18 @@ public class ShellIT {
         assertEquals(s.epoch(), server.getAttribute(name, "Epoch"));
     }
 
+    /** As the console's admin user: switchover and maintenance are admin-only (AccessControlIT). */
     private String execute(String command) throws Exception {
-        return execute(sessionFactory, command);
+        Subject admin = new Subject();
+        admin.getPrincipals().add(new UserPrincipal("karaf"));
+        for (String role : new String[] {"admin", "manager", "viewer"}) {
+            admin.getPrincipals().add(new RolePrincipal(role));
+        }
+        try {
+            return Subject.doAs(admin, (PrivilegedExceptionAction<String>) () -> execute(sessionFactory, command));
+        } catch (PrivilegedActionException e) {
+            throw e.getException();
+        }
     }
 
     private String executeExpectingFailure(String command) {

@@ -30,4 +30,13 @@ public interface Guardian {
 
     /** Drain this node (it gives the master role away first) or bring it back. */
     OperatorResult maintenance(boolean on);
+
+    /**
+     * Whether the guardian's role thread finished a step recently (within the lease, or is busy with a bounded
+     * action such as a VIP bind). The launcher's keep-alives follow it, so that a deadlocked guardian is killed and
+     * its VIP released rather than kept by a thread that no longer enforces the lease.
+     */
+    default boolean progressing() {
+        return true;
+    }
 }

@@ -117,7 +117,6 @@ public final class GuardianComponent implements Guardian {
     private GuardianComponent(ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, BundleContext context,
             GuardianConfig config, Optional<String> rawProblem, Consumer<String> onRefusal,
             Consumer<List<Protocol>> stackHook) {
-        this.onRefusal = onRefusal;
         this.stackHook = stackHook;
         this.rule = rule;
         this.gatekeeper = gatekeeper;
@@ -129,6 +128,11 @@ public final class GuardianComponent implements Guardian {
         this.witnessThread = Executors.newSingleThreadScheduledExecutor(named("gkguardian-witness"));
         this.heartbeatThread = Executors.newSingleThreadScheduledExecutor(named("gkguardian-heartbeat"));
         this.journal = new Journal(Math.max(1, Math.min(10000, config.history_size())));
+        IntrusionAlarm intrusion = new IntrusionAlarm(journal, witnessThread, Clock.systemUTC());
+        this.onRefusal = peer -> {
+            intrusion.accept(peer);
+            onRefusal.accept(peer);
+        };
         this.publisher = new WhiteboardPublisher(publishThread,
                 () -> listeners.stream().map(ListenerHandle::listener).filter(Objects::nonNull).toList(),
                 () -> eventAdmin);
@@ -482,6 +486,12 @@ public final class GuardianComponent implements Guardian {
             }
         }
         return result;
+    }
+
+    @Override
+    public boolean progressing() {
+        Cluster c = cluster;
+        return c == null || c.machine().progressing();
     }
 
     @Override

@@ -25,15 +25,23 @@ public @interface GuardianConfig {
     String members() default "127.0.0.1";
 
     @AttributeDefinition(name = "Port", description = "TCP port of the guardians on the internal LAN; port+1 is used "
-            + "for crash detection (FD_SOCK2).", min = "1", max = "65534")
+            + "for crash detection (FD_SOCK2), port+2 for the life line that sees a member's process die.", min = "1",
+            max = "65533")
     int port() default 7800;
 
     @AttributeDefinition(name = "Cluster name", description = "JGroups cluster name; all members must agree.")
     String cluster_name() default "gk-guardian";
 
     @AttributeDefinition(name = "Cluster secret", type = AttributeType.PASSWORD, required = false,
-            description = "Shared secret; the encryption key is derived from it. Required with more than one member "
-                    + "or a non-loopback address.")
+            description = "Shared secret from which the TLS identity of the internal LAN is derived; at least 128 "
+                    + "bits by length and character classes (head -c 32 /dev/urandom | base64). Required with more "
+                    + "than one member or a non-loopback address. The leading dot keeps it out of the service "
+                    + "properties.")
+    String _cluster_secret() default "";
+
+    @AttributeDefinition(name = "Cluster secret (old spelling)", type = AttributeType.PASSWORD, required = false,
+            description = "Still read when .cluster.secret is not set, with a warning: without the dot the secret "
+                    + "is published as a service property. Rename it to .cluster.secret.")
     String cluster_secret() default "";
 
     @AttributeDefinition(name = "Priority", description = "Higher wins the election before addresses are compared.",

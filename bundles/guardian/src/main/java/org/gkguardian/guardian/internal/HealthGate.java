@@ -4,13 +4,14 @@ import java.net.InetAddress;
 
 /**
  * Whether this node may serve, and why not: its gatekeeper, its internal LAN, another host answering for the VIP, a
- * recent pause of its JVM, and promotions that failed. Each failed promotion keeps the node out longer (10 s, then
- * three times as long each time, up to 10 minutes), so that a node that cannot bind or cannot start its gatekeeper
- * does not churn and another member gets its chance. Role thread only.
+ * recent pause of its JVM, and promotions that failed. Each failed promotion keeps the node out longer (2 s, then
+ * four times as long each time, up to 10 minutes), so that a node that cannot bind or cannot start its gatekeeper
+ * does not churn and another member gets its chance, while a passing cause (a dead master's address not yet
+ * released by its launcher) costs seconds only. Role thread only.
  */
 final class HealthGate {
 
-    static final long FIRST_BACK_OFF_NANOS = 10_000_000_000L;
+    static final long FIRST_BACK_OFF_NANOS = 2_000_000_000L;
     static final long MAX_BACK_OFF_NANOS = 600_000_000_000L;
 
     private final InetAddress internalAddress;
@@ -24,6 +25,7 @@ final class HealthGate {
     private long backOffUntil = Long.MIN_VALUE;
     private int failedPromotions;
     private String lastFailure = "";
+    private String duplicateName = "";
 
     /**
      * @param conflictHoldNanos how long a VIP conflict keeps the node out
@@ -36,11 +38,15 @@ final class HealthGate {
     }
 
     boolean healthy(long now) {
-        return gatekeeperHealthy && lanUp && now >= conflictUntil && now >= pausedUntil && now >= backOffUntil;
+        return gatekeeperHealthy && lanUp && now >= conflictUntil && now >= pausedUntil && now >= backOffUntil
+                && duplicateName.isEmpty();
     }
 
     /** Why the node may not serve; empty when it may. */
     String reason(long now) {
+        if (!duplicateName.isEmpty()) {
+            return duplicateName;
+        }
         if (!lanUp) {
             return "internal LAN lost (" + internalAddress.getHostAddress() + " is not on an interface that is up)";
         }
@@ -58,6 +64,11 @@ final class HealthGate {
             return "gatekeeper unhealthy" + (gatekeeperLabel.isEmpty() ? "" : " (" + gatekeeperLabel + ")");
         }
         return "";
+    }
+
+    /** Another member uses this node's name (empty: no longer): the one with the lower address stays out. */
+    void duplicateName(String problem) {
+        duplicateName = problem;
     }
 
     void lan(boolean up) {
@@ -96,7 +107,7 @@ final class HealthGate {
         lastFailure = why;
         long backOff = FIRST_BACK_OFF_NANOS;
         for (int i = 1; i < failedPromotions && backOff < MAX_BACK_OFF_NANOS; i++) {
-            backOff *= 3;
+            backOff *= 4;
         }
         backOff = Math.min(backOff, MAX_BACK_OFF_NANOS);
         backOffUntil = now + backOff;

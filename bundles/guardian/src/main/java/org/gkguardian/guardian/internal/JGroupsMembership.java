@@ -17,6 +17,8 @@ import javax.crypto.SecretKey;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.Event;
@@ -31,7 +33,6 @@ import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
-import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UNICAST3;
@@ -41,24 +42,36 @@ import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.IpAddress;
 import org.jgroups.stack.Protocol;
+import org.jgroups.util.DefaultSocketFactory;
 import org.jgroups.util.MessageBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The guardians' group over the internal LAN: JGroups with a static member list (TCP + TCPPING), crash detection
- * (FD_SOCK2), hang and cut detection (FD_ALL3 + VERIFY_SUSPECT2), partition healing (MERGE3), admission limited to
- * the configured addresses (AUTH with a fixed membership) and every message encrypted with a key derived from the
- * cluster secret (SYM_ENCRYPT), guarded by {@link SecretGate}.
+ * (FD_SOCK2, limited to members by {@link MemberOnlyFdSock}), hang and cut detection (FD_ALL3 + VERIFY_SUSPECT2),
+ * partition healing (MERGE3) and admission limited to the configured addresses (AUTH with a fixed membership).
+ *
+ * <p>Every byte on the guardians' port travels in TLS 1.3 with mutual authentication by the cluster identity, which
+ * is derived from the cluster secret ({@link ClusterIdentity}); the listening socket hands JGroups only connections
+ * that completed that handshake ({@link AuthenticatingServerSocket}). So discovery, views, leave requests,
+ * heartbeats and our own messages are authenticated and fresh (TLS's per-connection keys and record sequence
+ * numbers: a recording replayed on a new connection fails the handshake), and a host without the secret cannot
+ * claim a member's address in the transport's connection table. TLS rather than a message MAC of our own: the
+ * connection table sits below every protocol, so only an authenticated connection keeps it honest.
  */
 final class JGroupsMembership implements Membership, Receiver {
 
     private static final Logger LOG = LoggerFactory.getLogger(JGroupsMembership.class);
     private static final int KEY_DERIVATION_ROUNDS = 65_536;
+    /** A LAN handshake takes milliseconds; a host that stalls the listening socket longer is dropped. */
+    private static final int HANDSHAKE_TIMEOUT_MS = 2000;
+    /** Guardians exchange small messages; a larger length prefix is refused instead of allocated. */
+    private static final int MAX_MESSAGE = 4 * 1024 * 1024;
 
     private final Settings settings;
     private final Listener listener;
-    private final Consumer<String> onRefusal;
+    private final RefusalLog refusals;
     private final Consumer<List<Protocol>> stackHook;
     private volatile JChannel channel;
     private volatile LifeLine lifeLine;
@@ -66,14 +79,15 @@ final class JGroupsMembership implements Membership, Receiver {
     private volatile Map<InetAddress, Address> addressOf = Map.of();
 
     /**
-     * @param onRefusal told the address of every guardian refused for a wrong secret
+     * @param onRefusal told the address of every host refused on the internal LAN (at most once per source per
+     *                  {@link RefusalLog#QUIET_NANOS})
      * @param stackHook may adjust the protocol list before the channel is built (tests insert fault injection)
      */
     JGroupsMembership(Settings settings, Listener listener, Consumer<String> onRefusal,
             Consumer<List<Protocol>> stackHook) {
         this.settings = settings;
         this.listener = listener;
-        this.onRefusal = onRefusal;
+        this.refusals = new RefusalLog(onRefusal, System::nanoTime);
         this.stackHook = stackHook;
     }
 
@@ -115,7 +129,20 @@ final class JGroupsMembership implements Membership, Receiver {
         List<InetSocketAddress> hosts = settings.members().stream()
                 .map(a -> new InetSocketAddress(a, settings.port())).collect(Collectors.toList());
 
+        ClusterIdentity identity = ClusterIdentity.derive(deriveKey(settings.secret(), settings.clusterName()),
+                settings.clusterName());
+        SSLContext tls = identity.sslContext(peer -> refusals.refused(peer, "it does not hold this cluster's key"));
+        DefaultSocketFactory sockets = new DefaultSocketFactory(tls.getSocketFactory(),
+                AuthenticatingServerSocket.factory(tls, refusals, HANDSHAKE_TIMEOUT_MS, settings.members()::contains));
+        sockets.setSocketConfigurator(s -> {
+            if (s instanceof SSLSocket ssl) {
+                ssl.setEnabledProtocols(new String[] {ClusterIdentity.PROTOCOL});
+            }
+        });
+
         TCP tcp = new TCP();
+        tcp.setSocketFactory(sockets);
+        tcp.setMaxLength(MAX_MESSAGE);
         tcp.setBindAddress(self);
         tcp.setBindPort(settings.port());
         tcp.setPortRange(0);
@@ -140,12 +167,9 @@ final class JGroupsMembership implements Membership, Receiver {
         MERGE3 merge = new MERGE3().setMinInterval(t.mergeMinMs()).setMaxInterval(t.mergeMaxMs())
                 .setCheckInterval(t.mergeCheckMs());
 
-        FD_SOCK2 fdSock = new FD_SOCK2().setBindAddress(self).setOffset(1).setPortRange(0);
+        FD_SOCK2 fdSock = new MemberOnlyFdSock(Set.copyOf(settings.members()), refusals).setBindAddress(self).setOffset(1).setPortRange(0);
         FD_ALL3 fdAll = new FD_ALL3().setTimeout(t.failureTimeoutMs()).setInterval(t.heartbeatMs());
         VERIFY_SUSPECT2 verify = new VERIFY_SUSPECT2().setTimeout(t.verifyTimeoutMs());
-
-        SYM_ENCRYPT encrypt = new SYM_ENCRYPT().symAlgorithm("AES/CBC/PKCS5Padding").symIvLength(16);
-        encrypt.setSecretKey(deriveKey(settings.secret(), settings.clusterName()));
 
         FixedMembershipToken token = new FixedMembershipToken();
         token.setMemberList(settings.members().stream().map(a -> a.getHostAddress() + "/" + settings.port())
@@ -159,10 +183,6 @@ final class JGroupsMembership implements Membership, Receiver {
         List<Protocol> protocols = new ArrayList<>();
         protocols.add(tcp);
         protocols.add(ping);
-        // Encryption sits right above discovery, so that heartbeats, suspicions and merge offers of a guardian
-        // without the secret are refused too: it can neither keep a member alive nor drag the group into a merge.
-        protocols.add(new SecretGate(encrypt, onRefusal));
-        protocols.add(encrypt);
         protocols.add(merge);
         protocols.add(fdSock);
         protocols.add(fdAll);
@@ -177,12 +197,12 @@ final class JGroupsMembership implements Membership, Receiver {
         return protocols;
     }
 
-    /** AES-256 key from the secret; the cluster name salts it so that two clusters never share a key. */
+    /** 256-bit key from the secret; the cluster name salts it so that two clusters never share a key. */
     static SecretKey deriveKey(String secret, String clusterName) throws GeneralSecurityException {
         KeySpec spec = new PBEKeySpec(secret.toCharArray(),
                 ("gk-guardian/" + clusterName).getBytes(StandardCharsets.UTF_8), KEY_DERIVATION_ROUNDS, 256);
         byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        return new SecretKeySpec(key, "AES");
+        return new SecretKeySpec(key, "HmacSHA256");
     }
 
     @Override
@@ -200,31 +220,28 @@ final class JGroupsMembership implements Membership, Receiver {
 
     @Override
     public void sendUrgent(byte[] payload) {
-        JChannel ch = channel;
-        if (ch == null || !ch.isConnected()) {
-            return;
-        }
-        try {
-            // Out of band and unreliable: delivered as it arrives, never held behind a lost message.
-            ch.send(new BytesMessage(null, payload).setFlag(Message.Flag.OOB, Message.Flag.NO_RELIABILITY,
-                    Message.Flag.DONT_BUNDLE));
-        } catch (Exception e) {
-            LOG.debug("agreement message not sent: {}", e.toString());
-        }
+        sendUrgent((Address) null, payload);
     }
 
     @Override
     public void sendUrgent(InetAddress to, byte[] payload) {
-        JChannel ch = channel;
         Address dest = addressOf.get(to);
-        if (ch == null || !ch.isConnected() || dest == null) {
+        if (dest != null) {
+            sendUrgent(dest, payload);
+        }
+    }
+
+    /** Out of band and unreliable: delivered as it arrives, never held behind a lost message. */
+    private void sendUrgent(Address dest, byte[] payload) {
+        JChannel ch = channel;
+        if (ch == null || !ch.isConnected()) {
             return;
         }
         try {
             ch.send(new BytesMessage(dest, payload).setFlag(Message.Flag.OOB, Message.Flag.NO_RELIABILITY,
                     Message.Flag.DONT_BUNDLE));
         } catch (Exception e) {
-            LOG.debug("agreement message to {} not sent: {}", to.getHostAddress(), e.toString());
+            LOG.debug("agreement message to {} not sent: {}", dest == null ? "all" : dest, e.toString());
         }
     }
 

@@ -52,6 +52,11 @@ final class RoleMachine {
     private static final Logger LOG = LoggerFactory.getLogger(RoleMachine.class);
     /** An epoch this far ahead of ours is not a real cluster's: ignored rather than adopted. */
     private static final long MAX_EPOCH_JUMP = 1_000_000L;
+    /**
+     * The longest a gatekeeper start or a VIP bind may keep the role thread (their own timeouts are shorter): past
+     * it the thread counts as stuck, so the heartbeats, renewals and the launcher's keep-alives stop.
+     */
+    private static final long EDGE_LIMIT_NANOS = 30_000_000_000L;
 
     private volatile Settings settings;
     private final ElectionRule rule;
@@ -83,8 +88,12 @@ final class RoleMachine {
     private boolean maintenance;
     private long startedNanos;
     private volatile long lastAliveNanos;
+    private volatile long busySince = Long.MIN_VALUE;
     private long lastLanCheckNanos = Long.MIN_VALUE;
     private long eligibleSinceNanos = Long.MIN_VALUE;
+    private long witnessAnsweredNanos = Long.MIN_VALUE;
+    /** When this node last answered a renewal of the master it backs: the latest start of that master's fault. */
+    private long lastMasterHeardNanos = Long.MIN_VALUE;
     private volatile boolean started;
     private volatile boolean stopped;
     private boolean settledOnce;
@@ -285,6 +294,7 @@ final class RoleMachine {
         if (!peers.accept(s, clock.instant(), nanos.getAsLong())) {
             return;
         }
+        checkName(m);
         observeEpoch(m.epoch(), m.name());
         masters.heard(m.internalAddress(), m.role() == Role.MASTER, nanos.getAsLong());
         String mismatch = "config-mismatch:" + m.internalAddress().getHostAddress();
@@ -293,6 +303,30 @@ final class RoleMachine {
                     mismatch, Severity.WARNING, "gatekeeper configuration of " + m.name() + " differs from ours");
         } else {
             notices.clear(mismatch);
+        }
+    }
+
+    /**
+     * Two members with one name would both take the election's choice for themselves: the one with the lower
+     * internal address stays out of the elections until the names differ; both raise an alarm naming both addresses.
+     */
+    private void checkName(MemberState m) {
+        String alarm = "duplicate-name:" + m.internalAddress().getHostAddress();
+        if (!m.name().equals(settings.nodeName())) {
+            if (notices.active(alarm)) {
+                notices.clear(alarm);
+                health.duplicateName("");
+            }
+            return;
+        }
+        String text = "node.name '" + m.name() + "' is used by both " + settings.internalAddress().getHostAddress()
+                + " and " + m.internalAddress().getHostAddress();
+        notices.raise(EventType.CONFIG_MISMATCH, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()), alarm,
+                Severity.CRITICAL, text);
+        boolean lower = new BigInteger(1, settings.internalAddress().getAddress())
+                .compareTo(new BigInteger(1, m.internalAddress().getAddress())) < 0;
+        if (lower) {
+            health.duplicateName(text + "; the member with the higher address keeps the name");
         }
     }
 
@@ -423,12 +457,10 @@ final class RoleMachine {
 
     void witnessAnswered(boolean answered, long atNanos) {
         if (answered) {
-            peersWitness = atNanos;
+            witnessAnsweredNanos = atNanos;
             agreement.witnessAnswered(atNanos);
         }
     }
-
-    private long peersWitness = Long.MIN_VALUE;
 
     OperatorResult switchover(Optional<String> requested) {
         if (!enter()) {
@@ -664,7 +696,7 @@ final class RoleMachine {
             RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, agreement.nextEpoch(epoch),
                     vip.configured());
             try {
-                gatekeeper.prepareMaster(context);
+                atTheEdge(() -> gatekeeper.prepareMaster(context));
             } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
                 safeStandDown(context);
                 promotionFailed(Cause.HEALTH, "the gatekeeper could not be made ready: " + e.getMessage());
@@ -679,8 +711,6 @@ final class RoleMachine {
     private long faultTime(long fallback) {
         return lastMasterHeardNanos != Long.MIN_VALUE ? lastMasterHeardNanos : fallback;
     }
-
-    private long lastMasterHeardNanos = Long.MIN_VALUE;
 
     /** Asks for votes, at most once per renewal interval, and takes over once they suffice. */
     private void campaign(long now) {
@@ -734,7 +764,7 @@ final class RoleMachine {
         // Renewals go out while the VIP is bound (the duplicate-address check takes a while), from the heartbeat thread.
         outbox.renewing(agreement.renewal(now));
         try {
-            vip.bind(context);
+            atTheEdge(() -> vip.bind(context));
         } catch (VipControl.VipException | RuntimeException e) {
             outbox.renewing(null);
             Optional<Wire.Resign> resign = agreement.stepDown();
@@ -817,6 +847,8 @@ final class RoleMachine {
         LOG.info("Role {} -> {} on {} (epoch {}, cause {}, took {} ms, master '{}'){}", from.label(), to.label(),
                 settings.nodeName(), epoch, cause.label(), tookNanos / 1_000_000L, master,
                 detail.isEmpty() ? "" : ": " + detail);
+        // A listener that hears of the transition and asks for the status must see it.
+        refreshSnapshots();
         publisher.transition(t);
         if (to == Role.MASTER) {
             watchMasters(visibleStates(nanos.getAsLong()));
@@ -831,7 +863,7 @@ final class RoleMachine {
             case NONE -> QuorumState.NOT_REQUIRED;
             case MAJORITY -> heard >= settings.quorumSize() ? QuorumState.QUORATE : QuorumState.LOST;
             case WITNESS -> heard == settings.members().size()
-                    || (peersWitness != Long.MIN_VALUE && now - peersWitness <= pauseNanos)
+                    || (witnessAnsweredNanos != Long.MIN_VALUE && now - witnessAnsweredNanos <= pauseNanos)
                             ? QuorumState.QUORATE : QuorumState.LOST;
         };
     }
@@ -969,13 +1001,36 @@ final class RoleMachine {
         }
     }
 
-    /** Whether the role thread finished a step within the lease (for the heartbeats and the launcher's keep-alive). */
+    /**
+     * For the launcher's keep-alive: the role thread finished a step within the lease, or is busy at the edge, or
+     * the machine holds nothing yet (not started) or any more (stopped).
+     */
     boolean progressing() {
-        return progressing(leaseNanos);
+        return !started || stopped || progressing(leaseNanos);
     }
 
     private boolean progressing(long within) {
-        return started && !stopped && nanos.getAsLong() - lastAliveNanos <= within;
+        long now = nanos.getAsLong();
+        long busy = busySince;
+        return started && !stopped && (now - lastAliveNanos <= within
+                || (busy != Long.MIN_VALUE && now - busy <= EDGE_LIMIT_NANOS));
+    }
+
+    /** Runs a bounded action at the edge (gatekeeper start, VIP bind): the role thread is busy, not stuck. */
+    private <E extends Exception> void atTheEdge(EdgeAction<E> action) throws E {
+        busySince = nanos.getAsLong();
+        try {
+            action.run();
+        } finally {
+            busySince = Long.MIN_VALUE;
+            // Busy is not paused: the lease itself tells whether the others moved on meanwhile.
+            lastAliveNanos = nanos.getAsLong();
+        }
+    }
+
+    @FunctionalInterface
+    private interface EdgeAction<E extends Exception> {
+        void run() throws E;
     }
 
     private void send(Wire.Message message) {

@@ -10,11 +10,16 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.gkguardian.config.IpLiteral;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Checks a configuration as a whole before anything of it is applied. Pure, apart from drawing a random secret. */
 final class SettingsValidator {
 
-    static final int MIN_SECRET_LENGTH = 12;
+    static final String SECRET_KEY = ".cluster.secret";
+    static final int MIN_SECRET_BITS = 128;
+    static final String GENERATOR = "head -c 32 /dev/urandom | base64";
+    private static final Logger LOG = LoggerFactory.getLogger(SettingsValidator.class);
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private SettingsValidator() {
@@ -34,8 +39,8 @@ final class SettingsValidator {
             throw new InvalidConfigurationException("node.name",
                     "'" + name + "' is not a name of letters, digits, '.', '_' or '-' (at most 64)");
         }
-        if (c.port() < 1 || c.port() > 65534) {
-            throw new InvalidConfigurationException("port", c.port() + " is not in 1..65534 (port+1 is used too)");
+        if (c.port() < 1 || c.port() > 65533) {
+            throw new InvalidConfigurationException("port", c.port() + " is not in 1..65533 (port+1 and port+2 are used too)");
         }
         String clusterName = trim(c.cluster_name());
         if (!NODE_NAME.matcher(clusterName).matches()) {
@@ -45,21 +50,34 @@ final class SettingsValidator {
             throw new InvalidConfigurationException("priority", c.priority() + " is not in 0..255");
         }
 
-        String secret = c.cluster_secret() == null ? "" : c.cluster_secret();
+        String dotted = c._cluster_secret() == null ? "" : c._cluster_secret();
+        String undotted = c.cluster_secret() == null ? "" : c.cluster_secret();
+        String secretKey = dotted.isEmpty() && !undotted.isEmpty() ? "cluster.secret" : SECRET_KEY;
+        if (!dotted.isEmpty() && !undotted.isEmpty() && !dotted.equals(undotted)) {
+            throw new InvalidConfigurationException("cluster.secret",
+                    "differs from " + SECRET_KEY + "; keep only " + SECRET_KEY);
+        }
+        if (dotted.isEmpty() && !undotted.isEmpty()) {
+            LOG.warn("{}: the key cluster.secret (without the leading dot) is published as a service property, "
+                    + "readable by every bundle; rename it to {}", GuardianConfig.PID, SECRET_KEY);
+        }
+        String secret = dotted.isEmpty() ? undotted : dotted;
         boolean generated = false;
         if (secret.isEmpty()) {
             if (members.size() > 1 || !self.isLoopbackAddress()) {
-                throw new InvalidConfigurationException("cluster.secret", "is required when there is more than one "
-                        + "member or the internal address is not loopback; set the same secret on every node");
+                throw new InvalidConfigurationException(SECRET_KEY, "is required when there is more than one "
+                        + "member or the internal address is not loopback; set the same secret on every node ("
+                        + GENERATOR + ")");
             }
             // A lone loopback node needs no shared secret, but must still keep everybody else out.
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
             secret = Base64.getEncoder().encodeToString(random);
             generated = true;
-        } else if (secret.length() < MIN_SECRET_LENGTH) {
-            throw new InvalidConfigurationException("cluster.secret",
-                    "is shorter than " + MIN_SECRET_LENGTH + " characters");
+        } else if (secretBits(secret) < MIN_SECRET_BITS) {
+            throw new InvalidConfigurationException(secretKey, String.format(Locale.ROOT, "is too weak to resist an "
+                    + "offline guess (about %d bits by its length and character classes, %d needed); generate one "
+                    + "with: %s", (int) secretBits(secret), MIN_SECRET_BITS, GENERATOR));
         }
 
         Optional<InetAddress> witness = trim(c.witness_address()).isEmpty() ? Optional.empty()
@@ -175,6 +193,25 @@ final class SettingsValidator {
             throw new InvalidConfigurationException("members", "is empty");
         }
         return out;
+    }
+
+    /**
+     * An upper bound of the secret's entropy as an attacker who knows its shape would see it: length times log2 of
+     * the size of the character classes it uses (26 lower case, 26 upper case, 10 digits, 33 for anything else),
+     * and no credit at all for a secret of fewer than 8 distinct characters ("aaaa...", "abababab..."). 32 random
+     * bytes in base64 score about 290 bits, 16 random bytes in hex about 165.
+     */
+    static double secretBits(String secret) {
+        int pool = 0;
+        pool += secret.chars().anyMatch(ch -> ch >= 'a' && ch <= 'z') ? 26 : 0;
+        pool += secret.chars().anyMatch(ch -> ch >= 'A' && ch <= 'Z') ? 26 : 0;
+        pool += secret.chars().anyMatch(ch -> ch >= '0' && ch <= '9') ? 10 : 0;
+        pool += secret.chars().anyMatch(ch -> !(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z')
+                && !(ch >= '0' && ch <= '9')) ? 33 : 0;
+        if (secret.chars().distinct().count() < 8) {
+            return 0;
+        }
+        return secret.codePointCount(0, secret.length()) * (Math.log(pool) / Math.log(2));
     }
 
     /** Parses an IP literal with the shared strict parser (never a name lookup); no wildcard or multicast. */

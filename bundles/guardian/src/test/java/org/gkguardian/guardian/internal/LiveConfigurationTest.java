@@ -16,7 +16,7 @@ class LiveConfigurationTest {
     }
 
     private static TestConfig base() {
-        return TestConfig.defaults().with("cluster.secret", "s3cret-for-tests");
+        return TestConfig.defaults().with(".cluster.secret", "s3cret-for-tests-9Qv2Lx7Rz4Kw");
     }
 
     @Test

@@ -379,6 +379,25 @@ class RoleMachineTest {
     }
 
     @Test
+    void twoMembersWithOneNameNeverBothServeAndTheAlarmNamesBothAddresses() throws Exception {
+        SimCluster sim = new SimCluster(dir, THREE, c -> c);
+        sim.add("n1", "10.0.0.1", c -> c.with("node.name", "twin"));
+        sim.add("n2", "10.0.0.2");
+        sim.add("n3", "10.0.0.3", c -> c.with("node.name", "twin"));
+        sim.startAll();
+        sim.advance(2000);
+        assertEquals(List.of("n3"), sim.masters(), "the twin with the higher address serves");
+        assertEquals(Role.FAULT, sim.node("n1").role());
+        String problem = sim.node("n1").machine.status().problem();
+        assertTrue(problem.contains("10.0.0.1") && problem.contains("10.0.0.3"), problem);
+        assertTrue(sim.node("n3").journal.alarms().stream()
+                .anyMatch(a -> a.id().equals("duplicate-name:10.0.0.1") && a.text().contains("10.0.0.3")));
+        sim.crash("n3");
+        sim.advance(2000);
+        assertEquals(List.of("n2"), sim.masters(), "the other twin stays out even when n3 is gone");
+    }
+
+    @Test
     void historyKeepsTheLastTransitionsOnly() throws Exception {
         SimCluster sim = new SimCluster(dir, "10.0.0.1", c -> c.with("history.size", 2));
         SimCluster.Node solo = sim.add("solo", "10.0.0.1");

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class SettingsValidatorTest {
 
-    private static final String SECRET = "twelve chars or more";
+    private static final String SECRET = "0dqO0Vp6Zyq3vNfPzQJ2hQ2Q1kWc7rRrR8W5mM3b9xM=";
 
     @Test
     void theShippedDefaultsAreALoneLoopbackNodeWithADrawnSecret() throws Exception {
@@ -66,6 +66,9 @@ class SettingsValidatorTest {
         "preempt.delay.ms | -1 | preempt.delay.ms",
         "history.size | 0 | history.size",
         "cluster.secret | short | cluster.secret",
+        ".cluster.secret | short | .cluster.secret",
+        ".cluster.secret | aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | .cluster.secret",
+        ".cluster.secret | correcthorsebatterystaple | .cluster.secret",
     })
     void aBadValueIsRefusedNamingItsKey(String key, String value, String named) {
         TestConfig c = TestConfig.defaults();
@@ -84,7 +87,7 @@ class SettingsValidatorTest {
     void aClusterWithoutASecretRefusesToStart() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> SettingsValidator.validate(TestConfig.defaults().with("members", "127.0.0.1,127.0.0.2").build()));
-        assertEquals("cluster.secret", e.key());
+        assertEquals(".cluster.secret", e.key());
         assertTrue(e.getMessage().contains("required"), e.getMessage());
     }
 
@@ -93,7 +96,7 @@ class SettingsValidatorTest {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> SettingsValidator.validate(TestConfig.defaults().with("internal.address", "198.51.100.11")
                         .with("members", "198.51.100.11").build()));
-        assertEquals("cluster.secret", e.key());
+        assertEquals(".cluster.secret", e.key());
     }
 
     @Test
@@ -111,5 +114,31 @@ class SettingsValidatorTest {
         Settings s = SettingsValidator.validate(TestConfig.defaults().with("internal.address", "::1")
                 .with("members", "::1").build());
         assertTrue(s.internalAddress().isLoopbackAddress());
+    }
+
+    @Test
+    void aSecretMustScore128BitsByLengthAndCharacterClasses() throws Exception {
+        // 32 random bytes in base64, as README and the shipped cfg say: ~290 bits.
+        assertTrue(SettingsValidator.secretBits(SECRET) > 250, "" + SettingsValidator.secretBits(SECRET));
+        // 16 random bytes in hex (digits and a-f count as 36 symbols): ~165 bits.
+        assertTrue(SettingsValidator.secretBits("9f86d081884c7d659a2feaa0c55ad015") >= 128);
+        // Letters only, 20 of them: ~94 bits.
+        assertTrue(SettingsValidator.secretBits("GKguardianSecretPass") < 128);
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> SettingsValidator.validate(TestConfig.defaults().with("members", "127.0.0.1,127.0.0.2")
+                        .with("quorum.policy", "none").with(".cluster.secret", "GKguardianSecretPass").build()));
+        assertTrue(e.getMessage().contains("head -c 32 /dev/urandom | base64"), e.getMessage());
+        assertFalse(e.getMessage().contains("GKguardianSecretPass"), "the refusal does not repeat the secret");
+    }
+
+    @Test
+    void theDottedKeyIsTheSecretAndTheOldSpellingStillWorks() throws Exception {
+        TestConfig pair = TestConfig.defaults().with("members", "127.0.0.1,127.0.0.2").with("quorum.policy", "none");
+        assertEquals(SECRET, SettingsValidator.validate(pair.with(".cluster.secret", SECRET).build()).secret());
+        TestConfig old = TestConfig.defaults().with("members", "127.0.0.1,127.0.0.2").with("quorum.policy", "none");
+        assertEquals(SECRET, SettingsValidator.validate(old.with("cluster.secret", SECRET).build()).secret());
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> SettingsValidator.validate(old.with(".cluster.secret", SECRET + "x").build()));
+        assertEquals("cluster.secret", e.key());
     }
 }

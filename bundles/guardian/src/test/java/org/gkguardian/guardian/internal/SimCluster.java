@@ -56,7 +56,7 @@ final class SimCluster {
             this.gatekeeper = new Fakes.Gatekeeper(ops, name);
             this.vip = new Fakes.Vip(ops, name);
             TestConfig c = TestConfig.defaults().with("node.name", name).with("internal.address", address)
-                    .with("members", members).with("cluster.secret", "a secret of our own")
+                    .with("members", members).with("cluster.secret", "a secret of our own, 4Ux9-Qm2z")
                     .with("profile", "fast").with("epoch.file", dir.resolve(name + "/epoch").toString());
             this.settings = SettingsValidator.validate(extra.apply(common.apply(c)).build());
             this.journal = new Journal(settings.historySize());

@@ -6,10 +6,14 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.gkguardian.api.Guardian;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,8 @@ public class WatchdogKeepAlive {
     private final ScheduledExecutorService executor;
     private final Optional<KeepAlive> launcher;
     private boolean failing;
+    private volatile Guardian guardian;
+    private boolean withheld;
 
     @Activate
     public WatchdogKeepAlive() {
@@ -47,6 +53,9 @@ public class WatchdogKeepAlive {
         plan.systemdInterval().ifPresent(every -> {
             ProcessCommandRunner runner = new ProcessCommandRunner();
             executor.scheduleAtFixedRate(() -> {
+                if (!guardianProgressing()) {
+                    return;
+                }
                 try {
                     CommandRunner.Result result = runner.run(KeepAlive.systemdNotify(), Duration.ofSeconds(2));
                     if (!result.ok()) {
@@ -60,7 +69,39 @@ public class WatchdogKeepAlive {
         });
     }
 
+    /**
+     * Keep-alives follow the guardian's role thread: one that has not finished a step within its lease no longer
+     * enforces the lease, so the launcher must kill this JVM and release the VIP rather than let it keep it.
+     */
+    boolean guardianProgressing() {
+        Guardian g = guardian;
+        boolean progressing = g == null || g.progressing();
+        if (!progressing && !withheld) {
+            withheld = true;
+            LOG.error("The guardian's role thread has not finished a step within its lease: keep-alives withheld, "
+                    + "so that the watchdog kills this JVM and its VIP is released");
+        } else if (progressing && withheld) {
+            withheld = false;
+            LOG.warn("The guardian's role thread runs again: keep-alives resume");
+        }
+        return progressing;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setGuardian(Guardian g) {
+        guardian = g;
+    }
+
+    void unsetGuardian(Guardian g) {
+        if (guardian == g) {
+            guardian = null;
+        }
+    }
+
     private void beat(KeepAlive keepAlive) {
+        if (!guardianProgressing()) {
+            return;
+        }
         try {
             keepAlive.beat();
             if (failing) {

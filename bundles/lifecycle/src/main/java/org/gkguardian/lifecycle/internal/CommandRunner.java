@@ -24,9 +24,21 @@ final class CommandRunner {
     }
 
     private final Optional<Path> workingDirectory;
+    private final List<String> launchPrefix;
 
     CommandRunner(Optional<Path> workingDirectory) {
+        this(workingDirectory, List.of());
+    }
+
+    /** @param launchPrefix put before every command ({@link CapabilityDrop}) */
+    CommandRunner(Optional<Path> workingDirectory, List<String> launchPrefix) {
         this.workingDirectory = workingDirectory;
+        this.launchPrefix = List.copyOf(launchPrefix);
+    }
+
+    /** The argument array that actually starts {@code command}. */
+    List<String> launchable(List<String> command) {
+        return CapabilityDrop.wrap(launchPrefix, command);
     }
 
     /**
@@ -35,7 +47,7 @@ final class CommandRunner {
      */
     Outcome run(String key, List<String> command, Map<String, String> environment, Duration timeout)
             throws DriverException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(launchable(command)).redirectErrorStream(true);
         workingDirectory.ifPresent(dir -> builder.directory(dir.toFile()));
         builder.environment().putAll(environment);
         Process process;

@@ -44,7 +44,7 @@ final class ForegroundDriver implements GatekeeperDriver {
         }
         killOrphans();
         List<String> command = settings.startCommand();
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = new ProcessBuilder(runner.launchable(command));
         settings.workingDirectory().ifPresent(dir -> builder.directory(dir.toFile()));
         builder.environment().putAll(environment);
         try {

@@ -147,7 +147,7 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
         if (!s.managed()) {
             return null;
         }
-        CommandRunner runner = new CommandRunner(s.workingDirectory());
+        CommandRunner runner = new CommandRunner(s.workingDirectory(), CapabilityDrop.forThisProcess());
         Probe probe = switch (s.probeType()) {
             case SIP_OPTIONS -> new SipOptionsProbe(s.probeAddress().orElseThrow(), s.probeTimeout());
             case TCP -> new TcpConnectProbe(s.probeAddress().orElseThrow(), s.probeTimeout());

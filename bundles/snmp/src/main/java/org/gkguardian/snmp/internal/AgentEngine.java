@@ -130,7 +130,7 @@ final class AgentEngine implements AutoCloseable {
         try {
             for (AgentSettings.Endpoint endpoint : settings.listen()) {
                 TransportMapping<UdpAddress> transport =
-                        new DefaultUdpTransportMapping(new UdpAddress(endpoint.address(), endpoint.port()));
+                        requestTransport(new UdpAddress(endpoint.address(), endpoint.port()));
                 listenTransports.add(transport);
                 session.addTransportMapping(transport);
             }
@@ -161,6 +161,19 @@ final class AgentEngine implements AutoCloseable {
             closeQuietly();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * A socket for requests whose receive buffer is reused. By default snmp4j allocates a fresh 64 KiB buffer for
+     * every datagram, in case the message is processed on another thread; here every request is decoded,
+     * answered and sent on the listening thread itself (the command processor has no worker pool), so one buffer
+     * serves them all. Profiled in a running node: that buffer was 91 % of all allocation, about 1 GB/s at 12,000
+     * GETs/s, and the garbage collections it caused set both the throughput and the p99.
+     */
+    private static DefaultUdpTransportMapping requestTransport(UdpAddress address) throws IOException {
+        DefaultUdpTransportMapping transport = new DefaultUdpTransportMapping(address);
+        transport.setAsyncMsgProcessingSupported(false);
+        return transport;
     }
 
     private static VacmMIB vacm(MOServer server, AgentSettings settings) {
@@ -236,8 +249,7 @@ final class AgentEngine implements AutoCloseable {
                 continue;
             }
             try {
-                DefaultUdpTransportMapping transport =
-                        new DefaultUdpTransportMapping(new UdpAddress(vip, settings.vipPort()));
+                DefaultUdpTransportMapping transport = requestTransport(new UdpAddress(vip, settings.vipPort()));
                 session.addTransportMapping(transport);
                 transport.listen();
                 vipTransports.put(vip, transport);

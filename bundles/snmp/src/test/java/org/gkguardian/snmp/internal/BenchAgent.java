@@ -16,7 +16,9 @@ public final class BenchAgent {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         String community = args[1];
-        Path boots = Files.createTempFile("gkg-bench-boots", "");
+        // A fresh directory: an empty file would read as a lost count, which the agent refuses.
+        Path bootsDir = Files.createTempDirectory("gkg-bench-boots");
+        Path boots = bootsDir.resolve("snmp-engine-boots");
         TestConfig config = new TestConfig(new String[] {"udp:127.0.0.1/" + port}, 0, community, new String[0],
                 new String[0], 0, 1000, "", "", "");
         SnmpAgentComponent agent = new SnmpAgentComponent(new FakeGuardian(), boots, Clock.systemUTC(), config);
@@ -26,6 +28,8 @@ public final class BenchAgent {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.deactivate();
             boots.toFile().delete();
+            EngineBoots.backupOf(boots).toFile().delete();
+            bootsDir.toFile().delete();
         }));
         Thread.currentThread().join();
     }
