@@ -13,8 +13,8 @@
 #      steady state (default 60), then over a window of W seconds (default 60) per node:
 #        - idle CPU of everything the product runs there: the launcher, the JVM and all their children,
 #          utime+stime of each process of the tree plus the cutime+cstime of the children they waited
-#          for (/proc/PID/stat), as % of one core; split into the JVM itself, the JVM's children, and
-#          the launcher with its other children;
+#          for (/proc/PID/stat), as % of one core; split into the JVM itself, the children the JVM
+#          waited for, and the others (the launcher, its releaser, a running ip monitor of the JVM);
 #      then, at the end of the window: RSS and PSS summed over the same process tree (VmRSS,
 #      smaps_rollup), heap used/committed and metaspace used/committed (jstat), code cache committed and
 #      threads (Native Memory Tracking: the JVMs run with -XX:NativeMemoryTracking=summary unless
@@ -192,7 +192,7 @@ measure_gkg() {
     emit ""
     emit "gkg-$profile, per node after ${steady} s of steady state (CPU over ${seconds} s; memory summed over launcher + JVM + children):"
     emit "$(printf '%-4s %-7s %8s %8s %5s %14s %12s %8s %8s %8s %8s %9s %9s  %s' node role 'RSS MiB' 'PSS MiB' procs \
-        'heap used/com' 'meta use/com' 'code MiB' threads 'CPU %' 'JVM %' 'JVM kids' 'launcher' 'GCs/full/max ms')"
+        'heap used/com' 'meta use/com' 'code MiB' threads 'CPU %' 'JVM %' 'JVM kids' 'others' 'GCs/full/max ms')"
     for i in 1 2 3; do
         host=n$i
         read -r total own kids < <(tree_ticks "${launchers[i]}" "${jvms[i]}")

@@ -330,6 +330,26 @@ final class RoleMachine {
         }
     }
 
+    /**
+     * A release that could not be verified leaves the VIP here, where every other node's duplicate-address check
+     * refuses it: one alarm while the provider retries, cleared when a retry worked.
+     */
+    private void watchRelease() {
+        Optional<String> problem;
+        try {
+            problem = vip.releaseProblem();
+        } catch (RuntimeException e) {
+            problem = Optional.of("release state unavailable: " + e);
+        }
+        if (problem.isPresent()) {
+            notices.raise(EventType.VIP_CONFLICT, Cause.HEALTH, Map.of(), "vip-release-failed", Severity.CRITICAL,
+                    problem.get());
+        } else if (notices.active("vip-release-failed")) {
+            notices.clear("vip-release-failed");
+            LOG.info("The VIP release on {} is verified now", settings.nodeName());
+        }
+    }
+
     /** Adopts a higher epoch a member reports, unless it is absurdly far ahead. */
     private boolean observeEpoch(long seen, String from) {
         if (seen <= epoch) {
@@ -410,6 +430,7 @@ final class RoleMachine {
             lastLanCheckNanos = now;
             health.lan(lanCheck.up(settings.internalAddress()));
             configDigest = safeDigest();
+            watchRelease();
         }
         if (switchover != null && now > switchover.expiresNanos()) {
             if (switchover.requestedBy().equals(settings.nodeName())) {
@@ -1002,11 +1023,13 @@ final class RoleMachine {
     }
 
     /**
-     * For the launcher's keep-alive: the role thread finished a step within the lease, or is busy at the edge, or
-     * the machine holds nothing yet (not started) or any more (stopped).
+     * For the launcher's keep-alive: true unless this node is master (or binding) and its role thread has neither
+     * finished a step within the lease nor is busy at the edge. Only a master's stuck thread keeps a VIP that the
+     * lease no longer protects; killing a backup for a stall would only cost a member.
      */
     boolean progressing() {
-        return !started || stopped || progressing(leaseNanos);
+        return role != Role.MASTER && busySince == Long.MIN_VALUE || !started || stopped
+                || progressing(leaseNanos);
     }
 
     private boolean progressing(long within) {

@@ -86,6 +86,7 @@ final class Fakes {
         volatile boolean bound;
         volatile boolean conflict;
         volatile boolean failBind;
+        volatile String releaseProblem = "";
         final VipAddress vip;
 
         Vip(Ops ops, String node) {
@@ -125,6 +126,11 @@ final class Fakes {
 
         @Override
         public void announce() {
+        }
+
+        @Override
+        public java.util.Optional<String> releaseProblem() {
+            return releaseProblem.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(releaseProblem);
         }
 
         @Override

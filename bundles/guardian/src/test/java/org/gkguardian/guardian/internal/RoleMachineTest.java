@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.gkguardian.api.Cause;
 import org.gkguardian.api.EventType;
 import org.gkguardian.api.GatekeeperState;
+import org.gkguardian.api.GuardianEvent;
 import org.gkguardian.api.OperatorResult.Outcome;
 import org.gkguardian.api.QuorumState;
 import org.gkguardian.api.Role;
@@ -395,6 +396,21 @@ class RoleMachineTest {
         sim.crash("n3");
         sim.advance(2000);
         assertEquals(List.of("n2"), sim.masters(), "the other twin stays out even when n3 is gone");
+    }
+
+    @Test
+    void aReleaseThatCannotBeVerifiedRaisesOneAlarmUntilARetryWorks() throws Exception {
+        SimCluster sim = three();
+        sim.node("n1").vip.releaseProblem = "VIP release not verified after 3 attempts; retrying in 400 ms";
+        sim.advance(300);
+        assertTrue(sim.node("n1").journal.alarms().stream()
+                .anyMatch(a -> a.id().equals("vip-release-failed") && a.text().contains("not verified")));
+        long raised = sim.node("n1").publisher.listener.events.stream()
+                .filter(e -> e.details().getOrDefault(GuardianEvent.TEXT, "").contains("not verified")).count();
+        assertEquals(1, raised, "one notification, not one per check");
+        sim.node("n1").vip.releaseProblem = "";
+        sim.advance(300);
+        assertFalse(sim.node("n1").journal.alarms().stream().anyMatch(a -> a.id().equals("vip-release-failed")));
     }
 
     @Test
