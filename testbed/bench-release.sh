@@ -57,7 +57,8 @@ one_run() {
     for ((i = 0; i < 300; i++)); do grep -q "first keep-alive\|keep-alive from" "$base/launcher.log" 2>/dev/null && break; sleep 0.05; done
     # An old launcher reads its keep-alive file every 50 ms: give it a few.
     sleep 0.5
-    child=$(ps -o pid= --ppid "$(cat "$base/data/gkg-node.pid")" | head -1 | tr -d ' ')
+    # The launcher's children: the child it supervises and (new launcher) its ip -batch releaser.
+    child=$(ps -o pid=,comm= --ppid "$(cat "$base/data/gkg-node.pid")" | awk '$2 != "ip" { print $1; exit }')
     tb_exec a ip -ts monitor address > "$work/monitor" 2>&1 &
     local monitor=$!
     sleep 0.3
