@@ -111,10 +111,6 @@ final class Agreement {
         this.epochSlot = Math.floorMod(epochSlot, this.epochStride);
     }
 
-    long incarnation() {
-        return incarnation;
-    }
-
     // ---------------------------------------------------------------- as a voter
 
     /** Answers a candidate; the vote is stored before the answer is returned. */
@@ -183,11 +179,6 @@ final class Agreement {
         if (member.equals(promisedTo)) {
             promiseUntil = Math.min(promiseUntil, now + crashAllowanceNanos);
         }
-    }
-
-    /** Whether this node still promises {@code member} not to vote for anyone else. */
-    boolean promisedTo(InetAddress member, long now) {
-        return member.equals(promisedTo) && promiseUntil > now;
     }
 
     /** It held a promise of ours that has run out (or was freed) and has not renewed it since. */
@@ -260,14 +251,6 @@ final class Agreement {
                 outvoted = true; // it voted for someone else in this epoch (or later): ask in a higher one
             }
         }
-    }
-
-    boolean campaigning() {
-        return campaignEpoch != 0;
-    }
-
-    long campaignEpoch() {
-        return campaignEpoch;
     }
 
     /** Enough votes for the campaign's epoch, and a lease still long enough to act on them. */

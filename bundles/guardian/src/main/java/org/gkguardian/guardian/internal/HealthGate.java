@@ -114,10 +114,6 @@ final class HealthGate {
         return backOff;
     }
 
-    int failedPromotions() {
-        return failedPromotions;
-    }
-
     void promoted() {
         failedPromotions = 0;
         lastFailure = "";
