@@ -1135,8 +1135,11 @@ final class RoleMachine {
         } catch (RuntimeException e) {
             vips = List.of();
         }
+        // The master watch learns of our own mastership only at the next observation: a snapshot taken in between
+        // must not show a master without a name.
+        String follows = followsNow();
         return new NodeStatus(settings.nodeName(), settings.internalAddress(), settings.priority(), role, roleSince,
-                epoch, masters.master().isEmpty() ? Optional.empty() : Optional.of(masters.master()), masterAddress, vips,
+                epoch, follows.isEmpty() ? Optional.empty() : Optional.of(follows), masterAddress, vips,
                 quorum, lease, safeGatekeeperState(), configDigest, journal.failoverCount(), journal.lastFailover(),
                 journal.lastFailoverCause(), true, role == Role.FAULT ? unhealthyReason(now) : "");
     }
