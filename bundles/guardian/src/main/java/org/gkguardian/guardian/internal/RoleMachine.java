@@ -235,8 +235,8 @@ final class RoleMachine {
             }
         }
         for (InetAddress came : change.came()) {
-            notices.clear("member-down:" + came.getHostAddress());
-            notices.event(EventType.MEMBER_UP, Cause.ELECTION, Map.of(GuardianEvent.MEMBER, peers.nameOf(came)));
+            notices.cleared(EventType.MEMBER_UP, "member-down:" + came.getHostAddress(), Cause.ELECTION,
+                    Map.of(GuardianEvent.MEMBER, peers.nameOf(came)));
         }
         LOG.debug("view: {}", members);
         broadcast();
@@ -302,7 +302,7 @@ final class RoleMachine {
             notices.raise(EventType.CONFIG_MISMATCH, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()),
                     mismatch, Severity.WARNING, "gatekeeper configuration of " + m.name() + " differs from ours");
         } else {
-            notices.clear(mismatch);
+            notices.clear(mismatch, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()));
         }
     }
 
@@ -313,8 +313,7 @@ final class RoleMachine {
     private void checkName(MemberState m) {
         String alarm = "duplicate-name:" + m.internalAddress().getHostAddress();
         if (!m.name().equals(settings.nodeName())) {
-            if (notices.active(alarm)) {
-                notices.clear(alarm);
+            if (notices.clear(alarm, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()))) {
                 health.duplicateName("");
             }
             return;
@@ -344,8 +343,7 @@ final class RoleMachine {
         if (problem.isPresent()) {
             notices.raise(EventType.VIP_CONFLICT, Cause.HEALTH, Map.of(), "vip-release-failed", Severity.CRITICAL,
                     problem.get());
-        } else if (notices.active("vip-release-failed")) {
-            notices.clear("vip-release-failed");
+        } else if (notices.clear("vip-release-failed", Cause.HEALTH, Map.of())) {
             LOG.info("The VIP release on {} is verified now", settings.nodeName());
         }
     }
@@ -434,8 +432,9 @@ final class RoleMachine {
         }
         if (switchover != null && now > switchover.expiresNanos()) {
             if (switchover.requestedBy().equals(settings.nodeName())) {
-                notices.event(EventType.SWITCHOVER_FAILED, Cause.SWITCHOVER, Map.of(GuardianEvent.MEMBER,
-                        switchover.target(), GuardianEvent.TEXT, "the target did not become master in time"));
+                notices.raise(EventType.SWITCHOVER_FAILED, Cause.SWITCHOVER, Map.of(GuardianEvent.MEMBER,
+                        switchover.target()), "switchover-failed", Severity.MINOR,
+                        "the switchover to " + switchover.target() + " did not complete in time");
             }
             LOG.warn("Switchover to {} did not complete in time; dropped", switchover.target());
             switchover = null;
@@ -501,6 +500,7 @@ final class RoleMachine {
             MemberState target = choice.target().orElseThrow();
             long timeout = 2 * settings.timings().startupGraceMs() + 5000;
             switchover = new Pending(target.name(), settings.nodeName(), now + timeout * 1_000_000L);
+            notices.clear("switchover-failed", Cause.SWITCHOVER, Map.of(GuardianEvent.MEMBER, target.name()));
             membership.send(Wire.encode(new Wire.SwitchoverRequest(target.name(), settings.nodeName(), epoch)));
             LOG.info("Switchover to {} requested by the operator on {}", target.name(), settings.nodeName());
             evaluate();
@@ -620,15 +620,14 @@ final class RoleMachine {
         GatekeeperState gk = safeGatekeeperState();
         if (health.gatekeeper(gk.healthy(), gk.label())) {
             if (health.gatekeeperHealthy()) {
-                notices.clear("gatekeeper-fault");
-                notices.event(EventType.GATEKEEPER_RECOVERED, Cause.HEALTH, Map.of());
+                notices.cleared(EventType.GATEKEEPER_RECOVERED, "gatekeeper-fault", Cause.HEALTH, Map.of());
             } else {
                 notices.raise(EventType.GATEKEEPER_FAULT, Cause.HEALTH, Map.of(), "gatekeeper-fault",
                         Severity.CRITICAL, "the local gatekeeper is " + gk.label());
             }
         }
-        if (health.conflictOver(now) && notices.active("vip-conflict") && role != Role.MASTER) {
-            notices.clear("vip-conflict");
+        if (health.conflictOver(now) && role != Role.MASTER) {
+            notices.clear("vip-conflict", Cause.VIP_CONFLICT, Map.of());
         }
         boolean healthy = healthyNow(now);
         if (healthy && !maintenance && role != Role.FAULT) {
@@ -805,7 +804,7 @@ final class RoleMachine {
         long boundNanos = nanos.getAsLong();
         epoch = epochs.raiseTo(won);
         health.promoted();
-        notices.clear("promotion-failed");
+        notices.clear("promotion-failed", c.cause(), Map.of());
         String old = masters.master();
         setRole(Role.MASTER, c.cause(), c.reason(), boundNanos - c.suspectedNanos());
         LOG.info("Promotion of {} to master of epoch {}: fault to suspicion {} ms, gatekeeper ready {} ms, votes {} ms, "
@@ -900,8 +899,7 @@ final class RoleMachine {
             notices.raise(EventType.QUORUM_LOST, Cause.QUORUM, Map.of(), "quorum-lost", Severity.CRITICAL,
                     "this partition does not hold quorum (" + settings.quorumPolicy().label() + ")");
         } else if (before == QuorumState.LOST) {
-            notices.clear("quorum-lost");
-            notices.event(EventType.QUORUM_REGAINED, Cause.QUORUM, Map.of());
+            notices.cleared(EventType.QUORUM_REGAINED, "quorum-lost", Cause.QUORUM, Map.of());
         }
     }
 

@@ -164,6 +164,12 @@ class RoleMachineTest {
         List<EventType> events = sim.node("n1").publisher.listener.events.stream().map(e -> e.type()).toList();
         assertTrue(events.contains(EventType.SPLIT_BRAIN_DETECTED), events.toString());
         assertTrue(events.contains(EventType.SPLIT_BRAIN_HEALED), events.toString());
+        List<String> splitBrainAlarms = sim.node("n1").publisher.listener.events.stream()
+                .filter(e -> e.type() == EventType.SPLIT_BRAIN_DETECTED || e.type() == EventType.SPLIT_BRAIN_HEALED)
+                .map(e -> e.type() + " " + e.detail(GuardianEvent.ALARM_ID) + " " + e.detail(GuardianEvent.SEVERITY))
+                .toList();
+        assertEquals(List.of("SPLIT_BRAIN_DETECTED split-brain critical", "SPLIT_BRAIN_HEALED split-brain cleared"),
+                splitBrainAlarms.subList(0, 2), "the raise and its clear carry one alarm identifier");
         String loser = sim.masters().get(0).equals("n2") ? "n3" : "n2";
         assertEquals(Cause.SPLIT_BRAIN, last(sim.node(loser)).cause());
     }
