@@ -72,16 +72,17 @@ file() { printf '%s/%s/kamailio/kamailio.cfg' "$TB_WORK" "$1"; }
 server_of() {
     tb_exec "$1" sipsak -s sip:probe@127.0.0.1:5060 -vvv 2>&1 | sed -n 's/^Server: //p' | head -1 | tr -d '\r'
 }
+answers_as() { [ "$(server_of "$1")" = "$2" ]; }
 # wait_until SECONDS COMMAND... — true once COMMAND succeeds, checked every 20 ms.
 wait_until() {
-    local seconds=$1 i; shift
-    for ((i = 0; i < seconds * 50; i++)); do "$@" && return 0; sleep 0.02; done
-    return 1
+    local end=$((SECONDS + $1)); shift
+    while ((SECONDS < end)); do "$@" && return 0; sleep 0.02; done
+    "$@"
 }
 alarm_on() { tb_gkg_console "$1" gkg:alarms | grep -q -- "$2"; }
 wait_alarm() { local i; for ((i = 0; i < 40; i++)); do alarm_on "$1" "$2" && return 0; sleep 0.5; done; return 1; }
 for h in n1 n2 n3; do
-    wait_until 30 test "$(server_of "$h")" = "gkg v1" || { echo "FAIL: $h's Kamailio does not answer as gkg v1"; exit 1; }
+    wait_until 30 answers_as "$h" "gkg v1" || { echo "FAIL: $h's Kamailio does not answer as gkg v1"; exit 1; }
 done
 echo "$master is master, $backups backups; every node's Kamailio runs (warm standby) and answers as 'gkg v1'"
 
@@ -106,7 +107,7 @@ wait_until 10 identical || { echo "FAIL: the backups do not hold the master's ka
 converged=$(( ($(date +%s%N) - edited) / 1000000 ))
 echo "push convergence: $converged ms from the edit on $master to identical bytes on $backups"
 for h in $backups; do
-    wait_until 30 test "$(server_of "$h")" = "gkg v3" \
+    wait_until 30 answers_as "$h" "gkg v3" \
         || { echo "FAIL: $h's Kamailio was not reloaded with the mirrored configuration ($(server_of "$h"))"; exit 1; }
     alarm_on "$h" mirror-refused && { echo "FAIL: $h still has the mirror-refused alarm after a good push"; exit 1; }
     [ "$(cat "$TB_WORK/$h/kamailio/kamailio.cfg.prev")" = "$(cat "$TB_WORK/$h.before")" ] \
@@ -129,4 +130,4 @@ wait_until 10 identical || { echo "FAIL: gkg:mirror push did not overwrite $loca
 for ((i = 0; i < 20; i++)); do alarm_on "$local_host" mirror-local-edit || break; sleep 0.5; done
 alarm_on "$local_host" mirror-local-edit && { echo "FAIL: $local_host's mirror-local-edit alarm stayed after the push"; exit 1; }
 echo "gkg:mirror push on $master overwrote $local_host's local edit; the alarm cleared"
-echo "PASS"
+echo "PASS (${SECONDS} s)"
