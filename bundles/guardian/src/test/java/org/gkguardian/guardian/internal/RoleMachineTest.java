@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.gkguardian.api.Cause;
@@ -70,6 +71,19 @@ class RoleMachineTest {
         assertEquals(Role.BACKUP, sim.node("n2").role());
         assertEquals("n3", sim.node("n1").machine.status().master().orElse(""));
         assertEquals(1, sim.node("n1").machine.status().epoch());
+    }
+
+    @Test
+    void onlyTheMasterAsksItsLauncherForTheWatchdogLimitItsLeaseLeaves() throws Exception {
+        SimCluster sim = three();
+        // Fast profile: promise 300 ms - lease 150 ms - release allowance 50 ms.
+        assertEquals(Optional.of(Duration.ofMillis(100)), sim.node("n3").machine.watchdogLimit());
+        assertEquals(Optional.empty(), sim.node("n1").machine.watchdogLimit());
+        assertEquals(Optional.empty(), sim.node("n2").machine.watchdogLimit());
+        sim.crash("n3");
+        sim.advance(200);
+        assertEquals(Optional.of(Duration.ofMillis(100)), sim.node("n2").machine.watchdogLimit());
+        assertEquals(Optional.empty(), sim.node("n1").machine.watchdogLimit());
     }
 
     @Test
