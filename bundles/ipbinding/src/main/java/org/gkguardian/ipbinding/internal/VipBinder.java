@@ -156,8 +156,10 @@ public final class VipBinder {
     }
 
     /**
-     * As {@link #bind()}, taking the answer of a check started ahead when it covers what is missing now and is recent
-     * (started within its window and {@link #EARLY_PROBE_MAX_AGE} of now); otherwise it is stopped and a new check runs.
+     * As {@link #bind()}, taking the answer of a check started ahead when it covers what is missing now, is recent
+     * (started within its window and {@link #EARLY_PROBE_MAX_AGE} of now) and found nobody; otherwise a new check runs.
+     * A holder it found is asked again: the check ran before the votes, perhaps before a dead master's launcher had
+     * released the address.
      */
     BindTimes bind(Optional<EarlyProbe> early) throws VipException {
         try {
@@ -192,7 +194,17 @@ public final class VipBinder {
             Optional<EarlyProbe> usable = early.filter(e -> e.vips().containsAll(toProbe)
                     && t1 - e.startedNanos() <= settings.dadTimeout().plus(EARLY_PROBE_MAX_AGE).toNanos());
             if (usable.isPresent()) {
-                awaitProbes(usable.get().running(), usable.get().startedNanos());
+                try {
+                    awaitProbes(usable.get().running(), usable.get().startedNanos());
+                } catch (VipException e) {
+                    if (!e.conflict()) {
+                        throw e;
+                    }
+                    // Started before the votes: the old master's launcher may not have released yet. Only an
+                    // answer now counts.
+                    LOG.debug("The check ahead found a holder ({}); checking again before the bind", e.getMessage());
+                    probe(toProbe);
+                }
             } else if (!toProbe.isEmpty()) {
                 early.ifPresent(EarlyProbe::stop);
                 probe(toProbe);

@@ -92,13 +92,25 @@ class VipBinderTest {
     }
 
     @Test
-    void aHostFoundByTheCheckStartedAheadIsAConflictAtTheBind() throws Exception {
+    void aHostStillFoundWhenAskedAgainAtTheBindIsAConflict() throws Exception {
         net.heldElsewhere.add("203.0.113.10");
         VipBinder binder = binder("203.0.113.10/24@eth1");
         var early = binder.startProbe();
         VipException e = assertThrows(VipException.class, () -> binder.bind(early));
         assertTrue(e.conflict());
+        assertEquals(2, net.count("arping", "-0"), "a holder found ahead is asked again");
         assertEquals(0, net.count("ip", "add"));
+    }
+
+    @Test
+    void aHolderFoundAheadThatHasLetGoByTheBindDoesNotStopIt() throws Exception {
+        // The dead master's launcher releases after the check ahead ran, before the votes are in.
+        net.heldElsewhere.add("203.0.113.10");
+        VipBinder binder = binder("203.0.113.10/24@eth1");
+        var early = binder.startProbe();
+        net.heldElsewhere.clear();
+        binder.bind(early);
+        assertEquals(List.of("203.0.113.11/24", "203.0.113.10/24"), net.cidrs("eth1"));
     }
 
     @Test
