@@ -255,7 +255,7 @@ final class RoleMachine {
             long now = nanos.getAsLong();
             LOG.info("Guardian {} saw the process of {} die", settings.nodeName(), peers.nameOf(member));
             agreement.crashed(member, now);
-            peers.forget(member);
+            peers.died(member);
             masters.gone(member);
             evaluate();
         }
@@ -984,7 +984,9 @@ final class RoleMachine {
         long grace = settings.timings().startupGraceMs() * 1_000_000L;
         for (Map.Entry<InetAddress, Long> e : peers.inView().entrySet()) {
             InetAddress a = e.getKey();
-            if (peers.hasState(a)) {
+            // A member whose process died is not waited for, though the channel keeps it in the view a while longer
+            // (VERIFY_SUSPECT): a node restarted within the startup grace would otherwise not stand until then.
+            if (peers.hasState(a) || peers.dead(a)) {
                 continue;
             }
             if (peers.fresh(a, now) || now - e.getValue() < grace) {
