@@ -4,6 +4,7 @@ import java.io.File;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -577,6 +578,12 @@ public final class GuardianComponent implements Guardian, MirrorControl {
     public boolean progressing() {
         Cluster c = cluster;
         return c == null || c.machine().progressing();
+    }
+
+    @Override
+    public Optional<Duration> watchdogLimit() {
+        Cluster c = cluster;
+        return c == null ? Optional.empty() : c.machine().watchdogLimit();
     }
 
     @Override
