@@ -35,9 +35,9 @@ final class Notices {
 
     /**
      * Raises an alarm; only the first raise while it is active is logged and published, carrying the alarm's
-     * identifier and severity so that an NMS can pair it with its clear.
+     * identifier and severity so that an NMS can pair it with its clear. Returns whether it was published.
      */
-    void raise(EventType type, Cause cause, Map<String, String> details, String alarmId, Severity severity,
+    boolean raise(EventType type, Cause cause, Map<String, String> details, String alarmId, Severity severity,
             String text) {
         if (type.clearedBy().isEmpty()) {
             throw new IllegalArgumentException(type + " raises no alarm");
@@ -50,7 +50,9 @@ final class Notices {
             d.put(GuardianEvent.ALARM_ID, alarmId);
             d.put(GuardianEvent.SEVERITY, severity.label());
             publisher.event(new GuardianEvent(type, node, epoch.getAsLong(), cause, at, d));
+            return true;
         }
+        return false;
     }
 
     /**
