@@ -75,12 +75,14 @@ now_us() { echo $(( $(date +%s%N) / 1000 )); }
 put() { printf '%s\n' "$2" > "$view/$1.$BASHPID" && mv -f "$view/$1.$BASHPID" "$view/$1"; }
 
 # The data that takes time (SNMP requests that wait for a dead node, the member table) is gathered by
-# watchers in the background; the frame only reads their latest results.
+# watchers in the background; the frame only reads their latest results. Watchers, the frame and the
+# measurements run without errexit: a read that finds nothing is an answer to show, not a reason to stop.
 for h in "${hosts[@]}"; do
-    ( while :; do put "snmp-$h" "$(snmp_role "$h")"; sleep 0.5; done ) &
+    ( set +e; while :; do put "snmp-$h" "$(snmp_role "$h")"; sleep 0.5; done ) &
     watchers+=($!)
 done
-( while :; do
+( set +e
+  while :; do
       m=$(master) table=""
       if [ -n "$m" ]; then
           table=$(for column in gkgMemberRole gkgMemberReachable; do
@@ -104,6 +106,7 @@ for h in "${hosts[@]}"; do host_of_mac[$(tb_mac "$h")]=$h; done
 # measure LABEL VICTIM T0_US OFFSET — one line for the fault: the first ARP answer for the VIP from another node
 # and the first 200 OK to a REGISTER from another node's Kamailio, both counted from the fault.
 measure() {
+    set +e
     local label=$1 victim=$2 t0=$3 offset=$4 victim_mac arp="" reg="" deadline line who
     victim_mac=$(tb_mac "$victim")
     deadline=$(( t0 + 60000000 ))
@@ -146,10 +149,13 @@ inject() {
            printf '%s SIGCONT to every node\n' "$(date +%T)" >> "$view/faults" ;;
         u) for h in "${hosts[@]}"; do tb_fault_link_up "$h"; done
            printf '%s every LAN cable plugged back\n' "$(date +%T)" >> "$view/faults" ;;
-        r) for h in "${hosts[@]}"; do
-               pid=$(cat "$TB_WORK/$h.pid"); [ -d "/proc/$pid" ] || { tb_gkg_stop "$h"; tb_gkg_start "$h"; }
-           done
-           printf '%s dead nodes restarted\n' "$(date +%T)" >> "$view/faults" ;;
+        r) # In the background: a start waits for the JVM, and the view goes on meanwhile.
+           ( set +e
+             for h in "${hosts[@]}"; do
+                 pid=$(cat "$TB_WORK/$h.pid"); [ -d "/proc/$pid" ] || { tb_gkg_stop "$h"; tb_gkg_start "$h"; }
+             done
+             printf '%s dead nodes restarted\n' "$(date +%T)" >> "$view/faults" ) &
+           watchers+=($!) ;;
     esac
     if [ -n "$label" ]; then
         measure "$label" "$m" "$t0" "$offset" &
@@ -161,6 +167,7 @@ inject() {
 
 # The terminal's latest answers: "ARP|REGISTER" text for the frame.
 terminal_line() {
+    set +e
     local now last_arp last_reg arp reg
     now=$(now_us)
     last_arp=$(tail -n 400 "$probes" | grep ',arp,' | tail -n 1)
@@ -174,6 +181,7 @@ terminal_line() {
 
 # frame — the whole view as one string, so that it is printed at once.
 frame() {
+    set +e
     local h pid state vip kam role kamailio_hosts members
     kamailio_hosts=" $(tb_gkg_kamailio_hosts)"
     printf 'GK Guardian demo (%s nodes, %s standby) — VIP %s — %s\n\n' "$nodes" "$standby" "$TB_VIP" "$(date +%T)"
@@ -228,6 +236,6 @@ while true; do
     if [ "$status" != 0 ] && [ "$status" -le 128 ]; then exit 0; fi
     case $key in
         q) exit 0 ;;
-        k|s|l|w|c|u|r) inject "$key" ;;
+        k|s|l|w|c|u|r) inject "$key" || true ;;
     esac
 done
