@@ -245,10 +245,12 @@ promotion_lines() {
     done
 }
 
-# The phases of the promotion that followed the fault, as the new master recorded them.
+# The phases of the first promotion after the fault (FAULT_US), as the new master recorded them. Log lines start
+# with their local time as 2026-12-02T07:10:44,064, so they compare as strings.
 record_phases() {
-    local system=$1 scenario=$2 run=$3 before=$4 line
-    line=$(promotion_lines | tail -n +"$((before + 1))" | head -1)
+    local system=$1 scenario=$2 run=$3 fault_us=$4 line since
+    since=$(date -d "@$((fault_us / 1000000))" +%Y-%m-%dT%H:%M:%S),$(printf '%03d' $(( fault_us % 1000000 / 1000 )))
+    line=$(promotion_lines | awk -v since="$since" 'substr($0, 1, 23) >= since' | sort | head -1)
     [ -n "$line" ] || return 0
     echo "$line" | sed -E 's/.*fault to suspicion ([0-9]+) ms, gatekeeper ready ([0-9]+) ms, votes ([0-9]+) ms, VIP bound ([0-9]+) ms, total since the fault ([0-9]+) ms.*/\1,\2,\3,\4,\5/' \
         | sed "s/^/$system,$scenario,$run,/" >> "$out/phases.csv"
@@ -306,7 +308,6 @@ for system in $systems; do
                 --seconds "$(window_seconds "$scenario")" $sip --out "$TB_WORK/probes.csv" &
             prober=$!
             sleep "2.$(printf '%03d' $((RANDOM % 1000)))"
-            promotions_before=$(promotion_lines | wc -l)
             fault=$(tb_fault_now_us)
             heal=$(inject "$system" "$scenario" "$victim")
             wait "$prober" || true
@@ -319,7 +320,7 @@ for system in $systems; do
                 --results "$out/results.csv" --png "$out/$system-$scenario-$run.png" || true
             restore "$system" "$scenario" "$victim"
             if [[ $system == gkg-* ]]; then
-                record_phases "$system" "$scenario" "$run" "$promotions_before"
+                record_phases "$system" "$scenario" "$run" "$fault"
             fi
             if [[ $system == gkg-* ]] && [ -n "$heal" ]; then
                 merged=$(merged_after_ms "$victim" "$heal")

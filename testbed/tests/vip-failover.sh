@@ -6,7 +6,8 @@
 #   - the VIP moves a -> b -> a ... (release, then bind + gratuitous ARP): the client, pinging every
 #     10 ms, sees the new master's MAC; bind+announce time and client outage are printed per move;
 #   - kill -9 of b's JVM: gkg-node releases b's VIP;
-#   - SIGSTOP of a's JVM: gkg-node's watchdog kills it and releases a's VIP;
+#   - SIGSTOP of a's JVM: gkg-node's watchdog kills it, on the tighter limit a node holding the VIP asks
+#     for in its keep-alives, and releases a's VIP;
 #   - an operator's "ip addr del" of the VIP shows in VipControl.status() within a second (ip monitor;
 #     the full read runs only every 10 s), and a bind puts it back;
 #   - kill -9 of a launcher: its JVM gets the parent-death signal, releases its VIP and ends;
@@ -17,7 +18,7 @@
 # (its test classes and target/vip-node.classpath). MOVES: how many moves to measure (default 3).
 # DAD=false measures the moves without the duplicate address check (the conflict case is skipped).
 # ARPING: the arping both nodes use (default: arping on PATH); vip-failover-iputils.sh passes iputils'.
-# DAD_TIMEOUT_MS: the duplicate address check's window (default 1000).
+# DAD_TIMEOUT_MS: the duplicate address check's window (default 100, as shipped).
 #   bash testbed/tests/vip-failover.sh        (also run by the testbed's NamespaceScriptsIT)
 set -euo pipefail
 
@@ -25,7 +26,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 moves=${MOVES:-3}
 dad=${DAD:-true}
 arping=${ARPING:-arping}
-dad_timeout=${DAD_TIMEOUT_MS:-1000}
+dad_timeout=${DAD_TIMEOUT_MS:-100}
 vip=203.0.113.10
 fails=0
 passes=0
@@ -83,6 +84,7 @@ CFG
     tb_exec "$n" "$launcher" --base "$dir" --watchdog-timeout 600 --keepalive-interval 100 \
         --startup-grace 30000 -- \
         java -Xshare:auto -XX:TieredStopAtLevel=1 -cp "$GKG_CLASSPATH" -Dkaraf.data="$dir/data" \
+        -Dvipnode.master.watchdog.ms=100 \
         -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS \
         org.gkguardian.ipbinding.internal.VipNode "$dir/etc/org.gkguardian.ipbinding.cfg" "$dir/ctl" \
         > "$dir/out" 2> "$dir/log" &
@@ -158,6 +160,9 @@ for i in $(seq 1 "$moves"); do
     tmp=$from; from=$to; to=$tmp
 done
 
+check "a's launcher went back to its own 600 ms once a let the VIP go" \
+    grep -q "watchdog: 600 ms from now on (back to --watchdog-timeout)" "$work/a/log"
+
 # Make b the holder for the kill -9 case.
 if holds a; then ask a release RELEASED; ask b bind BOUND; fi
 check "b holds the VIP before kill -9" holds b
@@ -170,10 +175,14 @@ grep -h "VIPs released in" "$work/b/log" | sed 's/^/# b: /'
 check "b's launcher exits" wait_for 5 gone "$launcher_b"
 
 check "a binds the VIP again" ask a bind BOUND
+check "a, holding the VIP, asks its launcher for a 100 ms watchdog (its lease's limit)" \
+    wait_for 2 grep -q "watchdog: 100 ms from now on" "$work/a/log"
 jvm_a=$(jvm_of a)
 t0=$(ms); kill -STOP "$jvm_a"
 check "after SIGSTOP of a's JVM ($jvm_a), the watchdog kills it and releases a's VIP" wait_for 5 free a
-echo "# SIGSTOP of the JVM -> VIP gone from a: $(( $(ms) - t0 )) ms (watchdog timeout 600 ms, keep-alive every 100 ms)"
+echo "# SIGSTOP of the JVM -> VIP gone from a: $(( $(ms) - t0 )) ms (launcher timeout 600 ms, the master's limit 100 ms, keep-alive every 20 ms while it holds the VIP)"
+check "a's launcher killed it on the master's limit, not on its own 600 ms" \
+    grep -q "watchdog: no keep-alive for 100 ms" "$work/a/log"
 check "a's JVM is gone" wait_for 5 gone "$jvm_a"
 check "a's launcher exits" wait_for 5 gone "$launcher_a"
 

@@ -1,5 +1,6 @@
 package org.gkguardian.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
@@ -38,5 +39,15 @@ public interface Guardian {
      */
     default boolean progressing() {
         return true;
+    }
+
+    /**
+     * While this node is master: the longest its whole process may stand still (SIGSTOP, a stalled JVM) before its
+     * launcher must have killed it and released the VIP, so that the address is gone before the voters are free to
+     * elect another master (the voters' promise less the lease and the launcher's release allowance). Empty when
+     * the launcher's own timeout is enough, as on a backup, which holds no VIP.
+     */
+    default Optional<Duration> watchdogLimit() {
+        return Optional.empty();
     }
 }

@@ -21,6 +21,14 @@ public interface VipControl {
      */
     void bind(RoleContext context) throws VipException;
 
+    /**
+     * A promotion may follow: start the duplicate address check now, while the gatekeeper gets ready and the votes are
+     * counted, so that a bind soon after takes its answer instead of waiting a whole probe window. Binds nothing, never
+     * throws; a bind that comes too late for it probes again.
+     */
+    default void probeAhead() {
+    }
+
     /** Release every VIP carrying our label; verify they are gone. */
     void release();
 

@@ -41,6 +41,8 @@ final class PeerTracker {
     private final long presenceNanos;
 
     private final Map<InetAddress, Long> heardNanos = new ConcurrentHashMap<>();
+    /** Members whose process was seen to die, until they leave the view or a new state of theirs is accepted. */
+    private final Set<InetAddress> dead = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Wire.Echo> echoOf = new ConcurrentHashMap<>();
     private final Map<InetAddress, Wire.Echo> newestState = new HashMap<>();
     private final Map<InetAddress, Peer> peers = new HashMap<>();
@@ -99,6 +101,7 @@ final class PeerTracker {
         for (InetAddress a : new ArrayList<>(inViewSince.keySet())) {
             if (!others.contains(a)) {
                 inViewSince.remove(a);
+                dead.remove(a);
                 peers.remove(a);
                 heardNanos.remove(a);
                 gone.add(a);
@@ -138,6 +141,7 @@ final class PeerTracker {
             return false;
         }
         peers.put(from, new Peer(m, s.gatekeeper(), s.master()));
+        dead.remove(from);
         lastKnown.put(from, m);
         lastHeardAt.put(from, at);
         return true;
@@ -170,13 +174,23 @@ final class PeerTracker {
     }
 
     /** Forgets one member's state at once (its process was seen dead). */
-    void forget(InetAddress a) {
+    /**
+     * The member's process died (its life line closed): nothing it said holds, and it is not waited for, although
+     * it stays in the view until the channel's failure detection confirms it.
+     */
+    void died(InetAddress a) {
         peers.remove(a);
         heardNanos.remove(a);
+        dead.add(a);
+    }
+
+    boolean dead(InetAddress a) {
+        return dead.contains(a);
     }
 
     /** After a pause of this JVM: nothing known before it is to be trusted. */
     void forgetAll() {
+        dead.clear();
         peers.clear();
         heardNanos.clear();
         echoOf.clear();

@@ -101,6 +101,8 @@ final class RoleMachine {
     private String configDigest = "";
     private Pending switchover;
     private Candidacy candidacy;
+    /** Votes asked for or the VIP being bound: read by the keep-alive thread, see {@link #watchdogLimit}. */
+    private volatile boolean promoting;
     private volatile NodeStatus snapshot;
     /** Something the status shows changed since it was last built. */
     private boolean statusChanged;
@@ -253,7 +255,7 @@ final class RoleMachine {
             long now = nanos.getAsLong();
             LOG.info("Guardian {} saw the process of {} die", settings.nodeName(), peers.nameOf(member));
             agreement.crashed(member, now);
-            peers.forget(member);
+            peers.died(member);
             masters.gone(member);
             evaluate();
         }
@@ -716,6 +718,8 @@ final class RoleMachine {
             long t0 = nanos.getAsLong();
             RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, agreement.nextEpoch(epoch),
                     vip.configured());
+            // The duplicate address check runs while the gatekeeper gets ready and the votes come in.
+            vip.probeAhead();
             try {
                 atTheEdge(() -> gatekeeper.prepareMaster(context));
             } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
@@ -724,6 +728,7 @@ final class RoleMachine {
                 return;
             }
             candidacy = new Candidacy(cause, reason, context, faultTime(t0), t0, nanos.getAsLong(), Long.MIN_VALUE);
+            promoting = true;
         }
         campaign(nanos.getAsLong());
     }
@@ -761,6 +766,7 @@ final class RoleMachine {
             return;
         }
         candidacy = null;
+        promoting = false;
         agreement.endCampaign();
         LOG.debug("{} stops standing: {}", settings.nodeName(), why);
         if (role != Role.MASTER) {
@@ -787,6 +793,7 @@ final class RoleMachine {
         try {
             atTheEdge(() -> vip.bind(context));
         } catch (VipControl.VipException | RuntimeException e) {
+            promoting = false;
             outbox.renewing(null);
             Optional<Wire.Resign> resign = agreement.stepDown();
             vip.release();
@@ -808,6 +815,7 @@ final class RoleMachine {
         notices.clear("promotion-failed");
         String old = masters.master();
         setRole(Role.MASTER, c.cause(), c.reason(), boundNanos - c.suspectedNanos());
+        promoting = false;
         LOG.info("Promotion of {} to master of epoch {}: fault to suspicion {} ms, gatekeeper ready {} ms, votes {} ms, "
                 + "VIP bound {} ms, total since the fault {} ms", settings.nodeName(), epoch,
                 ms(c.suspectedNanos() - c.faultNanos()), ms(c.preparedNanos() - c.suspectedNanos()),
@@ -976,7 +984,9 @@ final class RoleMachine {
         long grace = settings.timings().startupGraceMs() * 1_000_000L;
         for (Map.Entry<InetAddress, Long> e : peers.inView().entrySet()) {
             InetAddress a = e.getKey();
-            if (peers.hasState(a)) {
+            // A member whose process died is not waited for, though the channel keeps it in the view a while longer
+            // (VERIFY_SUSPECT): a node restarted within the startup grace would otherwise not stand until then.
+            if (peers.hasState(a) || peers.dead(a)) {
                 continue;
             }
             if (peers.fresh(a, now) || now - e.getValue() < grace) {
@@ -1030,6 +1040,15 @@ final class RoleMachine {
     boolean progressing() {
         return role != Role.MASTER && busySince == Long.MIN_VALUE || !started || stopped
                 || progressing(leaseNanos);
+    }
+
+    /**
+     * See {@link org.gkguardian.api.Guardian#watchdogLimit}: only a master holds a VIP that the lease must cover; a
+     * candidate asks for the limit too, so that its launcher has it before the bind rather than one keep-alive after.
+     */
+    Optional<Duration> watchdogLimit() {
+        return role == Role.MASTER || promoting && role != Role.STOPPED ? Optional.of(Duration.ofMillis(settings.timings().watchdogLimitMs()))
+                : Optional.empty();
     }
 
     private boolean progressing(long within) {

@@ -42,6 +42,15 @@ record Timings(long heartbeatMs, long failureTimeoutMs, long verifyTimeoutMs, lo
         return 50;
     }
 
+    /**
+     * How long a master's process may stand still before its launcher must have killed it: after that the launcher
+     * still needs its release allowance, and all of it must fit between the end of the lease and the end of the
+     * voters' promise (fast profile 100 ms, default 1.45 s). Never below 20 ms, which the launcher can still tell.
+     */
+    long watchdogLimitMs() {
+        return Math.max(20, promiseMs - leaseMs - releaseAllowanceMs());
+    }
+
     /** Period of the role machine's own tick: fine enough to notice changes of health and membership. */
     long tickMs() {
         return Math.max(20, Math.min(100, heartbeatMs / 2));

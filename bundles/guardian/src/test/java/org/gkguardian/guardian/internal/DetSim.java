@@ -2,6 +2,7 @@ package org.gkguardian.guardian.internal;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
@@ -31,7 +33,8 @@ import org.gkguardian.election.internal.PatentElectionRule;
  * so a seed replays exactly.
  *
  * <p>What the product relies on outside the guardian is modelled as the product ships it: the launcher kills a JVM
- * that stopped sending keep-alives for {@link Params#watchdogMs} and releases a dead JVM's VIP within
+ * that stopped sending keep-alives for {@link Params#watchdogMs}, or for the tighter limit a master asks for in
+ * its keep-alives, and releases a dead JVM's VIP within
  * {@link Params#releaseMs}; the life line tells the others when a process died. Each node's monotonic clock runs at
  * its own rate (drift up to 100 ppm).
  *
@@ -41,18 +44,23 @@ import org.gkguardian.election.internal.PatentElectionRule;
  */
 final class DetSim {
 
+    /** The launcher's keep-alive interval (bin/gkg-node's default). */
+    private static final long KEEPALIVE_MS = 100;
+
     /**
      * @param nodes        members (internal addresses 10.0.0.1 ..)
      * @param witness      a pair with a witness (policy witness) instead of a majority
      * @param profile      the guardians' timing profile
      * @param faultsMs     how long faults are injected
      * @param settleMs     how long after the final heal one master must hold the VIP
-     * @param watchdogMs   the launcher's keep-alive timeout
+     * @param watchdogMs   the launcher's own keep-alive timeout (its --watchdog-timeout)
+     * @param launcherFollowsLimit whether the launcher takes the tighter limit a master's keep-alives ask for (the
+     *                     shipped bin/gkg-node does; systemd's WatchdogSec does not)
      * @param releaseMs    the launcher's release of a dead JVM's VIP, at most
      * @param dad          the duplicate-address check refuses a bind while another host holds the VIP
      */
     record Params(int nodes, boolean witness, String profile, long faultsMs, long settleMs, long watchdogMs,
-            long releaseMs, boolean dad) {
+            boolean launcherFollowsLimit, long releaseMs, boolean dad) {
     }
 
     /** What a run found. */
@@ -254,7 +262,9 @@ final class DetSim {
         n.gen++;
         n.held.clear();
         long release = (long) (rnd.nextDouble() * p.releaseMs() * MS);
+        n.launcherReleasing = true;
         at(now + release, () -> {
+            n.launcherReleasing = false;
             if (n.vip.bound) {
                 note(n.name + " launcher releases the VIP");
                 n.vip.bound = false;
@@ -275,6 +285,12 @@ final class DetSim {
         if (n.up) {
             return;
         }
+        if (n.launcherReleasing) {
+            // The node's lock is held until its old launcher has released the VIP and exited: start after that.
+            n.restartPending = true;
+            at(now + p.releaseMs() * MS, () -> restart(n));
+            return;
+        }
         note(n.name + " starts");
         n.start();
     }
@@ -283,8 +299,10 @@ final class DetSim {
         note(n.name + " paused for " + nanos / MS + " ms");
         n.paused = true;
         int g = n.gen;
-        if (nanos > p.watchdogMs() * MS) {
-            at(now + p.watchdogMs() * MS, () -> {
+        // The launcher counts from the last keep-alive it read, with the limit that keep-alive asked for.
+        long killAt = Math.max(now, n.lastBeatNanos + n.launcherLimitMs * MS);
+        if (now + nanos > killAt) {
+            at(killAt, () -> {
                 if (n.gen == g && n.paused) {
                     note(n.name + " killed by its launcher's watchdog");
                     kill(n);
@@ -452,6 +470,8 @@ final class DetSim {
 
         @Override
         public void bind(RoleContext context) throws VipException {
+            // As ipbinding does: a keep-alive, with the limit the candidate asks for, before anything is bound.
+            node.keepAliveNow();
             if (p.dad()) {
                 for (SimNode o : nodes) {
                     if (o != node && o.vip.bound) {
@@ -501,7 +521,12 @@ final class DetSim {
         boolean up;
         boolean paused;
         boolean restartPending;
+        /** Its launcher is still releasing a dead JVM's VIP (and holds the node's lock meanwhile). */
+        boolean launcherReleasing;
         int gen;
+        /** The watchdog timeout the launcher applies now: its own, or the tighter one the last keep-alive asked. */
+        long launcherLimitMs;
+        long lastBeatNanos;
 
         SimNode(String name, String address, String members) {
             this.name = name;
@@ -546,6 +571,40 @@ final class DetSim {
             });
             every(g, t.renewMs(), machine::renew);
             every(g, t.renewMs(), machine::heartbeat);
+            launcherLimitMs = p.watchdogMs();
+            lastBeatNanos = now;
+            keepAlives(g);
+        }
+
+        /**
+         * The keep-alive thread as ipbinding's WatchdogKeepAlive runs it: every 100 ms (the launcher's interval), five
+         * times within the limit while the guardian asks for one, and once more right before a bind; the launcher
+         * adopts a limit below its own timeout.
+         */
+        Optional<Duration> keepAliveNow() {
+            Optional<Duration> limit = machine.watchdogLimit();
+            lastBeatNanos = now;
+            launcherLimitMs = p.launcherFollowsLimit() ? limit.map(Duration::toMillis)
+                    .filter(l -> l < p.watchdogMs()).orElse(p.watchdogMs()) : p.watchdogMs();
+            return limit;
+        }
+
+        private void keepAlives(int g) {
+            at(now + (long) (rnd.nextDouble() * KEEPALIVE_MS * MS), new Runnable() {
+                @Override
+                public void run() {
+                    if (gen != g || !up) {
+                        return;
+                    }
+                    if (paused) {
+                        missed.add(this);
+                        return;
+                    }
+                    Optional<Duration> limit = keepAliveNow();
+                    long next = limit.map(l -> Math.max(4, Math.min(KEEPALIVE_MS, l.toMillis() / 5))).orElse(KEEPALIVE_MS);
+                    at(now + (long) (next * MS / rate), this);
+                }
+            });
         }
 
         /** A periodic job of this JVM: late while it is stopped, run once when it resumes. */

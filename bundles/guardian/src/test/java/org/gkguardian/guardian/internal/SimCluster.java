@@ -160,6 +160,15 @@ final class SimCluster {
 
     /** The node's JVM dies: no more messages, the others see its connections close, then it leaves the view. */
     void crash(String name) {
+        crashSeenBeforeTheView(name);
+        viewsFromLinks();
+    }
+
+    /**
+     * As {@link #crash}, but the others keep it in their views, as JGroups does until its failure detection and
+     * VERIFY_SUSPECT have confirmed the death (verify timeout: 1.5 s on the default profile).
+     */
+    void crashSeenBeforeTheView(String name) {
         Node n = node(name);
         n.down = true;
         for (Node other : nodes.values()) {
@@ -167,7 +176,7 @@ final class SimCluster {
                 queue.add(() -> other.machine.onCrash(n.address));
             }
         }
-        viewsFromLinks();
+        flush();
     }
 
     void flush() {

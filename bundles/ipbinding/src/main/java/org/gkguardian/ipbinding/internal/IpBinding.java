@@ -18,6 +18,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +58,8 @@ public class IpBinding implements VipControl {
     private ScheduledFuture<?> releaseRetry;
     private int releaseAttempts;
     private volatile VipBinder.BindTimes lastBindTimes;
+    private volatile WatchdogKeepAlive watchdog;
+    private Optional<VipBinder.EarlyProbe> earlyProbe = Optional.empty();
 
     @Activate
     public IpBinding(IpBindingConfig config, Map<String, Object> properties) {
@@ -155,6 +160,7 @@ public class IpBinding implements VipControl {
             // The hook is running or will run; it releases as well.
         }
         synchronized (this) {
+            earlyProbe.ifPresent(VipBinder.EarlyProbe::stop);
             stopAnnouncing();
             cancelReleaseRetry();
             if (binder != null) {
@@ -192,9 +198,25 @@ public class IpBinding implements VipControl {
         }
         // Binding supersedes a release still being retried: the VIP is wanted here now.
         cancelReleaseRetry();
+        // The launcher must know the candidate's watchdog limit before the address is there, not one beat later.
+        WatchdogKeepAlive keepAlive = watchdog;
+        if (keepAlive != null) {
+            keepAlive.beatNow();
+        }
         VipBinder.BindTimes times = bindNow();
         LOG.info("VIPs {} bound and announced for node {} epoch {} in {} ms ({})", binder.vips(),
                 context == null ? "?" : context.node(), context == null ? -1 : context.epoch(), times.totalMs(), times);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setWatchdog(WatchdogKeepAlive keepAlive) {
+        watchdog = keepAlive;
+    }
+
+    void unsetWatchdog(WatchdogKeepAlive keepAlive) {
+        if (watchdog == keepAlive) {
+            watchdog = null;
+        }
     }
 
     /** The phases of the last successful bind. */
@@ -204,7 +226,9 @@ public class IpBinding implements VipControl {
 
     private VipBinder.BindTimes bindNow() throws VipException {
         stopAnnouncing();
-        VipBinder.BindTimes times = binder.bind();
+        Optional<VipBinder.EarlyProbe> early = earlyProbe;
+        earlyProbe = Optional.empty();
+        VipBinder.BindTimes times = binder.bind(early);
         lastBindTimes = times;
         bound = true;
         startAnnouncing(binderSettings().garpCount() - 1);
@@ -212,7 +236,15 @@ public class IpBinding implements VipControl {
     }
 
     @Override
+    public synchronized void probeAhead() {
+        earlyProbe.ifPresent(VipBinder.EarlyProbe::stop);
+        earlyProbe = binder == null || bound ? Optional.empty() : binder.startProbe();
+    }
+
+    @Override
     public synchronized void release() {
+        earlyProbe.ifPresent(VipBinder.EarlyProbe::stop);
+        earlyProbe = Optional.empty();
         stopAnnouncing();
         bound = false;
         if (binder != null && !binder.vips().isEmpty()) {

@@ -35,13 +35,15 @@ public @interface IpBindingConfig {
     int dad_count() default 2;
 
     @AttributeDefinition(min = "10", max = "5000", description = "Milliseconds between two ARP probes.")
-    int dad_interval_ms() default 100;
+    int dad_interval_ms() default 20;
 
     @AttributeDefinition(min = "20", max = "10000",
             description = "Milliseconds the IPv4 duplicate address check listens for an answer; a host that has not "
                     + "answered by then is taken as absent. With iputils' arping, which counts in whole seconds, "
-                    + "only its first probe falls in a window below one second.")
-    int dad_timeout_ms() default 1000;
+                    + "only its first probe falls in a window below one second. A host that holds an address "
+                    + "answers its probe within a millisecond or two on a LAN; the window only adds to every "
+                    + "failover, and the check is a last line of defence behind the election by agreement.")
+    int dad_timeout_ms() default 100;
 
     @AttributeDefinition(min = "100", max = "30000",
             description = "Milliseconds to wait for the kernel's IPv6 duplicate address detection to finish.")

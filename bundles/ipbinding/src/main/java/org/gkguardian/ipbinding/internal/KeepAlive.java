@@ -22,7 +22,9 @@ import java.util.function.Function;
  * <p>Launcher: when {@code GKG_WATCHDOG_FIFO} (or the system property {@code gkg.watchdog.fifo}) names a
  * FIFO, it is opened once for writing and kept open; every {@code GKG_WATCHDOG_INTERVAL_MS} (or
  * {@code gkg.watchdog.interval.ms}, default 250) one line {@code PID COUNTER} is written to it, the counter
- * growing by one each time: one {@code write} of a few bytes, no process, no disk. A launcher that gets no
+ * growing by one each time: one {@code write} of a few bytes, no process, no disk. While the guardian is master
+ * and its lease leaves the launcher less time than its own timeout, the line carries a third field, that limit in
+ * milliseconds, and keep-alives come five times within it. A launcher that gets no
  * line for longer than its timeout kills the JVM with SIGKILL; the end of the FIFO (this JVM's writer
  * closed, at exit or death) tells it at once that the JVM is gone. Either way it releases the VIPs.
  *
@@ -99,11 +101,21 @@ public final class KeepAlive implements Closeable {
      * After a failure the FIFO is closed, and the next beat opens it again.
      */
     void beat() throws IOException {
+        beat(Optional.empty());
+    }
+
+    /**
+     * As {@link #beat()}; with a limit, the line is {@code PID COUNTER LIMIT_MS}: the launcher then kills the JVM
+     * when no line came for that long (if it is below its own timeout), until a line without a limit comes.
+     */
+    void beat(Optional<Duration> limit) throws IOException {
         if (channel == null) {
             channel = open(fifo);
         }
         counter++;
-        ByteBuffer line = ByteBuffer.wrap((pid + ' ' + counter + '\n').getBytes(StandardCharsets.US_ASCII));
+        String text = limit.map(l -> pid + ' ' + counter + ' ' + Math.max(1, l.toMillis()) + '\n')
+                .orElseGet(() -> pid + ' ' + counter + '\n');
+        ByteBuffer line = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
         try {
             while (line.hasRemaining()) {
                 channel.write(line);

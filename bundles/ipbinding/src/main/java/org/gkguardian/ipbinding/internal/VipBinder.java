@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +30,8 @@ public final class VipBinder {
     private static final Logger LOG = LoggerFactory.getLogger(VipBinder.class);
     /** How long after its window a probe that has not ended is given to end on its own. */
     private static final Duration PROBE_GRACE = Duration.ofMillis(50);
+    /** How long after its window a check started ahead still counts: a host that took the VIP since would be late. */
+    static final Duration EARLY_PROBE_MAX_AGE = Duration.ofMillis(500);
     /** How long the monitor's report of our own change is awaited before the interface is read instead. */
     private static final Duration REPORT_WAIT = Duration.ofMillis(200);
 
@@ -113,6 +116,60 @@ public final class VipBinder {
      * @throws VipException with conflict set when another host holds a VIP
      */
     public BindTimes bind() throws VipException {
+        return bind(Optional.empty());
+    }
+
+    /**
+     * A duplicate address check started ahead of a bind, for the IPv4 VIPs not bound when it started.
+     *
+     * @param vips    what it probes
+     * @param running the arping processes
+     * @param startedNanos when they were started
+     */
+    record EarlyProbe(List<VipAddress> vips, Map<VipAddress, CommandRunner.Started> running, long startedNanos) {
+        void stop() {
+            running.values().forEach(CommandRunner.Started::stop);
+        }
+    }
+
+    /**
+     * Starts the duplicate address check for the IPv4 VIPs not bound now, without waiting for it; empty when there is
+     * nothing to check or it cannot start (the bind will then say why).
+     */
+    Optional<EarlyProbe> startProbe() {
+        if (!settings.dadEnabled() || settings.vips().isEmpty() || needsArping() && !detectArping().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Map<String, InterfaceAddresses> before = currentInterfaces();
+            List<VipAddress> missing = settings.vips().stream().filter(v -> v.address() instanceof Inet4Address)
+                    .filter(v -> !before.get(v.interfaceName()).holds(v, IpCommands.label(v))).toList();
+            if (missing.isEmpty()) {
+                return Optional.empty();
+            }
+            long started = System.nanoTime();
+            return Optional.of(new EarlyProbe(missing, startProbes(missing), started));
+        } catch (VipException | RuntimeException e) {
+            LOG.debug("No duplicate address check ahead of the bind: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * As {@link #bind()}, taking the answer of a check started ahead when it covers what is missing now, is recent
+     * (started within its window and {@link #EARLY_PROBE_MAX_AGE} of now) and found nobody; otherwise a new check runs.
+     * A holder it found is asked again: the check ran before the votes, perhaps before a dead master's launcher had
+     * released the address.
+     */
+    BindTimes bind(Optional<EarlyProbe> early) throws VipException {
+        try {
+            return bindTaking(early);
+        } finally {
+            early.ifPresent(EarlyProbe::stop);
+        }
+    }
+
+    private BindTimes bindTaking(Optional<EarlyProbe> early) throws VipException {
         long t0 = System.nanoTime();
         if (settings.vips().isEmpty()) {
             return new BindTimes(0, 0, 0, 0, 0, 0);
@@ -133,7 +190,25 @@ public final class VipBinder {
         }
         long t1 = System.nanoTime();
         if (settings.dadEnabled()) {
-            probe(missing.stream().filter(v -> v.address() instanceof Inet4Address).toList());
+            List<VipAddress> toProbe = missing.stream().filter(v -> v.address() instanceof Inet4Address).toList();
+            Optional<EarlyProbe> usable = early.filter(e -> e.vips().containsAll(toProbe)
+                    && t1 - e.startedNanos() <= settings.dadTimeout().plus(EARLY_PROBE_MAX_AGE).toNanos());
+            if (usable.isPresent()) {
+                try {
+                    awaitProbes(usable.get().running(), usable.get().startedNanos());
+                } catch (VipException e) {
+                    if (!e.conflict()) {
+                        throw e;
+                    }
+                    // Started before the votes: the old master's launcher may not have released yet. Only an
+                    // answer now counts.
+                    LOG.debug("The check ahead found a holder ({}); checking again before the bind", e.getMessage());
+                    probe(toProbe);
+                }
+            } else if (!toProbe.isEmpty()) {
+                early.ifPresent(EarlyProbe::stop);
+                probe(toProbe);
+            }
         }
         long dad = ms(t1);
         try {
@@ -187,18 +262,29 @@ public final class VipBinder {
 
     /** All IPv4 probes at once, so the check costs one window however many VIPs there are. */
     private void probe(List<VipAddress> vips) throws VipException {
+        long started = System.nanoTime();
+        awaitProbes(startProbes(vips), started);
+    }
+
+    private Map<VipAddress, CommandRunner.Started> startProbes(List<VipAddress> vips) throws VipException {
         Arping tool = arping;
         Map<VipAddress, CommandRunner.Started> running = new LinkedHashMap<>();
-        try {
-            for (VipAddress vip : vips) {
-                try {
-                    running.put(vip, runner.start(tool.probe(vip, settings.dadCount(), settings.dadInterval(),
-                            settings.dadTimeout())));
-                } catch (IOException e) {
-                    throw fault("cannot run the duplicate address check for " + vip + ": " + e.getMessage(), vip);
-                }
+        for (VipAddress vip : vips) {
+            try {
+                running.put(vip, runner.start(tool.probe(vip, settings.dadCount(), settings.dadInterval(),
+                        settings.dadTimeout())));
+            } catch (IOException e) {
+                running.values().forEach(CommandRunner.Started::stop);
+                throw fault("cannot run the duplicate address check for " + vip + ": " + e.getMessage(), vip);
             }
-            long deadline = System.nanoTime() + settings.dadTimeout().plus(PROBE_GRACE).toNanos();
+        }
+        return running;
+    }
+
+    private void awaitProbes(Map<VipAddress, CommandRunner.Started> running, long startedNanos) throws VipException {
+        Arping tool = arping;
+        try {
+            long deadline = startedNanos + settings.dadTimeout().plus(PROBE_GRACE).toNanos();
             for (Map.Entry<VipAddress, CommandRunner.Started> e : running.entrySet()) {
                 VipAddress vip = e.getKey();
                 Arping.Probe outcome;

@@ -3,9 +3,12 @@ package org.gkguardian.ipbinding.internal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.gkguardian.api.Guardian;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,12 +22,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends the keep-alives of {@link KeepAlive} from its own thread, so that a VIP command that takes a
- * while never delays them; only a stopped or stuck JVM does. A failure is logged once, not per beat.
+ * while never delays them; only a stopped or stuck JVM does. A failure is logged once, not per beat. A service only
+ * for {@link IpBinding} in this bundle, which asks for one keep-alive right before it binds.
  */
-@Component(name = "org.gkguardian.ipbinding.watchdog", service = {}, immediate = true,
+@Component(name = "org.gkguardian.ipbinding.watchdog", service = WatchdogKeepAlive.class, immediate = true,
         configurationPolicy = ConfigurationPolicy.IGNORE)
 public class WatchdogKeepAlive {
     private static final Logger LOG = LoggerFactory.getLogger(WatchdogKeepAlive.class);
+
+    private static final long BEAT_NOW_WAIT_MS = 100;
 
     private final ScheduledExecutorService executor;
     private final Optional<KeepAlive> launcher;
@@ -46,9 +52,9 @@ public class WatchdogKeepAlive {
             return;
         }
         launcher.ifPresent(keepAlive -> {
-            long every = plan.interval().toMillis();
-            executor.scheduleAtFixedRate(() -> beat(keepAlive), 0, every, TimeUnit.MILLISECONDS);
-            LOG.info("Watchdog keep-alives to {} every {} ms", plan.fifo().get(), every);
+            executor.execute(() -> beatAndRearm(keepAlive, plan.interval()));
+            LOG.info("Watchdog keep-alives to {} every {} ms (more often while master, as its lease needs)",
+                    plan.fifo().get(), plan.interval().toMillis());
         });
         plan.systemdInterval().ifPresent(every -> {
             ProcessCommandRunner runner = new ProcessCommandRunner();
@@ -98,12 +104,55 @@ public class WatchdogKeepAlive {
         }
     }
 
-    private void beat(KeepAlive keepAlive) {
-        if (!guardianProgressing()) {
+    /**
+     * One keep-alive, then the next one scheduled: at the launcher's interval, or, while the guardian asks for a
+     * tighter watchdog limit (a master whose lease leaves the launcher little time), five times within that limit.
+     */
+    private void beatAndRearm(KeepAlive keepAlive, Duration interval) {
+        Optional<Duration> limit = Optional.empty();
+        try {
+            limit = beat(keepAlive);
+        } finally {
+            try {
+                executor.schedule(() -> beatAndRearm(keepAlive, interval), nextBeatMillis(interval, limit),
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // Deactivated: no more keep-alives.
+            }
+        }
+    }
+
+    /**
+     * One keep-alive now, from the keep-alive thread, waited for briefly: called before a bind, so that the launcher
+     * has the candidate's tighter limit before the VIP is on the interface.
+     */
+    void beatNow() {
+        KeepAlive keepAlive = launcher.orElse(null);
+        if (keepAlive == null) {
             return;
         }
         try {
-            keepAlive.beat();
+            executor.submit(() -> beat(keepAlive)).get(BEAT_NOW_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
+            LOG.debug("The keep-alive before the bind did not go out at once: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static long nextBeatMillis(Duration interval, Optional<Duration> limit) {
+        long every = interval.toMillis();
+        return limit.map(l -> Math.max(4, Math.min(every, l.toMillis() / 5))).orElse(every);
+    }
+
+    private Optional<Duration> beat(KeepAlive keepAlive) {
+        Guardian g = guardian;
+        Optional<Duration> limit = g == null ? Optional.empty() : g.watchdogLimit();
+        if (!guardianProgressing()) {
+            return limit;
+        }
+        try {
+            keepAlive.beat(limit);
             if (failing) {
                 failing = false;
                 LOG.info("Watchdog keep-alives flow again");
@@ -114,6 +163,7 @@ public class WatchdogKeepAlive {
                 LOG.warn("Cannot send the watchdog keep-alive: {} (logged once until it works again)", e.toString());
             }
         }
+        return limit;
     }
 
     private static KeepAlive.Plan readPlan() {

@@ -60,6 +60,17 @@ class KeepAliveTest {
     }
 
     @Test
+    void aMastersBeatCarriesTheWatchdogLimitItNeeds() throws Exception {
+        Path fifo = mkfifo();
+        try (FileChannel reader = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                KeepAlive keepAlive = new KeepAlive(fifo, 4242)) {
+            keepAlive.beat(Optional.of(Duration.ofMillis(100)));
+            keepAlive.beat(Optional.empty());
+            assertEquals("4242 1 100\n4242 2\n", read(reader, 18));
+        }
+    }
+
+    @Test
     void aPlainFileIsNeitherWrittenNorReplaced() throws Exception {
         Path file = dir.resolve("keepalive");
         Files.writeString(file, "not a fifo");

@@ -81,6 +81,56 @@ class VipBinderTest {
     }
 
     @Test
+    void aBindTakesTheAnswerOfTheCheckStartedAheadInsteadOfProbingAgain() throws Exception {
+        VipBinder binder = binder("203.0.113.10/24@eth1");
+        var early = binder.startProbe();
+        assertTrue(early.isPresent());
+        assertEquals(1, net.count("arping", "-0"));
+        binder.bind(early);
+        assertEquals(1, net.count("arping", "-0"), "the check started ahead answered for the bind");
+        assertEquals(List.of("203.0.113.11/24", "203.0.113.10/24"), net.cidrs("eth1"));
+    }
+
+    @Test
+    void aHostStillFoundWhenAskedAgainAtTheBindIsAConflict() throws Exception {
+        net.heldElsewhere.add("203.0.113.10");
+        VipBinder binder = binder("203.0.113.10/24@eth1");
+        var early = binder.startProbe();
+        VipException e = assertThrows(VipException.class, () -> binder.bind(early));
+        assertTrue(e.conflict());
+        assertEquals(2, net.count("arping", "-0"), "a holder found ahead is asked again");
+        assertEquals(0, net.count("ip", "add"));
+    }
+
+    @Test
+    void aHolderFoundAheadThatHasLetGoByTheBindDoesNotStopIt() throws Exception {
+        // The dead master's launcher releases after the check ahead ran, before the votes are in.
+        net.heldElsewhere.add("203.0.113.10");
+        VipBinder binder = binder("203.0.113.10/24@eth1");
+        var early = binder.startProbe();
+        net.heldElsewhere.clear();
+        binder.bind(early);
+        assertEquals(List.of("203.0.113.11/24", "203.0.113.10/24"), net.cidrs("eth1"));
+    }
+
+    @Test
+    void aCheckStartedTooLongBeforeTheBindIsNotTrustedAndTheBindProbesAgain() throws Exception {
+        VipBinder binder = binder(Configs.config("vips", new String[] {"203.0.113.10/24@eth1"}, "state_file",
+                dir.resolve("bound-vips").toString(), "dad_timeout_ms", 20));
+        var early = binder.startProbe();
+        Thread.sleep(VipBinder.EARLY_PROBE_MAX_AGE.toMillis() + 100);
+        binder.bind(early);
+        assertEquals(2, net.count("arping", "-0"), "a stale answer is not taken");
+    }
+
+    @Test
+    void nothingIsCheckedAheadForAVipAlreadyBound() throws Exception {
+        VipBinder binder = binder("203.0.113.10/24@eth1");
+        binder.bind();
+        assertTrue(binder.startProbe().isEmpty());
+    }
+
+    @Test
     void aMonitorThatHasNotReportedTheAddYetMakesTheBindReadTheKernelNotFail() throws Exception {
         net.monitorSilent = true;
         VipBinder binder = binder("203.0.113.10/24@eth1", "2001:db8::10/64@eth2");

@@ -1,11 +1,16 @@
 package org.gkguardian.ipbinding.internal;
 
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.gkguardian.api.Guardian;
 import org.gkguardian.api.Role;
 import org.gkguardian.api.RoleContext;
 import org.gkguardian.api.VipControl.VipException;
@@ -33,7 +38,21 @@ public final class VipNode {
         Path control = Path.of(args[1]);
         Files.createDirectories(control);
         WatchdogKeepAlive keepAlive = new WatchdogKeepAlive();
+        // A master asks its launcher for a tighter watchdog (-Dvipnode.master.watchdog.ms): here "master" is
+        // "holds the VIP", as nothing else elects.
+        AtomicBoolean holding = new AtomicBoolean();
+        long masterLimit = Long.getLong("vipnode.master.watchdog.ms", 0);
+        if (masterLimit > 0) {
+            keepAlive.setGuardian((Guardian) Proxy.newProxyInstance(Guardian.class.getClassLoader(),
+                    new Class<?>[] {Guardian.class}, (proxy, method, methodArgs) -> switch (method.getName()) {
+                        case "watchdogLimit" -> holding.get() ? Optional.of(Duration.ofMillis(masterLimit))
+                                : Optional.empty();
+                        case "progressing" -> true;
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    }));
+        }
         IpBinding binding = new IpBinding(Configs.fromProperties(properties), rawValues(properties));
+        binding.setWatchdog(keepAlive);
         RoleContext context = new RoleContext("vipnode", Role.MASTER, 1, List.of());
         say("READY");
         while (true) {
@@ -45,14 +64,17 @@ public final class VipNode {
                 switch (command) {
                     case "bind" -> {
                         try {
+                            holding.set(true);
                             binding.bind(context);
                             say("BOUND took_ms=" + (System.nanoTime() - started) / 1_000_000 + " "
                                     + binding.lastBindTimes());
                         } catch (VipException e) {
+                            holding.set(false);
                             say((e.conflict() ? "CONFLICT " : "FAULT ") + e.getMessage());
                         }
                     }
                     case "release" -> {
+                        holding.set(false);
                         binding.release();
                         say("RELEASED took_ms=" + (System.nanoTime() - started) / 1_000_000);
                     }
