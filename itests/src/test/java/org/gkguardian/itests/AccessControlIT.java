@@ -141,6 +141,8 @@ public class AccessControlIT {
             assertTrue(as(role, "gkg:status").contains("master"));
             refused(role, "gkg:switchover");
             refused(role, "gkg:maintenance on");
+            assertTrue(as(role, "gkg:mirror status").contains("Last matched"));
+            refused(role, "gkg:mirror push");
             refused(role, "config:edit org.gkguardian.lifecycle");
             refused(role, "config:property-set --pid org.gkguardian.lifecycle start.command /bin/sh");
             refused(role, "config:delete org.gkguardian.guardian");
@@ -162,6 +164,12 @@ public class AccessControlIT {
         assertEquals(Role.MASTER, guardian.status().role());
         // The admin may: maintenance off has nothing to do on a master, and the answer says so.
         assertTrue(as("admin", "gkg:maintenance off").contains("nothing to do"));
+        // The admin passes the ACL; the guardian itself refuses: this node declares no file to mirror.
+        try {
+            fail("admin pushed nothing and was told: " + as("admin", "gkg:mirror push"));
+        } catch (Exception e) {
+            assertTrue(String.valueOf(e.getMessage()), String.valueOf(e.getMessage()).contains("mirror.paths"));
+        }
     }
 
     private void refused(String role, String command) {

@@ -17,16 +17,28 @@ public interface ConfigMirror {
     /** SHA-256 of the declared files as they are now, or empty when nothing is declared. */
     String digest();
 
-    /** The declared files as they are now. */
+    /**
+     * The declared files as they are now. They become this node's reference for {@link #localChanges()}: a master
+     * takes a snapshot to send it.
+     */
     ConfigSnapshot snapshot() throws MirrorException;
+
+    /**
+     * The declared files (absolute paths, sorted) that were added, changed or removed on this node since the last
+     * snapshot it took or applied, or since their paths were configured: on a backup, files edited locally.
+     */
+    default java.util.List<String> localChanges() {
+        return java.util.List.of();
+    }
 
     /**
      * Verify a snapshot from the master and write it over the local files: each file atomically
      * (temporary file, fsync, rename), the previous version kept as {@code <name>.prev}; then reload
      * a running gatekeeper. Nothing is written unless the whole snapshot verifies.
      *
-     * @throws MirrorException when mirroring is off, the snapshot is corrupt or incomplete, a path is
-     *                         not one this node declares, or writing fails
+     * @throws MirrorException when mirroring is off, the snapshot is larger than allowed, corrupt or incomplete,
+     *                         a path is not one this node declares or leads outside its allowed directories, files
+     *                         were edited locally and may not be overwritten, or writing fails
      */
     void apply(ConfigSnapshot snapshot) throws MirrorException;
 

@@ -14,6 +14,8 @@ import org.gkguardian.api.GatekeeperState;
 import org.gkguardian.api.Guardian;
 import org.gkguardian.api.MemberState;
 import org.gkguardian.api.MemberStatus;
+import org.gkguardian.api.MirrorControl;
+import org.gkguardian.api.MirrorMemberStatus;
 import org.gkguardian.api.NodeStatus;
 import org.gkguardian.api.OperatorResult;
 import org.gkguardian.api.QuorumState;
@@ -24,7 +26,7 @@ import org.gkguardian.api.VipAddress;
 import org.gkguardian.api.VipStatus;
 
 /** A guardian with fixed, known state: node2 is master of a three-node cluster, node3 is unhealthy. */
-public class FakeGuardian implements Guardian {
+public class FakeGuardian implements Guardian, MirrorControl {
 
     public static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
 
@@ -49,6 +51,12 @@ public class FakeGuardian implements Guardian {
             T0.plusSeconds(59), "the gatekeeper of node3 does not answer"));
 
     public OperatorResult answer = OperatorResult.accepted("node1 becomes master");
+
+    /** node1 matches the master's files, node3 has other ones since a minute after T0. */
+    public List<MirrorMemberStatus> mirror = List.of(
+            new MirrorMemberStatus(1, "node1", address("198.51.100.1"), false, "ab12", true, Optional.of(T0.plusSeconds(61))),
+            new MirrorMemberStatus(2, "node2", address("198.51.100.2"), true, "ab12", true, Optional.of(T0.plusSeconds(61))),
+            new MirrorMemberStatus(3, "node3", address("198.51.100.3"), false, "cd34", false, Optional.of(T0.plusSeconds(1))));
 
     /** What the commands asked for, in order, e.g. {@code switchover Optional[node1]}. */
     public final List<String> requests = new ArrayList<>();
@@ -82,6 +90,17 @@ public class FakeGuardian implements Guardian {
     @Override
     public OperatorResult maintenance(boolean on) {
         requests.add("maintenance " + on);
+        return answer;
+    }
+
+    @Override
+    public List<MirrorMemberStatus> mirrorStatus() {
+        return mirror;
+    }
+
+    @Override
+    public OperatorResult push() {
+        requests.add("push");
         return answer;
     }
 

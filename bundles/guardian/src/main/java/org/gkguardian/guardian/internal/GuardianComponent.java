@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.gkguardian.api.Alarm;
 import org.gkguardian.api.Cause;
+import org.gkguardian.api.ConfigMirror;
 import org.gkguardian.api.ElectionRule;
 import org.gkguardian.api.EventType;
 import org.gkguardian.api.GatekeeperControl;
@@ -30,6 +31,8 @@ import org.gkguardian.api.GatekeeperState;
 import org.gkguardian.api.Guardian;
 import org.gkguardian.api.GuardianListener;
 import org.gkguardian.api.MemberStatus;
+import org.gkguardian.api.MirrorControl;
+import org.gkguardian.api.MirrorMemberStatus;
 import org.gkguardian.api.NodeStatus;
 import org.gkguardian.api.OperatorResult;
 import org.gkguardian.api.OperatorResult.Outcome;
@@ -64,14 +67,18 @@ import org.slf4j.LoggerFactory;
  * calls the listeners and EventAdmin; one prober asks the witness (only under the witness policy), because a
  * probe may block for its whole timeout.
  */
-@Component(service = Guardian.class, configurationPid = GuardianConfig.PID, immediate = true,
+@Component(service = { Guardian.class, MirrorControl.class }, configurationPid = GuardianConfig.PID, immediate = true,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = GuardianConfig.class)
-public final class GuardianComponent implements Guardian {
+public final class GuardianComponent implements Guardian, MirrorControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardianComponent.class);
     private static final long OPERATOR_TIMEOUT_S = 10;
     private static final String NO_ANSWER = "the guardian did not answer in time: ";
+    /** How often the mirror thread looks for changed files and members: a few volatile reads when nothing changed. */
+    private static final long MIRROR_POLL_MS = 100;
+    /** Fault injection for the testbed: the first N pushes of this JVM carry one altered byte. */
+    static final String CORRUPT_PUSHES_PROPERTY = "gkg.fault.mirror.corrupt";
 
     private final ElectionRule rule;
     private final GatekeeperControl gatekeeper;
@@ -82,6 +89,8 @@ public final class GuardianComponent implements Guardian {
     private final ExecutorService publishThread;
     private final ScheduledExecutorService witnessThread;
     private final ScheduledExecutorService heartbeatThread;
+    private final ScheduledExecutorService mirrorThread;
+    private volatile ConfigMirror configMirror;
     private final Journal journal;
     private final Publisher publisher;
 
@@ -96,7 +105,7 @@ public final class GuardianComponent implements Guardian {
     private final Consumer<List<Protocol>> stackHook;
 
     /** One run of the membership and role machine with one configuration. */
-    private record Cluster(Settings settings, RoleMachine machine, JGroupsMembership membership,
+    private record Cluster(Settings settings, RoleMachine machine, JGroupsMembership membership, Mirroring mirroring,
             List<ScheduledFuture<?>> jobs) {
     }
 
@@ -128,6 +137,7 @@ public final class GuardianComponent implements Guardian {
         this.publishThread = Executors.newSingleThreadExecutor(named("gkguardian-publish"));
         this.witnessThread = Executors.newSingleThreadScheduledExecutor(named("gkguardian-witness"));
         this.heartbeatThread = Executors.newSingleThreadScheduledExecutor(named("gkguardian-heartbeat"));
+        this.mirrorThread = Executors.newSingleThreadScheduledExecutor(named("gkguardian-mirror"));
         this.journal = new Journal(Math.max(1, Math.min(10000, config.history_size())));
         IntrusionAlarm intrusion = new IntrusionAlarm(journal, witnessThread, Clock.systemUTC());
         this.onRefusal = peer -> {
@@ -179,6 +189,7 @@ public final class GuardianComponent implements Guardian {
         roleThread.shutdownNow();
         witnessThread.shutdownNow();
         heartbeatThread.shutdownNow();
+        mirrorThread.shutdownNow();
         publishThread.shutdown();
         try {
             // Let the listeners hear the last transition (stopped) before we go.
@@ -206,6 +217,19 @@ public final class GuardianComponent implements Guardian {
                 listeners.remove(handle);
                 handle.release();
             }
+        }
+    }
+
+    /** The lifecycle's mirrored files; without it this node neither pushes nor applies, and says so. */
+    @Reference(name = "configMirror", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unsetConfigMirror")
+    void setConfigMirror(ConfigMirror mirror) {
+        configMirror = mirror;
+    }
+
+    void unsetConfigMirror(ConfigMirror mirror) {
+        if (configMirror == mirror) {
+            configMirror = null;
         }
     }
 
@@ -255,7 +279,7 @@ public final class GuardianComponent implements Guardian {
         }
         if (running != null && sameMembership(running.settings(), next)) {
             journal.historySize(next.historySize());
-            cluster = new Cluster(next, running.machine(), running.membership(), running.jobs());
+            cluster = new Cluster(next, running.machine(), running.membership(), running.mirroring(), running.jobs());
             roleThread.execute(() -> running.machine().updateLiveSettings(next));
             return;
         }
@@ -296,8 +320,13 @@ public final class GuardianComponent implements Guardian {
         RoleMachine machine = new RoleMachine(settings, rule, gatekeeper, vip, epochs, membership, publisher, journal,
                 System::nanoTime, Clock.systemUTC(), LanCheck.NETWORK);
         adapter.machine = machine;
+        Notices mirrorNotices = new Notices(settings.nodeName(), journal, publisher, Clock.systemUTC(),
+                () -> machine.status().epoch());
+        Mirroring mirroring = new Mirroring(() -> configMirror, membership, machine::status, machine::members,
+                mirrorNotices, Clock.systemUTC(), corruptPushes());
+        adapter.mirroring = mirroring;
         List<ScheduledFuture<?>> jobs = new ArrayList<>();
-        Cluster c = new Cluster(settings, machine, membership, jobs);
+        Cluster c = new Cluster(settings, machine, membership, mirroring, jobs);
         cluster = c;
         roleThread.execute(() -> connect(c));
         long tick = settings.timings().tickMs();
@@ -305,6 +334,8 @@ public final class GuardianComponent implements Guardian {
         jobs.add(roleThread.scheduleWithFixedDelay(guarded(machine::tick), tick, tick, TimeUnit.MILLISECONDS));
         jobs.add(roleThread.scheduleWithFixedDelay(guarded(machine::renew), renew, renew, TimeUnit.MILLISECONDS));
         jobs.add(heartbeatThread.scheduleAtFixedRate(guarded(machine::heartbeat), renew, renew,
+                TimeUnit.MILLISECONDS));
+        jobs.add(mirrorThread.scheduleWithFixedDelay(guarded(mirroring::poll), MIRROR_POLL_MS, MIRROR_POLL_MS,
                 TimeUnit.MILLISECONDS));
         settings.witnessAddress().ifPresent(witness -> {
             if (settings.quorumPolicy() == QuorumPolicy.WITNESS) {
@@ -317,6 +348,15 @@ public final class GuardianComponent implements Guardian {
                 }, 0, hb, TimeUnit.MILLISECONDS));
             }
         });
+    }
+
+    private static int corruptPushes() {
+        int n = Integer.getInteger(CORRUPT_PUSHES_PROPERTY, 0);
+        if (n > 0) {
+            LOG.warn("Fault injection on ({}={}): the first {} configuration pushes of this node are corrupted",
+                    CORRUPT_PUSHES_PROPERTY, n, n);
+        }
+        return Math.max(0, n);
     }
 
     /** Joins the group, then starts the machine; retried while the address or port is not available. */
@@ -396,6 +436,7 @@ public final class GuardianComponent implements Guardian {
     /** Channel callbacks: stamp the time of hearing at once, handle the rest on the role thread. */
     private final class MembershipAdapter implements Membership.Listener {
         volatile RoleMachine machine;
+        volatile Mirroring mirroring;
 
         @Override
         public void viewChanged(Set<InetAddress> members) {
@@ -416,12 +457,31 @@ public final class GuardianComponent implements Guardian {
             try {
                 message = Wire.decode(buf, offset, length);
             } catch (IllegalArgumentException e) {
-                LOG.warn("Malformed guardian message dropped: {}", e.getMessage());
+                if (Wire.isMirrorPush(buf, offset, length)) {
+                    Mirroring mi = mirroring;
+                    onMirrorThread(() -> mi.malformed(e.getMessage()));
+                } else {
+                    LOG.warn("Malformed guardian message dropped: {}", e.getMessage());
+                }
+                return;
+            }
+            if (message instanceof Wire.MirrorPush push) {
+                // Files are written and the gatekeeper reloaded off the role thread, which must never wait for disks.
+                Mirroring mi = mirroring;
+                onMirrorThread(() -> mi.onPush(push));
                 return;
             }
             RoleMachine m = machine;
             if (m.received(message, at)) {
                 submit(() -> m.onMessage(message, at));
+            }
+        }
+
+        private void onMirrorThread(Runnable r) {
+            try {
+                mirrorThread.execute(guarded(r));
+            } catch (RuntimeException rejected) {
+                // shutting down
             }
         }
 
@@ -487,6 +547,31 @@ public final class GuardianComponent implements Guardian {
             }
         }
         return result;
+    }
+
+    // ---------------------------------------------------------------- MirrorControl
+
+    @Override
+    public List<MirrorMemberStatus> mirrorStatus() {
+        Cluster c = cluster;
+        return c == null ? List.of() : c.mirroring().status();
+    }
+
+    @Override
+    public OperatorResult push() {
+        Cluster c = cluster;
+        if (c == null) {
+            return OperatorResult.refused(Outcome.REFUSED,
+                    "the guardian has no valid configuration" + (problem.isEmpty() ? "" : ": " + problem));
+        }
+        try {
+            return mirrorThread.submit(c.mirroring()::push).get(OPERATOR_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OperatorResult.refused(Outcome.REFUSED, "interrupted");
+        } catch (Exception e) {
+            return OperatorResult.refused(Outcome.REFUSED, NO_ANSWER + e);
+        }
     }
 
     @Override

@@ -219,6 +219,20 @@ final class JGroupsMembership implements Membership, Receiver {
     }
 
     @Override
+    public void send(InetAddress to, byte[] payload) {
+        JChannel ch = channel;
+        Address dest = addressOf.get(to);
+        if (ch == null || !ch.isConnected() || dest == null) {
+            return;
+        }
+        try {
+            ch.send(new BytesMessage(dest, payload));
+        } catch (Exception e) {
+            LOG.debug("message to {} not sent: {}", to, e.toString());
+        }
+    }
+
+    @Override
     public void sendUrgent(byte[] payload) {
         sendUrgent((Address) null, payload);
     }

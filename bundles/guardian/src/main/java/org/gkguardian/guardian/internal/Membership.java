@@ -9,6 +9,11 @@ interface Membership {
     /** Best effort: send to every other member of the current view, in order and retransmitted when lost. */
     void send(byte[] payload);
 
+    /** As {@link #send(byte[])}, to one member (by its internal address) only; nothing when it is not in the view. */
+    default void send(InetAddress to, byte[] payload) {
+        send(payload);
+    }
+
     /**
      * Send to every other member at once, neither ordered nor retransmitted: votes and lease renewals are stamped
      * with the sender's clock and repeated anyway, and one that waits behind a lost message is worse than none.

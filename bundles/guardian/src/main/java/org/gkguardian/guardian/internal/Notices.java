@@ -32,8 +32,8 @@ final class Notices {
         this.epoch = epoch;
     }
 
-    /** Raises an alarm; only the first raise while it is active is logged and published. */
-    void raise(EventType type, Cause cause, Map<String, String> details, String alarmId, Severity severity,
+    /** Raises an alarm; only the first raise while it is active is logged and published. Returns whether it was. */
+    boolean raise(EventType type, Cause cause, Map<String, String> details, String alarmId, Severity severity,
             String text) {
         Instant at = clock.instant();
         if (journal.raise(new Alarm(alarmId, severity, type, at, text))) {
@@ -41,7 +41,9 @@ final class Notices {
             Map<String, String> d = new HashMap<>(details);
             d.putIfAbsent(GuardianEvent.TEXT, text);
             publisher.event(new GuardianEvent(type, node, epoch.getAsLong(), cause, at, d));
+            return true;
         }
+        return false;
     }
 
     void clear(String alarmId) {

@@ -7,8 +7,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.gkguardian.api.ConfigSnapshot;
 import org.gkguardian.api.GatekeeperState;
 import org.gkguardian.api.MemberState;
 import org.gkguardian.api.Role;
@@ -29,8 +32,12 @@ final class Wire {
     private static final byte LEASE_RENEW = 5;
     private static final byte LEASE_ACK = 6;
     private static final byte RESIGN = 7;
+    private static final byte MIRROR_PUSH = 8;
+    /** The most files and bytes one snapshot may carry on the wire, whatever a node's own limit. */
+    static final int MAX_MIRROR_FILES = 10_000;
+    static final int MAX_MIRROR_BYTES = 4 * 1024 * 1024;
 
-    sealed interface Message permits StateMessage, SwitchoverRequest, AgreementMessage {
+    sealed interface Message permits StateMessage, SwitchoverRequest, AgreementMessage, MirrorPush {
     }
 
     /** Messages of the agreement on who is master of which epoch: sent alone, never batched behind a state. */
@@ -99,7 +106,21 @@ final class Wire {
     record Resign(long epoch, InetAddress master) implements AgreementMessage {
     }
 
+    /**
+     * The master's mirrored configuration files, for every backup (or one that just joined).
+     *
+     * @param epoch  the epoch the sender is master of
+     * @param master the sender's internal address
+     */
+    record MirrorPush(long epoch, InetAddress master, ConfigSnapshot snapshot) implements Message {
+    }
+
     private Wire() {
+    }
+
+    /** Whether the bytes claim to be a {@link MirrorPush}, so that one that does not decode is refused as such. */
+    static boolean isMirrorPush(byte[] buf, int offset, int length) {
+        return length >= 2 && buf[offset] == VERSION && buf[offset + 1] == MIRROR_PUSH;
     }
 
     static byte[] encode(Message message) {
@@ -172,6 +193,18 @@ final class Wire {
                 out.writeByte(RESIGN);
                 out.writeLong(r.epoch());
                 writeAddress(out, r.master());
+            } else if (message instanceof MirrorPush p) {
+                out.writeByte(MIRROR_PUSH);
+                out.writeLong(p.epoch());
+                writeAddress(out, p.master());
+                out.writeUTF(p.snapshot().digest());
+                out.writeInt(p.snapshot().files().size());
+                for (ConfigSnapshot.File f : p.snapshot().files()) {
+                    out.writeUTF(f.path());
+                    out.writeUTF(f.sha256());
+                    out.writeInt(f.content().length);
+                    out.write(f.content());
+                }
             }
             out.flush();
             return bytes.toByteArray();
@@ -205,6 +238,37 @@ final class Wire {
             throw new IllegalArgumentException("truncated address");
         }
         return InetAddress.getByAddress(addr);
+    }
+
+    private static MirrorPush readMirrorPush(DataInputStream in) throws IOException {
+        long epoch = readEpoch(in);
+        InetAddress master = readAddress(in);
+        String digest = in.readUTF();
+        int count = in.readInt();
+        if (count < 0 || count > MAX_MIRROR_FILES) {
+            throw new IllegalArgumentException("mirror snapshot with " + count + " files");
+        }
+        List<ConfigSnapshot.File> files = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            String path = in.readUTF();
+            String sha = in.readUTF();
+            int length = in.readInt();
+            total += length;
+            if (length < 0 || total > MAX_MIRROR_BYTES) {
+                throw new IllegalArgumentException("mirror snapshot larger than " + MAX_MIRROR_BYTES + " bytes");
+            }
+            byte[] content = in.readNBytes(length);
+            if (content.length != length) {
+                throw new IllegalArgumentException("truncated mirror snapshot: " + path + " has " + content.length
+                        + " of " + length + " bytes");
+            }
+            files.add(new ConfigSnapshot.File(path, content, sha));
+        }
+        if (in.read() != -1) {
+            throw new IllegalArgumentException("mirror snapshot followed by stray bytes");
+        }
+        return new MirrorPush(epoch, master, new ConfigSnapshot(digest, files));
     }
 
     /** Decodes a message, or throws IllegalArgumentException for anything malformed. */
@@ -260,6 +324,9 @@ final class Wire {
                 }
                 case RESIGN -> {
                     return new Resign(readEpoch(in), readAddress(in));
+                }
+                case MIRROR_PUSH -> {
+                    return readMirrorPush(in);
                 }
                 default -> throw new IllegalArgumentException("unknown message type " + type);
             }

@@ -1,11 +1,14 @@
 package org.gkguardian.guardian.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Map;
+import org.gkguardian.api.ConfigSnapshot;
 import org.gkguardian.api.GatekeeperState;
 import org.gkguardian.api.MemberState;
 import org.gkguardian.api.Role;
@@ -38,5 +41,28 @@ class WireTest {
         byte[] wrongVersion = bytes.clone();
         wrongVersion[0] = 9;
         assertThrows(IllegalArgumentException.class, () -> Wire.decode(wrongVersion, 0, wrongVersion.length));
+    }
+
+    @Test
+    void aMirrorPushSurvivesTheRoundTripAndEveryTruncationIsRefusedAsAPush() throws Exception {
+        ConfigSnapshot snapshot = new ConfigSnapshot("d1", java.util.List.of(
+                new ConfigSnapshot.File("/etc/kamailio/kamailio.cfg", new byte[] { 1, 2, 3 }, "s1"),
+                new ConfigSnapshot.File("/etc/kamailio/users", new byte[0], "s2")));
+        Wire.MirrorPush push = new Wire.MirrorPush(9, InetAddress.getByName("198.51.100.13"), snapshot);
+        byte[] bytes = Wire.encode(push);
+        Wire.MirrorPush back = (Wire.MirrorPush) Wire.decode(bytes, 0, bytes.length);
+        assertEquals(9, back.epoch());
+        assertEquals(push.master(), back.master());
+        assertEquals("d1", back.snapshot().digest());
+        assertEquals(2, back.snapshot().files().size());
+        assertArrayEquals(new byte[] { 1, 2, 3 }, back.snapshot().files().get(0).content());
+        assertEquals("s2", back.snapshot().files().get(1).sha256());
+        for (int cut = 2; cut < bytes.length; cut++) {
+            byte[] truncated = Arrays.copyOf(bytes, cut);
+            assertTrue(Wire.isMirrorPush(truncated, 0, truncated.length));
+            assertThrows(IllegalArgumentException.class, () -> Wire.decode(truncated, 0, truncated.length));
+        }
+        byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
+        assertThrows(IllegalArgumentException.class, () -> Wire.decode(longer, 0, longer.length));
     }
 }

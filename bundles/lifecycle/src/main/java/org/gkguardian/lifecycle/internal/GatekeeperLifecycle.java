@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,6 +67,13 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
     private GatekeeperDriver driver;
     private HealthTracker tracker;
     private MirroredFiles mirrored = new MirroredFiles(java.util.List.of(), java.util.List.of());
+    /** The mirrored files' fingerprint when the digest was last computed; null forces a new computation. */
+    private String fingerprint;
+    /**
+     * Each mirrored file's SHA-256 as this node last took it over: from the last snapshot sent (master) or applied
+     * (backup), or as found when the paths were configured. A file that differs from it was edited locally.
+     */
+    private TreeMap<String, String> baseline = new TreeMap<>();
     private boolean wanted;
     /** Between a successful prepareMaster and the next standDown. */
     private boolean master;
@@ -76,6 +85,7 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
     private volatile GatekeeperState state = GatekeeperState.UNKNOWN;
     private volatile String problem = "";
     private volatile String digest = "";
+    private volatile List<String> localChanges = List.of();
     private volatile Runnable healthListener = () -> { };
 
     @Activate
@@ -114,7 +124,13 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
         settings = next;
         problem = "";
         tracker = sameGatekeeper ? HealthTracker.of(next).continuing(tracker) : HealthTracker.of(next);
-        mirrored = new MirroredFiles(next.mirrorPaths(), next.mirrorAllowedDirs());
+        boolean samePaths = previous != null && previous.mirrorPaths().equals(next.mirrorPaths())
+                && previous.mirrorAllowedDirs().equals(next.mirrorAllowedDirs());
+        mirrored = new MirroredFiles(next.mirrorPaths(), next.mirrorAllowedDirs(), next.mirrorMaxBytes());
+        fingerprint = null;
+        if (!samePaths) {
+            baseline = null;
+        }
         if (!sameGatekeeper) {
             driver = createDriver(next);
             if (!next.managed()) {
@@ -356,15 +372,24 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
     }
 
     @Override
+    public List<String> localChanges() {
+        return localChanges;
+    }
+
+    /** The files sent become this node's reference: an edit after it is a change of the master's own. */
+    @Override
     public ConfigSnapshot snapshot() throws MirrorException {
-        MirroredFiles files;
         synchronized (lock) {
-            files = mirrored;
-        }
-        try {
-            return files.snapshot();
-        } catch (IOException e) {
-            throw new MirrorException("mirror.paths: cannot read the declared files: " + e.getMessage(), e);
+            ConfigSnapshot taken;
+            try {
+                taken = mirrored.snapshot();
+            } catch (IOException e) {
+                throw new MirrorException("mirror.paths: cannot read the declared files: " + e.getMessage(), e);
+            }
+            baseline = manifestOf(taken);
+            fingerprint = null;
+            refreshDigest();
+            return taken;
         }
     }
 
@@ -374,7 +399,15 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
             if (settings == null || !settings.mirrorEnabled()) {
                 throw new MirrorException("mirror.enabled is false on this node: snapshot refused, nothing written");
             }
+            fingerprint = null;
+            refreshDigest();
+            if (!settings.mirrorOverwriteLocal() && !localChanges.isEmpty() && !snapshot.digest().equals(digest)) {
+                throw new MirrorException("mirror.overwrite.local is false and " + String.join(", ", localChanges)
+                        + " changed here since the last snapshot; nothing written");
+            }
             boolean changed = mirrored.apply(snapshot);
+            baseline = manifestOf(snapshot);
+            fingerprint = null;
             refreshDigest();
             if (!changed) {
                 return;
@@ -520,17 +553,49 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
         }
     }
 
+    /** Reads the files again only when their fingerprint changed, so that a node at rest reads nothing. */
     private void refreshDigest() {
         try {
-            String next = mirrored.digest();
+            String now = mirrored.fingerprint();
+            if (now.equals(fingerprint)) {
+                return;
+            }
+            TreeMap<String, String> manifest = mirrored.manifest();
+            String next = mirrored.isEmpty() ? "" : MirroredFiles.combine(manifest);
             if (!next.equals(digest)) {
                 LOG.info("Mirrored configuration digest is now {}", next.isEmpty() ? "(nothing mirrored)" : next);
             }
+            if (baseline == null) {
+                baseline = manifest;
+            }
             digest = next;
+            localChanges = differences(baseline, manifest);
+            fingerprint = now;
         } catch (IOException e) {
-            LOG.warn("Cannot compute the mirrored configuration digest: {}", e.getMessage());
+            if (fingerprint == null || !fingerprint.isEmpty()) {
+                LOG.warn("Cannot compute the mirrored configuration digest: {}", e.getMessage());
+            }
             digest = "";
+            fingerprint = "";
         }
+    }
+
+    /** Paths added, changed or removed from {@code before} to {@code after}, sorted. */
+    static List<String> differences(Map<String, String> before, Map<String, String> after) {
+        java.util.TreeSet<String> changed = new java.util.TreeSet<>();
+        before.forEach((path, sha) -> {
+            if (!sha.equals(after.get(path))) {
+                changed.add(path);
+            }
+        });
+        after.keySet().stream().filter(path -> !before.containsKey(path)).forEach(changed::add);
+        return List.copyOf(changed);
+    }
+
+    private static TreeMap<String, String> manifestOf(ConfigSnapshot snapshot) {
+        TreeMap<String, String> manifest = new TreeMap<>();
+        snapshot.files().forEach(f -> manifest.put(f.path(), f.sha256()));
+        return manifest;
     }
 
     Map<String, String> environment(RoleContext context) {

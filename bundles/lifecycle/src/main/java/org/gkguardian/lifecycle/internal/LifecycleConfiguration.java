@@ -99,6 +99,12 @@ public @interface LifecycleConfiguration {
     @AttributeDefinition(name = "mirror.allowed.dirs", description = "Base directories mirror.paths must lie in", required = false)
     String[] mirror_allowed_dirs() default {};
 
-    @AttributeDefinition(name = "digest.interval.ms", description = "How often the mirrored files' digest is recomputed")
-    long digest_interval_ms() default 2000;
+    @AttributeDefinition(name = "mirror.overwrite.local", description = "A snapshot from the master replaces files edited locally on this node since the last snapshot; off: it is refused and the local-edit alarm stays")
+    boolean mirror_overwrite_local() default true;
+
+    @AttributeDefinition(name = "mirror.max.bytes", description = "The most bytes of file content one snapshot may hold, sent or accepted (1024 to 3145728)")
+    long mirror_max_bytes() default 1048576;
+
+    @AttributeDefinition(name = "digest.interval.ms", description = "How often the mirrored files are checked for a change (their sizes, times and identities; they are read again only when these changed)")
+    long digest_interval_ms() default 250;
 }

@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -38,12 +39,22 @@ final class MirroredFiles {
     private static final String TEMPORARY = ".gkg-";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** No snapshot is limited by default: tests and callers that do not care about the size. */
+    static final long UNLIMITED = Long.MAX_VALUE;
+
     private final List<Path> declared;
     private final List<Path> allowedBases;
+    private final long maxBytes;
 
     MirroredFiles(List<Path> declared, List<Path> allowedBases) {
+        this(declared, allowedBases, UNLIMITED);
+    }
+
+    /** @param maxBytes the most bytes of file content a snapshot may hold ({@code mirror.max.bytes}) */
+    MirroredFiles(List<Path> declared, List<Path> allowedBases, long maxBytes) {
         this.declared = List.copyOf(declared);
         this.allowedBases = List.copyOf(allowedBases);
+        this.maxBytes = maxBytes;
     }
 
     boolean isEmpty() {
@@ -61,11 +72,41 @@ final class MirroredFiles {
         return combine(digests);
     }
 
+    /**
+     * What changes when a file is edited, without reading any: each file's path, size, modification time and
+     * identity (an editor that writes a new file and renames it changes the identity). Cheap enough to compare
+     * several times a second; the digest is recomputed only when it changed.
+     */
+    String fingerprint() throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (Path file : files()) {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            out.append(file).append('\0').append(a.size()).append('\0').append(a.lastModifiedTime().toMillis())
+                    .append('\0').append(a.fileKey()).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Each declared file's SHA-256 by path, as they are now. */
+    TreeMap<String, String> manifest() throws IOException {
+        TreeMap<String, String> digests = new TreeMap<>();
+        for (Path file : files()) {
+            digests.put(file.toString(), sha256(Files.readAllBytes(file)));
+        }
+        return digests;
+    }
+
     ConfigSnapshot snapshot() throws IOException {
         List<ConfigSnapshot.File> entries = new ArrayList<>();
         TreeMap<String, String> digests = new TreeMap<>();
+        long total = 0;
         for (Path file : files()) {
             byte[] content = Files.readAllBytes(file);
+            total += content.length;
+            if (total > maxBytes) {
+                throw new IOException("mirror.max.bytes: the declared files hold more than " + maxBytes
+                        + " bytes; nothing sent");
+            }
             String sha = sha256(content);
             entries.add(new ConfigSnapshot.File(file.toString(), content, sha));
             digests.put(file.toString(), sha);
@@ -77,6 +118,14 @@ final class MirroredFiles {
      * Verifies the whole snapshot, then writes it. Returns whether any file changed.
      */
     boolean apply(ConfigSnapshot snapshot) throws MirrorException {
+        long total = 0;
+        for (ConfigSnapshot.File file : snapshot.files()) {
+            total += file.content().length;
+        }
+        if (total > maxBytes) {
+            throw new MirrorException("mirror.max.bytes: the snapshot holds " + total + " bytes, more than " + maxBytes
+                    + "; nothing written");
+        }
         TreeMap<String, String> digests = new TreeMap<>();
         for (ConfigSnapshot.File file : snapshot.files()) {
             Path path = Path.of(file.path());
@@ -110,9 +159,35 @@ final class MirroredFiles {
                             + allowedBases + "; nothing written");
                 }
             }
+            for (ConfigSnapshot.File file : snapshot.files()) {
+                checkTarget(Path.of(file.path()));
+            }
             return write(snapshot);
         } catch (IOException e) {
             throw new MirrorException("writing the snapshot failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A file is written only where it stays inside the allowed directories: never through a symbolic link (the
+     * rename would replace the link, or the link would lead elsewhere), and never into a directory that a link
+     * somewhere above it leads outside.
+     */
+    private void checkTarget(Path target) throws IOException, MirrorException {
+        if (Files.isSymbolicLink(target)) {
+            Path leadsTo = Files.readSymbolicLink(target);
+            boolean outside = realInsideBases(target) == null;
+            throw new MirrorException("mirror.allowed.dirs: snapshot path " + target + " is a symbolic link to " + leadsTo
+                    + (outside ? ", outside " + allowedBases : "; mirroring writes regular files only")
+                    + "; nothing written");
+        }
+        Path existing = target.getParent();
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && realInsideBases(existing) == null) {
+            throw new MirrorException("mirror.allowed.dirs: snapshot path " + target + " lies under " + existing
+                    + ", which resolves to " + existing.toRealPath() + ", outside " + allowedBases + "; nothing written");
         }
     }
 

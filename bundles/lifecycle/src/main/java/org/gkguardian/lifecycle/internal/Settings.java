@@ -13,7 +13,8 @@ record Settings(DriverType driver, Standby standby, String nodeName, List<String
         Duration reloadTimeout, Duration readyTimeout, ProbeType probeType, Optional<InetSocketAddress> probeAddress,
         List<String> probeCommand, Duration probeInterval, Duration probeTimeout, int failureThreshold,
         int recoveryThreshold, int restartAttempts, Duration restartBackoffInitial, Duration restartBackoffMax,
-        boolean mirrorEnabled, List<Path> mirrorPaths, List<Path> mirrorAllowedDirs, Duration digestInterval) {
+        boolean mirrorEnabled, List<Path> mirrorPaths, List<Path> mirrorAllowedDirs, boolean mirrorOverwriteLocal,
+        long mirrorMaxBytes, Duration digestInterval) {
 
     enum DriverType { NONE, COMMAND, SYSTEMD, FOREGROUND }
 

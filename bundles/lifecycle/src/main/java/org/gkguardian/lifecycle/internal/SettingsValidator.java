@@ -25,6 +25,9 @@ final class SettingsValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern UNIT = Pattern.compile("[A-Za-z0-9:_.@\\\\-]{1,200}");
     private static final Duration LONGEST_STEP = Duration.ofMinutes(10);
+    static final long MIN_MIRROR_BYTES = 1024;
+    /** Below the channel's 4 MiB message limit, with room for paths and digests. */
+    static final long MAX_MIRROR_BYTES = 3L * 1024 * 1024;
 
     /** The outcome: settings when valid, otherwise the problems. */
     record Result(Optional<Settings> settings, List<String> problems) {
@@ -146,6 +149,11 @@ final class SettingsValidator {
             }
         }
 
+        if (c.mirror_max_bytes() < MIN_MIRROR_BYTES || c.mirror_max_bytes() > MAX_MIRROR_BYTES) {
+            problem("mirror.max.bytes", c.mirror_max_bytes() + " must be between " + MIN_MIRROR_BYTES + " and "
+                    + MAX_MIRROR_BYTES + " (the guardians' channel carries at most 4 MiB in one message)");
+        }
+
         if (!problems.isEmpty()) {
             return new Result(Optional.empty(), List.copyOf(problems));
         }
@@ -153,7 +161,7 @@ final class SettingsValidator {
                 workingDirectory, logPrefix, startTimeout, stopTimeout, reloadTimeout, readyTimeout, probeType,
                 probeAddress, probeCommand, probeInterval, probeTimeout, c.failure_threshold(), c.recovery_threshold(),
                 c.restart_attempts(), backoffInitial, backoffMax, c.mirror_enabled(), List.copyOf(mirrored),
-                List.copyOf(allowed), digestInterval)), List.of());
+                List.copyOf(allowed), c.mirror_overwrite_local(), c.mirror_max_bytes(), digestInterval)), List.of());
     }
 
     private void problem(String key, String reason) {

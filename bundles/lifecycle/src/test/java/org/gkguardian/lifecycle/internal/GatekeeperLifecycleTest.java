@@ -379,4 +379,39 @@ class GatekeeperLifecycleTest {
         assertEquals(1, lines.size());
         assertTrue(lines.get(0).matches("\\d+ initializing"), lines.get(0));
     }
+
+    @Test
+    void filesEditedLocallyAreNamedAndKeptWhenOverwritingIsOff() throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Path cfg = Files.writeString(etc.resolve("gk.cfg"), "as started");
+        activate(config().with("mirror.enabled", true).with("mirror.overwrite.local", false)
+                .with("digest.interval.ms", 20L).with("mirror.allowed.dirs", etc.toString())
+                .with("mirror.paths", etc.toString()));
+        assertEquals(List.of(), lifecycle.localChanges());
+        Files.writeString(cfg, "edited here");
+        await().atMost(BOUND).until(() -> lifecycle.localChanges().equals(List.of(cfg.toString())));
+
+        byte[] content = "from the master".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.TreeMap<String, String> d = new java.util.TreeMap<>();
+        d.put(cfg.toString(), MirroredFiles.sha256(content));
+        ConfigSnapshot push = new ConfigSnapshot(MirroredFiles.combine(d),
+                List.of(new ConfigSnapshot.File(cfg.toString(), content, MirroredFiles.sha256(content))));
+        MirrorException e = assertThrows(MirrorException.class, () -> lifecycle.apply(push));
+        assertEquals("mirror.overwrite.local is false and " + cfg + " changed here since the last snapshot; nothing written",
+                e.getMessage());
+        assertEquals("edited here", Files.readString(cfg));
+
+        lifecycle.configure(config().with("mirror.enabled", true).with("digest.interval.ms", 20L)
+                .with("mirror.allowed.dirs", etc.toString()).with("mirror.paths", etc.toString()).build(), Map.of());
+        lifecycle.apply(push);
+        assertEquals("from the master", Files.readString(cfg));
+        assertEquals(List.of(), lifecycle.localChanges(), "what the master sent is the new reference");
+    }
+
+    @Test
+    void aSnapshotLimitOutsideItsRangeIsRefusedNamingTheKey() {
+        activate(config().with("mirror.max.bytes", 10L));
+        assertEquals("configuration refused: mirror.max.bytes: 10 must be between 1024 and 3145728 (the guardians'"
+                + " channel carries at most 4 MiB in one message)", lifecycle.problem());
+    }
 }

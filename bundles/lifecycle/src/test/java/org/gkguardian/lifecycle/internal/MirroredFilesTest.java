@@ -124,6 +124,68 @@ class MirroredFilesTest {
                 e.getMessage());
     }
 
+    @Test
+    void aSnapshotLargerThanTheLimitIsRefusedWhetherSentOrReceived() throws Exception {
+        write(master.resolve("kamailio.cfg"), "x".repeat(2000));
+        write(backup.resolve("kamailio.cfg"), "good");
+        MirroredFiles onMaster = new MirroredFiles(List.of(master.resolve("kamailio.cfg")), List.of(master), 1024);
+        java.io.IOException sent = assertThrows(java.io.IOException.class, onMaster::snapshot);
+        assertEquals("mirror.max.bytes: the declared files hold more than 1024 bytes; nothing sent", sent.getMessage());
+
+        ConfigSnapshot big = relocate(new MirroredFiles(List.of(master.resolve("kamailio.cfg")), List.of(master)).snapshot());
+        MirroredFiles onBackup = new MirroredFiles(List.of(backup.resolve("kamailio.cfg")), List.of(backup), 1024);
+        MirrorException e = assertThrows(MirrorException.class, () -> onBackup.apply(big));
+        assertEquals("mirror.max.bytes: the snapshot holds 2000 bytes, more than 1024; nothing written", e.getMessage());
+        assertEquals("good", read(backup.resolve("kamailio.cfg")));
+    }
+
+    @Test
+    void aSnapshotFileThatIsASymbolicLinkLeadingOutsideIsRefused() throws Exception {
+        Path secret = Files.writeString(root.resolve("secret"), "keep");
+        Files.createDirectories(backup.resolve("db"));
+        Files.createSymbolicLink(backup.resolve("db/subscriber"), secret);
+        ConfigSnapshot s = single(backup.resolve("db/subscriber"), "overwritten");
+        MirrorException e = assertThrows(MirrorException.class, () -> backupFiles().apply(s));
+        assertEquals("mirror.allowed.dirs: snapshot path " + backup.resolve("db/subscriber") + " is a symbolic link to "
+                + secret + ", outside [" + backup + "]; nothing written", e.getMessage());
+        assertEquals("keep", read(secret));
+        assertTrue(Files.isSymbolicLink(backup.resolve("db/subscriber")));
+    }
+
+    @Test
+    void aSnapshotFileUnderADirectoryLinkLeadingOutsideIsRefused() throws Exception {
+        Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
+        Files.createDirectories(backup.resolve("db"));
+        Files.createSymbolicLink(backup.resolve("db/users"), elsewhere);
+        ConfigSnapshot s = single(backup.resolve("db/users/subscriber"), "planted");
+        MirrorException e = assertThrows(MirrorException.class, () -> backupFiles().apply(s));
+        assertEquals("mirror.allowed.dirs: snapshot path " + backup.resolve("db/users/subscriber") + " lies under "
+                + backup.resolve("db/users") + ", which resolves to " + elsewhere.toRealPath() + ", outside [" + backup
+                + "]; nothing written", e.getMessage());
+        assertFalse(Files.exists(elsewhere.resolve("subscriber")));
+    }
+
+    @Test
+    void theFingerprintChangesWithAnEditAndNotWithoutOne() throws Exception {
+        write(backup.resolve("kamailio.cfg"), "one");
+        MirroredFiles files = backupFiles();
+        String before = files.fingerprint();
+        assertEquals(before, files.fingerprint());
+        Path replacement = backup.resolve("kamailio.cfg.new");
+        Files.writeString(replacement, "two");
+        Files.move(replacement, backup.resolve("kamailio.cfg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertNotEquals(before, files.fingerprint(), "an editor's write-and-rename gives a new file");
+    }
+
+    /** A snapshot of one file with the right digests: refused only for where it would be written. */
+    private static ConfigSnapshot single(Path path, String text) {
+        byte[] content = text.getBytes(StandardCharsets.UTF_8);
+        java.util.TreeMap<String, String> d = new java.util.TreeMap<>();
+        d.put(path.toString(), MirroredFiles.sha256(content));
+        return new ConfigSnapshot(MirroredFiles.combine(d),
+                List.of(new ConfigSnapshot.File(path.toString(), content, MirroredFiles.sha256(content))));
+    }
+
     private MirroredFiles backupFiles() {
         return new MirroredFiles(List.of(backup.resolve("kamailio.cfg"), backup.resolve("db")), List.of(backup));
     }

@@ -219,4 +219,35 @@ class CommandsTest {
         completer.guardian = guardian;
         assertEquals(List.of("node1", "node2", "node3"), completer.names());
     }
+
+    @Test
+    void mirrorStatusShowsEachMembersDigestAndWhenItLastMatched() throws Exception {
+        MirrorCommand command = new MirrorCommand();
+        command.mirror = guardian;
+        command.out = out;
+        command.execute();
+        String o = output();
+        assertContainsLine(o, ".*#.*Name.*Address.*Master.*Digest.*Matches.*Last matched.*");
+        assertContainsLine(o, ".*2.*node2.*198\\.51\\.100\\.2.*\\*.*ab12.*yes.*2026-11-25 10:01:01\\.000Z.*");
+        assertContainsLine(o, ".*3.*node3.*198\\.51\\.100\\.3.*cd34.*no.*2026-11-25 10:00:01\\.000Z.*");
+    }
+
+    @Test
+    void mirrorPushReachesTheGuardianAndARefusalFailsTheCommand() throws Exception {
+        MirrorCommand command = new MirrorCommand();
+        command.mirror = guardian;
+        command.out = out;
+        command.action = "push";
+        guardian.answer = OperatorResult.accepted("pushed 1 files");
+        command.execute();
+        assertContainsLine(output(), "Configuration push accepted: pushed 1 files");
+        guardian.answer = OperatorResult.refused(Outcome.REFUSED, "only the master pushes its files; the master is node2");
+        CommandException e = assertThrows(CommandException.class, command::execute);
+        assertEquals("Configuration push refused (refused): only the master pushes its files; the master is node2",
+                e.getMessage());
+        command.action = "pull";
+        e = assertThrows(CommandException.class, command::execute);
+        assertEquals("The mirror action must be status or push, not 'pull'.", e.getMessage());
+        assertEquals(List.of("push", "push"), guardian.requests);
+    }
 }

@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.gkguardian.api.GuardianEvent;
 import org.gkguardian.api.Guardian;
+import org.gkguardian.api.MirrorControl;
 import org.snmp4j.CommunityTarget;
 import org.snmp4j.MessageDispatcherImpl;
 import org.snmp4j.PDU;
@@ -94,8 +96,8 @@ final class AgentEngine implements AutoCloseable {
     private final AtomicLong informsAcknowledged = new AtomicLong();
     private final AtomicLong informsLost = new AtomicLong();
 
-    AgentEngine(AgentSettings settings, Guardian guardian, byte[] engineId, int engineBoots, Clock clock,
-            String sysName, String sysDescr) throws IOException {
+    AgentEngine(AgentSettings settings, Guardian guardian, Supplier<MirrorControl> mirror, byte[] engineId,
+            int engineBoots, Clock clock, String sysName, String sysDescr) throws IOException {
         this.settings = settings;
         this.engineId = new OctetString(engineId);
 
@@ -145,7 +147,7 @@ final class AgentEngine implements AutoCloseable {
             system.registerMOs(server, null);
             List<TransportMapping<? extends Address>> transports = new ArrayList<>(listenTransports);
             new SnmpFrameworkMIB(this.engineId, usm, transports).registerMOs(server, null);
-            guardianMib = new GuardianMib(guardian, clock);
+            guardianMib = new GuardianMib(guardian, mirror, clock);
             server.register(guardianMib, null);
 
             CommandProcessor processor = new CommandProcessor(this.engineId);

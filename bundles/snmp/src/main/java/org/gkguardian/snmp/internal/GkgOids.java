@@ -16,6 +16,7 @@ final class GkgOids {
     static final OID HISTORY_ENTRY = child(child(OBJECTS, 5), 1);
     static final OID ALARM_ENTRY = child(child(OBJECTS, 6), 1);
     static final OID NOTIFY_OBJECTS = child(OBJECTS, 7);
+    static final OID MIRROR_ENTRY = child(child(child(OBJECTS, 8), 1), 1);
 
     static final int NODE_NAME = 1;
     static final int NODE_ROLE = 2;

@@ -17,6 +17,8 @@ import org.gkguardian.api.Alarm;
 import org.gkguardian.api.Guardian;
 import org.gkguardian.api.MemberState;
 import org.gkguardian.api.MemberStatus;
+import org.gkguardian.api.MirrorControl;
+import org.gkguardian.api.MirrorMemberStatus;
 import org.gkguardian.api.NodeStatus;
 import org.gkguardian.api.OperatorResult;
 import org.gkguardian.api.RoleTransition;
@@ -50,11 +52,13 @@ final class GuardianMib implements GenericManagedObject {
     static final int ACTION_SWITCHOVER = 2;
     static final int ACTION_MAINTENANCE_ON = 3;
     static final int ACTION_MAINTENANCE_OFF = 4;
+    static final int ACTION_MIRROR_PUSH = 5;
     static final int RESULT_NONE = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardianMib.class);
 
     private final Guardian guardian;
+    private final Supplier<MirrorControl> mirror;
     private final Clock clock;
     private final MOScope scope = new DefaultMOScope(GkgOids.OBJECTS, true, GkgOids.OBJECTS.nextPeer(), false);
     private final List<Section> sections;
@@ -74,7 +78,12 @@ final class GuardianMib implements GenericManagedObject {
     }
 
     GuardianMib(Guardian guardian, Clock clock) {
+        this(guardian, () -> null, clock);
+    }
+
+    GuardianMib(Guardian guardian, Supplier<MirrorControl> mirror, Clock clock) {
         this.guardian = guardian;
+        this.mirror = mirror;
         this.clock = clock;
         this.retries = new SetRetryGuard(clock, RETRY_WINDOW, 256);
         this.sections = List.of(
@@ -83,7 +92,8 @@ final class GuardianMib implements GenericManagedObject {
                 new Section(GkgOids.MEMBER_ENTRY, this::memberTable),
                 new Section(GkgOids.CONTROL, this::controlScalars),
                 new Section(GkgOids.HISTORY_ENTRY, this::historyTable),
-                new Section(GkgOids.ALARM_ENTRY, this::alarmTable));
+                new Section(GkgOids.ALARM_ENTRY, this::alarmTable),
+                new Section(GkgOids.MIRROR_ENTRY, this::mirrorTable));
     }
 
     @Override
@@ -175,6 +185,9 @@ final class GuardianMib implements GenericManagedObject {
         if (prefix.equals(GkgOids.CONTROL)) {
             return column >= 1 && column <= 4;
         }
+        if (prefix.equals(GkgOids.MIRROR_ENTRY)) {
+            return column >= 1 && column <= 4;
+        }
         int columns = prefix.equals(GkgOids.VIP_ENTRY) ? 6 : prefix.equals(GkgOids.MEMBER_ENTRY) ? 12
                 : prefix.equals(GkgOids.HISTORY_ENTRY) ? 7 : 6;
         return column >= 2 && column <= columns;
@@ -224,7 +237,7 @@ final class GuardianMib implements GenericManagedObject {
             return;
         }
         int action = vb.getVariable().toInt();
-        if (action < ACTION_SWITCHOVER || action > ACTION_MAINTENANCE_OFF) {
+        if (action < ACTION_SWITCHOVER || action > ACTION_MIRROR_PUSH) {
             status.setErrorStatus(PDU.wrongValue);
             return;
         }
@@ -295,6 +308,11 @@ final class GuardianMib implements GenericManagedObject {
                                     "no member has index " + target);
                 }
                 case ACTION_MAINTENANCE_ON -> guardian.maintenance(true);
+                case ACTION_MIRROR_PUSH -> {
+                    MirrorControl m = mirror.get();
+                    yield m == null ? OperatorResult.refused(OperatorResult.Outcome.REFUSED,
+                            "configuration mirroring is not available on this node") : m.push();
+                }
                 default -> guardian.maintenance(false);
             };
         } catch (RuntimeException e) {
@@ -308,6 +326,7 @@ final class GuardianMib implements GenericManagedObject {
             case ACTION_SWITCHOVER -> "switchover";
             case ACTION_MAINTENANCE_ON -> "maintenanceOn";
             case ACTION_MAINTENANCE_OFF -> "maintenanceOff";
+            case ACTION_MIRROR_PUSH -> "mirrorPush";
             default -> "none";
         };
     }
@@ -444,6 +463,26 @@ final class GuardianMib implements GenericManagedObject {
             v.put(child(GkgOids.ALARM_ENTRY, 4, index), new Integer32(a.probableCause().ordinal() + 1));
             v.put(child(GkgOids.ALARM_ENTRY, 5, index), MibValues.dateAndTime(Optional.of(a.raised())));
             v.put(child(GkgOids.ALARM_ENTRY, 6, index), MibValues.text(a.text()));
+        }
+        return v;
+    }
+
+    /** gkgMirrorTable, which augments the member table: the same indexes. */
+    private SortedMap<OID, Variable> mirrorTable() {
+        SortedMap<OID, Variable> v = new TreeMap<>();
+        MirrorControl m = mirror.get();
+        if (m == null) {
+            return v;
+        }
+        for (MirrorMemberStatus row : m.mirrorStatus()) {
+            int index = row.index();
+            if (index < 1 || index > 255) {
+                continue;
+            }
+            v.put(child(GkgOids.MIRROR_ENTRY, 1, index), MibValues.text(row.digest(), 64));
+            v.put(child(GkgOids.MIRROR_ENTRY, 2, index), MibValues.truth(row.master()));
+            v.put(child(GkgOids.MIRROR_ENTRY, 3, index), MibValues.truth(row.matches()));
+            v.put(child(GkgOids.MIRROR_ENTRY, 4, index), MibValues.dateAndTime(row.lastMatched()));
         }
         return v;
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.gkguardian.api.Guardian;
+import org.gkguardian.api.MirrorControl;
 import org.gkguardian.api.GuardianEvent;
 import org.gkguardian.api.GuardianListener;
 import org.gkguardian.api.RoleTransition;
@@ -26,6 +27,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,7 @@ public class SnmpAgentComponent implements GuardianListener {
     private static final long VIP_CHECK_SECONDS = 2;
 
     private final Guardian guardian;
+    private volatile MirrorControl mirror;
     private final Path engineBootsFile;
     private final List<Path> legacyBootsFiles;
     private final Clock clock;
@@ -89,6 +93,19 @@ public class SnmpAgentComponent implements GuardianListener {
         });
         apply(config, properties);
         executor.scheduleWithFixedDelay(this::checkVips, VIP_CHECK_SECONDS, VIP_CHECK_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Configuration mirroring, for gkgMirrorTable and the mirrorPush action; without it both are empty or refused. */
+    @Reference(name = "mirrorControl", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unsetMirrorControl")
+    void setMirrorControl(MirrorControl control) {
+        mirror = control;
+    }
+
+    void unsetMirrorControl(MirrorControl control) {
+        if (mirror == control) {
+            mirror = null;
+        }
     }
 
     /** The raw properties are checked too: DS turns a value that is not of its key's type into the default. */
@@ -145,7 +162,7 @@ public class SnmpAgentComponent implements GuardianListener {
         byte[] engineId = settings.engineId().orElseGet(() -> AgentEngine.derivedEngineId(node));
         try {
             int boots = engineBootsFile == null ? 1 : EngineBoots.next(engineBootsFile, legacyBootsFiles);
-            engine = new AgentEngine(settings, guardian, engineId, boots, clock, node,
+            engine = new AgentEngine(settings, guardian, () -> mirror, engineId, boots, clock, node,
                     "GK Guardian SNMP agent, node " + node);
             current = settings;
             problem = "";

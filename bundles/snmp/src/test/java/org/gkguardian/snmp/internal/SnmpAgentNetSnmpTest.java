@@ -262,4 +262,46 @@ class SnmpAgentNetSnmpTest {
         }
         assertTrue(all.out().contains("gkgNodeRole.0"), all.out());
     }
+
+    @Test
+    @Order(11)
+    void theMirrorTableAugmentsTheMembersAndMirrorPushIsAnAction() throws Exception {
+        List<String> pushes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        agent.setMirrorControl(new org.gkguardian.api.MirrorControl() {
+            @Override
+            public List<org.gkguardian.api.MirrorMemberStatus> mirrorStatus() {
+                return List.of(
+                        new org.gkguardian.api.MirrorMemberStatus(1, "node1", FakeGuardian.address("198.51.100.3"), true,
+                                "ab".repeat(32), true, java.util.Optional.of(java.time.Instant.parse("2026-12-02T07:00:00Z"))),
+                        new org.gkguardian.api.MirrorMemberStatus(2, "node2", FakeGuardian.address("198.51.100.2"), false,
+                                "cd".repeat(32), false, java.util.Optional.empty()));
+            }
+
+            @Override
+            public org.gkguardian.api.OperatorResult push() {
+                pushes.add("push");
+                return pushes.size() == 1 ? org.gkguardian.api.OperatorResult.accepted("pushed 1 files")
+                        : org.gkguardian.api.OperatorResult.refused(org.gkguardian.api.OperatorResult.Outcome.REFUSED,
+                                "only the master pushes its files");
+            }
+        });
+        NetSnmp.Result walk = NetSnmp.run("snmpwalk", NetSnmp.V2C, AGENT, "GK-GUARDIAN-MIB::gkgMirrorTable");
+        assertEquals(0, walk.exitCode(), walk.out());
+        assertTrue(walk.out().contains("GK-GUARDIAN-MIB::gkgMirrorDigest.2 = STRING: " + "cd".repeat(32)), walk.out());
+        assertTrue(walk.out().contains("GK-GUARDIAN-MIB::gkgMirrorIsMaster.1 = INTEGER: true(1)"), walk.out());
+        assertTrue(walk.out().contains("GK-GUARDIAN-MIB::gkgMirrorMatches.2 = INTEGER: false(2)"), walk.out());
+        assertTrue(walk.out().contains("GK-GUARDIAN-MIB::gkgMirrorLastMatched.1 = STRING: 2026-12-2,7:0:0.0,+0:0"),
+                walk.out());
+        assertEquals(2 * 4, walk.out().lines().filter(l -> l.startsWith("GK-GUARDIAN-MIB::gkgMirror")).count(),
+                walk.out());
+
+        NetSnmp.Result push = NetSnmp.run("snmpset", NetSnmp.V3_WRITER, AGENT, "GK-GUARDIAN-MIB::gkgControlAction.0", "i", "5");
+        assertEquals(0, push.exitCode(), push.out());
+        NetSnmp.Result refused = NetSnmp.run("snmpset", NetSnmp.V3_WRITER, AGENT, "GK-GUARDIAN-MIB::gkgControlAction.0", "i",
+                "5");
+        assertTrue(refused.out().contains("inconsistentValue"), refused.out());
+        NetSnmp.Result why = NetSnmp.run("snmpget", NetSnmp.V2C, AGENT, "GK-GUARDIAN-MIB::gkgControlResultText.0");
+        assertTrue(why.out().contains("only the master pushes its files"), why.out());
+        assertEquals(List.of("push", "push"), pushes);
+    }
 }

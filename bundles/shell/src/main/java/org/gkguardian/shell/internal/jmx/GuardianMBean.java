@@ -56,6 +56,17 @@ public interface GuardianMBean {
     /** One line per active alarm. */
     String[] getAlarms();
 
+    /** One line per configured member: its mirrored configuration's digest and when it last matched the master's. */
+    String[] getMirror();
+
+    /**
+     * Sends the master's mirrored files to every backup now (on the master only).
+     *
+     * @return the guardian's answer when accepted
+     * @throws IllegalStateException with the guardian's reason when refused
+     */
+    String mirrorPush();
+
     /**
      * Asks for a planned switchover.
      *

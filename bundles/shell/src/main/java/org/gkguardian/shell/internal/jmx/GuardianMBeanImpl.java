@@ -7,6 +7,7 @@ import javax.management.NotCompliantMBeanException;
 import javax.management.StandardMBean;
 import org.gkguardian.api.Guardian;
 import org.gkguardian.api.MemberStatus;
+import org.gkguardian.api.MirrorControl;
 import org.gkguardian.api.NodeStatus;
 import org.gkguardian.api.OperatorResult;
 import org.osgi.service.component.annotations.Activate;
@@ -26,11 +27,14 @@ public class GuardianMBeanImpl extends StandardMBean implements GuardianMBean {
     private static final Logger LOG = LoggerFactory.getLogger(GuardianMBeanImpl.class);
 
     private final Guardian guardian;
+    private final MirrorControl mirror;
 
     @Activate
-    public GuardianMBeanImpl(@Reference(name = "guardian") Guardian guardian) throws NotCompliantMBeanException {
+    public GuardianMBeanImpl(@Reference(name = "guardian") Guardian guardian,
+            @Reference(name = "mirrorControl") MirrorControl mirror) throws NotCompliantMBeanException {
         super(GuardianMBean.class);
         this.guardian = guardian;
+        this.mirror = mirror;
     }
 
     private NodeStatus status() {
@@ -155,6 +159,21 @@ public class GuardianMBeanImpl extends StandardMBean implements GuardianMBean {
     }
 
     @Override
+    public String[] getMirror() {
+        return mirror.mirrorStatus().stream()
+                .map(m -> m.index() + " " + m.name() + " " + m.internalAddress().getHostAddress() + " digest="
+                        + (m.digest().isEmpty() ? "none" : m.digest()) + " master=" + m.master() + " matches="
+                        + m.matches() + m.lastMatched().map(t -> " lastMatched=" + t).orElse(""))
+                .toArray(String[]::new);
+    }
+
+    @Override
+    public String mirrorPush() {
+        LOG.info("Configuration push requested over JMX");
+        return answer(mirror.push());
+    }
+
+    @Override
     public String switchover(String target) {
         Optional<String> member = Optional.ofNullable(target).map(String::trim).filter(t -> !t.isEmpty());
         LOG.info("Switchover to {} requested over JMX", member.orElse("the best other member"));
@@ -181,6 +200,7 @@ public class GuardianMBeanImpl extends StandardMBean implements GuardianMBean {
         return switch (op.getName()) {
             case "switchover" -> "Hands the master role to a member (empty: the best other eligible member)";
             case "maintenance" -> "Drains this node (true) or brings it back (false)";
+            case "mirrorPush" -> "Sends the master's mirrored configuration files to every backup now";
             default -> super.getDescription(op);
         };
     }

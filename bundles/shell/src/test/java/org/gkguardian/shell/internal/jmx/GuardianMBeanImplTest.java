@@ -29,7 +29,7 @@ class GuardianMBeanImplTest {
         // newMBeanServer keeps no reference to it, so there is nothing to release afterwards.
         server = MBeanServerFactory.newMBeanServer();
         name = new ObjectName(GuardianMBean.OBJECT_NAME);
-        server.registerMBean(new GuardianMBeanImpl(guardian), name);
+        server.registerMBean(new GuardianMBeanImpl(guardian, guardian), name);
     }
 
     @Test
@@ -64,6 +64,16 @@ class GuardianMBeanImplTest {
         server.invoke(name, "maintenance", new Object[] {true}, new String[] {boolean.class.getName()});
         assertEquals(List.of("switchover Optional[node1]", "switchover Optional.empty", "maintenance true"),
                 guardian.requests);
+    }
+
+    @Test
+    void theMirrorIsATableAndAPushAnOperation() throws Exception {
+        String[] mirror = (String[]) server.getAttribute(name, "Mirror");
+        assertEquals("3 node3 198.51.100.3 digest=cd34 master=false matches=false lastMatched=2026-11-25T10:00:01Z",
+                mirror[2]);
+        guardian.answer = OperatorResult.accepted("pushed 1 files");
+        assertEquals("accepted: pushed 1 files", server.invoke(name, "mirrorPush", new Object[0], new String[0]));
+        assertEquals(List.of("push"), guardian.requests);
     }
 
     @Test
