@@ -794,10 +794,8 @@ final class RoleMachine {
         } catch (VipControl.VipException | RuntimeException e) {
             promoting = false;
             outbox.renewing(null);
-            Optional<Wire.Resign> resign = agreement.stepDown();
-            vip.release();
+            resignOnceReleased(agreement.stepDown());
             safeStandDown(context);
-            resign.ifPresent(this::send);
             boolean conflict = e instanceof VipControl.VipException v && v.conflict();
             if (conflict) {
                 health.conflict(nanos.getAsLong());
@@ -850,14 +848,27 @@ final class RoleMachine {
         long t0 = nanos.getAsLong();
         if (role == Role.MASTER) {
             outbox.renewing(null);
-            Optional<Wire.Resign> resign = agreement.stepDown();
-            vip.release();
+            resignOnceReleased(agreement.stepDown());
             safeStandDown(new RoleContext(settings.nodeName(), to, epoch, vip.configured()));
-            // Only now, with the VIP gone, may the voters turn to someone else.
-            resign.ifPresent(this::send);
         }
         setRole(to, cause, detail, nanos.getAsLong() - t0);
         broadcast();
+    }
+
+    /**
+     * Releases the VIP, then resigns: only with the VIP gone may the voters turn to someone else, and they should not
+     * wait for the gatekeeper to stop first (a switchover's outage). A release not verified yet sends no resignation:
+     * the voters' promise runs out instead.
+     */
+    private void resignOnceReleased(Optional<Wire.Resign> resign) {
+        vip.release();
+        Optional<String> problem = vip.releaseProblem();
+        if (problem.isEmpty()) {
+            resign.ifPresent(this::send);
+        } else {
+            LOG.error("{} does not resign as master of epoch {}: its VIP release is not verified ({}); the voters wait "
+                    + "for their promise to run out", settings.nodeName(), epoch, problem.get());
+        }
     }
 
     private void setRole(Role to, Cause cause, String detail, long tookNanos) {

@@ -324,6 +324,18 @@ class RoleMachineTest {
     }
 
     @Test
+    void aMasterWhoseReleaseIsUnverifiedDoesNotResignAndTheVotersWaitForTheirPromise() throws Exception {
+        SimCluster sim = three();
+        sim.node("n3").vip.releaseProblem = "203.0.113.10 still on eth1";
+        sim.node("n2").machine.switchover(Optional.of("n2"));
+        sim.flush();
+        sim.advance(100);
+        assertEquals(List.of(), sim.masters(), "nobody may bind while the old master's release is unverified");
+        sim.advance(500);
+        assertEquals(List.of("n2"), sim.masters(), "after the promise (300 ms) the voters are free");
+    }
+
+    @Test
     void aReturningBetterNodeDoesNotPreemptByDefault() throws Exception {
         SimCluster sim = three();
         sim.crash("n3");
