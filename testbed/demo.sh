@@ -40,7 +40,7 @@ mkdir -p "$view"
 cleanup() {
     set +e
     [ ${#watchers[@]} -eq 0 ] || kill "${watchers[@]}" 2>/dev/null
-    [ "$tty" = no ] || printf '\033[?25h\n'
+    [ "$tty" = no ] || printf '\033[?25h\033[?7h\n'
     tb_destroy
     rm -rf "$TB_WORK"
 }
@@ -62,7 +62,7 @@ done
 tb_host term "" 203.0.113.100
 tb_host nms "$nms" ""
 printf 'authCommunity log public\n' > "$TB_WORK/snmptrapd.conf"
-tb_exec nms snmptrapd -f -C -c "$TB_WORK/snmptrapd.conf" -M "$TB_ROOT/mibs/target/mibs" -m GK-GUARDIAN-MIB \
+tb_exec nms snmptrapd -f -C -c "$TB_WORK/snmptrapd.conf" -M "$TB_ROOT/mibs/target/mibs" -m GK-GUARDIAN-MIB:SNMPv2-MIB \
     -F '%#y-%#02m-%#02l %#02h:%#02j:%#02k %B %v\n' -Lf "$TB_WORK/traps.log" "udp:$nms:162" > /dev/null 2>&1 &
 echo "starting $nodes nodes (Karaf) ..."
 for h in "${hosts[@]}"; do tb_gkg_start "$h"; done
@@ -131,7 +131,29 @@ measure() {
     fi
     printf '%s\n' "$line" >> "$view/faults"
 }
-seconds_since() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e6 }'; }
+seconds_since() { awk -v a="$1" -v b="$2" 'BEGIN { d = (b - a) / 1e6; if (d < 0) d = 0; printf "%.2f", d }'; }
+
+# One line per notification snmptrapd logged: when, which, from which node, and the alarm it raises or clears.
+notifications() {
+    tail -n "$1" "$TB_WORK/traps.log" 2>/dev/null | tr '\t' ' ' | awk '
+        function value(name,   at, rest) {
+            at = index($0, name " = ")
+            if (at == 0) return ""
+            rest = substr($0, at + length(name) + 3)
+            sub(/^[A-Za-z0-9-]+: /, "", rest)
+            sub(/ +[A-Za-z0-9-]+::.*$/, "", rest)
+            gsub(/"/, "", rest)
+            return rest
+        }
+        {
+            line = $2 " " value("SNMPv2-MIB::snmpTrapOID.0") " from " value("GK-GUARDIAN-MIB::gkgNotifyNode.0")
+            alarm = value("GK-GUARDIAN-MIB::gkgNotifyAlarmId.0")
+            if (alarm != "") line = line ", alarm " alarm " " value("GK-GUARDIAN-MIB::gkgNotifyAlarmSeverity.0")
+            master = value("GK-GUARDIAN-MIB::gkgNotifyNewMaster.0")
+            if (master != "") line = line ", new master " master
+            print line
+        }' | sed 's/GK-GUARDIAN-MIB:://'
+}
 
 # inject KEY — the fault or repair a key asks for; a fault on the master is measured in the background.
 inject() {
@@ -206,12 +228,14 @@ frame() {
     fi
     printf '\nfaults (what the terminal measured from the fault on):\n'
     if [ -s "$view/faults" ]; then tail -n 5 "$view/faults" | sed 's/^/  /'; else printf '  none yet\n'; fi
-    printf '\nlast notifications at the NMS:\n'
-    tail -n 4 "$TB_WORK/traps.log" 2>/dev/null | cut -c1-160 | sed 's/^/  /'
+    printf '\nlast notifications at the NMS (of %s):\n' "$(wc -l < "$TB_WORK/traps.log" 2>/dev/null || echo 0)"
+    notifications 5 | sed 's/^/  /'
     printf '\nkeys: k kill -9 master | s SIGSTOP master | c SIGCONT all | l cut master'"'"'s LAN | u plug all | r restart dead | w switchover by SNMP | q quit\n'
 }
 
-[ "$tty" = no ] || printf '\033[?25l\033[2J'
+# On a terminal: no cursor and no line wrap while the view is drawn (a long line is cut at the edge
+# instead of pushing the frame down); cleanup() gives both back.
+[ "$tty" = no ] || printf '\033[?25l\033[?7l\033[2J'
 last_plain=0 faults_shown=0
 while true; do
     if [ "$tty" = yes ]; then
