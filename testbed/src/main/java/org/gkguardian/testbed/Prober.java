@@ -24,10 +24,11 @@ import java.util.regex.Pattern;
  * The terminal's view of the VIP, run inside the terminal namespace: ARP requests (through
  * {@code arping -u}, which prints the MAC of every reply and the request it answers) and SIP OPTIONS over UDP, each every
  * {@code --interval-ms}, every answer written as a {@link Probe} line. Two hosts answering for the
- * VIP show up as two answers to one ARP request.
+ * VIP show up as two answers to one ARP request. With {@code --register USER} the SIP probes are REGISTERs of
+ * USER, as a terminal sends them, and only their 200 OK answers are written (kind {@code register}).
  *
  * <pre>java -cp testbed.jar org.gkguardian.testbed.Prober --iface eth1 --vip 203.0.113.10
- *      [--sip-port 5060] [--interval-ms 10] --seconds 20 --out probes.csv</pre>
+ *      [--sip-port 5060] [--interval-ms 10] [--register USER] --seconds 20 --out probes.csv</pre>
  */
 public final class Prober {
 
@@ -40,6 +41,7 @@ public final class Prober {
     private final long intervalMillis;
     private final long seconds;
     private final PrintWriter out;
+    private String registerUser;
 
     private Prober(String iface, InetAddress vip, int sipPort, long intervalMillis, long seconds, PrintWriter out) {
         this.iface = iface;
@@ -54,10 +56,14 @@ public final class Prober {
         Arguments arguments = new Arguments(args);
         Path outFile = Path.of(arguments.required("--out"));
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(outFile, StandardCharsets.US_ASCII), true)) {
-            new Prober(arguments.required("--iface"), InetAddress.getByName(arguments.required("--vip")),
+            Prober prober = new Prober(arguments.required("--iface"), InetAddress.getByName(arguments.required("--vip")),
                     Integer.parseInt(arguments.optional("--sip-port", "5060")),
                     Long.parseLong(arguments.optional("--interval-ms", "10")),
-                    Long.parseLong(arguments.required("--seconds")), out).run(!arguments.has("--no-sip"));
+                    Long.parseLong(arguments.required("--seconds")), out);
+            if (arguments.has("--register")) {
+                prober.registerUser = arguments.required("--register");
+            }
+            prober.run(!arguments.has("--no-sip"));
         }
     }
 
@@ -105,7 +111,9 @@ public final class Prober {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             long next = System.nanoTime();
             for (long sequence = 1; System.nanoTime() < deadline; sequence++) {
-                byte[] request = options(sequence, local, socket.getLocalPort()).getBytes(StandardCharsets.US_ASCII);
+                String message = registerUser == null ? options(sequence, local, socket.getLocalPort())
+                        : register(sequence, local, socket.getLocalPort());
+                byte[] request = message.getBytes(StandardCharsets.US_ASCII);
                 try {
                     socket.send(new DatagramPacket(request, request.length, vip, sipPort));
                 } catch (IOException e) {
@@ -136,15 +144,25 @@ public final class Prober {
                 continue;
             }
             String response = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.US_ASCII);
-            long sequence = sipSequence(response);
+            long sequence = registerUser == null ? sipSequence(response) : registeredSequence(response);
             if (sequence > 0) {
-                record(new Probe(nowMicros(), "sip", sequence, sipServer(response)));
+                record(new Probe(nowMicros(), registerUser == null ? "sip" : "register", sequence,
+                        sipServer(response)));
             }
         }
     }
 
     static long sipSequence(String response) {
         Matcher matcher = Pattern.compile("(?mi)^CSeq:\\s*(\\d+)\\s+OPTIONS").matcher(response);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
+    }
+
+    /** The CSeq of a 200 OK to a REGISTER, or -1 for anything else (a refusal registers nobody). */
+    static long registeredSequence(String response) {
+        if (!response.startsWith("SIP/2.0 200 ")) {
+            return -1;
+        }
+        Matcher matcher = Pattern.compile("(?mi)^CSeq:\\s*(\\d+)\\s+REGISTER").matcher(response);
         return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
     }
 
@@ -169,6 +187,20 @@ public final class Prober {
                 + "To: <" + target + ">\r\n"
                 + "Call-ID: gkgprobe-" + sequence + "@" + local + "\r\n"
                 + "CSeq: " + sequence + " OPTIONS\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    private String register(long sequence, String local, int port) {
+        String aor = "sip:" + registerUser + "@" + vip.getHostAddress();
+        return "REGISTER sip:" + vip.getHostAddress() + ":" + sipPort + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP " + local + ":" + port + ";branch=z9hG4bK-gkgreg-" + sequence + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <" + aor + ">;tag=gkgreg\r\n"
+                + "To: <" + aor + ">\r\n"
+                + "Call-ID: gkgreg@" + local + "\r\n"
+                + "CSeq: " + sequence + " REGISTER\r\n"
+                + "Contact: <sip:" + registerUser + "@" + local + ":" + port + ">\r\n"
+                + "Expires: 60\r\n"
                 + "Content-Length: 0\r\n\r\n";
     }
 

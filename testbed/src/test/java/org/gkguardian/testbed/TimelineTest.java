@@ -72,6 +72,8 @@ class TimelineTest {
         assertEquals(42, Prober.sipSequence(response));
         assertEquals("gkg n2", Prober.sipServer(response));
         assertEquals(-1, Prober.sipSequence("SIP/2.0 200 OK\r\nCSeq: 1 REGISTER\r\n\r\n"));
+        assertEquals(7, Prober.registeredSequence("SIP/2.0 200 OK\r\nCSeq: 7 REGISTER\r\nServer: gkg n2\r\n\r\n"));
+        assertEquals(-1, Prober.registeredSequence("SIP/2.0 403 Forbidden\r\nCSeq: 8 REGISTER\r\n\r\n"));
     }
 
     @Test

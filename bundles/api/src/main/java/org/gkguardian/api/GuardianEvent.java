@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param epoch   the epoch when it happened
  * @param cause   why
  * @param at      when
- * @param details event-specific values, e.g. {@code oldMaster}, {@code newMaster}, {@code member}
+ * @param details event-specific values, e.g. {@code oldMaster}, {@code newMaster}, {@code member}, {@code alarmId}
  */
 public record GuardianEvent(EventType type, String node, long epoch, Cause cause, Instant at,
         Map<String, String> details) {
@@ -21,6 +21,10 @@ public record GuardianEvent(EventType type, String node, long epoch, Cause cause
     public static final String NEW_MASTER = "newMaster";
     public static final String MEMBER = "member";
     public static final String TEXT = "text";
+    /** The identifier of the alarm an alarm event raises or clears, as in {@link Alarm#id()}. */
+    public static final String ALARM_ID = "alarmId";
+    /** The alarm's {@link Severity} label; {@code cleared} in an event that clears it. */
+    public static final String SEVERITY = "severity";
 
     public GuardianEvent {
         Objects.requireNonNull(type, "type");

@@ -140,7 +140,7 @@ final class JGroupsMembership implements Membership, Receiver {
             }
         });
 
-        TCP tcp = new TCP();
+        TCP tcp = new QuietTcp();
         tcp.setSocketFactory(sockets);
         tcp.setMaxLength(MAX_MESSAGE);
         tcp.setBindAddress(self);
@@ -177,7 +177,9 @@ final class JGroupsMembership implements Membership, Receiver {
         AUTH auth = new AUTH().setAuthToken(token);
         token.setAuth(auth);
 
-        GMS gms = new GMS().setJoinTimeout(t.joinTimeoutMs());
+        // JGroups prints its "GMS: address=..." banner to standard output, i.e. into the Karaf console; the view is
+        // logged by this class instead.
+        GMS gms = new GMS().setJoinTimeout(t.joinTimeoutMs()).printLocalAddress(false);
         gms.setViewAckCollectionTimeout(Math.max(200, t.failureTimeoutMs()));
 
         List<Protocol> protocols = new ArrayList<>();

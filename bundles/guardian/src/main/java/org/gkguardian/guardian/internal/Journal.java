@@ -60,6 +60,11 @@ final class Journal {
         return alarms.remove(id) != null;
     }
 
+    /** Removes the alarm and returns it, or empty when it was not active. */
+    synchronized Optional<Alarm> remove(String id) {
+        return Optional.ofNullable(alarms.remove(id));
+    }
+
     synchronized boolean active(String id) {
         return alarms.containsKey(id);
     }

@@ -72,8 +72,7 @@ final class MasterWatch {
                     "split-brain", Severity.CRITICAL, "more than one master: " + names);
         } else if (masters.size() <= 1 && claimants <= 1 && splitBrain) {
             splitBrain = false;
-            notices.clear("split-brain");
-            notices.event(EventType.SPLIT_BRAIN_HEALED, Cause.SPLIT_BRAIN, Map.of());
+            notices.cleared(EventType.SPLIT_BRAIN_HEALED, "split-brain", Cause.SPLIT_BRAIN, Map.of());
         }
         if (masters.size() == 1) {
             String now1 = masters.get(0).name();
@@ -85,6 +84,8 @@ final class MasterWatch {
                 }
                 seenBefore = true;
                 master = now1;
+                // A switchover that failed is moot once another master took over.
+                notices.clear("switchover-failed", Cause.ELECTION, Map.of(GuardianEvent.MEMBER, now1));
             }
         } else if (masters.isEmpty() && !master.isEmpty()) {
             master = "";

@@ -123,7 +123,7 @@ final class MirrorPublisher {
             }
             return OperatorResult.refused(Outcome.REFUSED, text);
         }
-        notices.clear(PUSH_FAILED);
+        notices.clear(PUSH_FAILED, Cause.CONFIGURATION, Map.of());
         lastPushed = snapshot.digest();
         if (snapshot.files().isEmpty()) {
             return OperatorResult.refused(Outcome.REFUSED, "no file is declared for mirroring here (mirror.paths)");

@@ -72,7 +72,7 @@ final class MirrorReceiver {
             refuse(from, e.getMessage());
             return;
         }
-        notices.clear(REFUSED);
+        notices.clear(REFUSED, Cause.CONFIGURATION, Map.of());
         clearLocalEdits();
         LOG.info("Configuration from master {} in place: {} files, digest {}", from, push.snapshot().files().size(),
                 push.snapshot().digest());
@@ -102,7 +102,7 @@ final class MirrorReceiver {
 
     private void clearLocalEdits() {
         alarmedEdits = List.of();
-        notices.clear(LOCAL_EDIT);
+        notices.clear(LOCAL_EDIT, Cause.CONFIGURATION, Map.of());
     }
 
     private void refuse(String from, String why) {

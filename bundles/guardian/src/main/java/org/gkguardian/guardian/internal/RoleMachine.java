@@ -237,8 +237,8 @@ final class RoleMachine {
             }
         }
         for (InetAddress came : change.came()) {
-            notices.clear("member-down:" + came.getHostAddress());
-            notices.event(EventType.MEMBER_UP, Cause.ELECTION, Map.of(GuardianEvent.MEMBER, peers.nameOf(came)));
+            notices.cleared(EventType.MEMBER_UP, "member-down:" + came.getHostAddress(), Cause.ELECTION,
+                    Map.of(GuardianEvent.MEMBER, peers.nameOf(came)));
         }
         LOG.debug("view: {}", members);
         broadcast();
@@ -304,7 +304,7 @@ final class RoleMachine {
             notices.raise(EventType.CONFIG_MISMATCH, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()),
                     mismatch, Severity.WARNING, "gatekeeper configuration of " + m.name() + " differs from ours");
         } else {
-            notices.clear(mismatch);
+            notices.clear(mismatch, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()));
         }
     }
 
@@ -315,8 +315,7 @@ final class RoleMachine {
     private void checkName(MemberState m) {
         String alarm = "duplicate-name:" + m.internalAddress().getHostAddress();
         if (!m.name().equals(settings.nodeName())) {
-            if (notices.active(alarm)) {
-                notices.clear(alarm);
+            if (notices.clear(alarm, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()))) {
                 health.duplicateName("");
             }
             return;
@@ -346,8 +345,7 @@ final class RoleMachine {
         if (problem.isPresent()) {
             notices.raise(EventType.VIP_CONFLICT, Cause.HEALTH, Map.of(), "vip-release-failed", Severity.CRITICAL,
                     problem.get());
-        } else if (notices.active("vip-release-failed")) {
-            notices.clear("vip-release-failed");
+        } else if (notices.clear("vip-release-failed", Cause.HEALTH, Map.of())) {
             LOG.info("The VIP release on {} is verified now", settings.nodeName());
         }
     }
@@ -436,8 +434,9 @@ final class RoleMachine {
         }
         if (switchover != null && now > switchover.expiresNanos()) {
             if (switchover.requestedBy().equals(settings.nodeName())) {
-                notices.event(EventType.SWITCHOVER_FAILED, Cause.SWITCHOVER, Map.of(GuardianEvent.MEMBER,
-                        switchover.target(), GuardianEvent.TEXT, "the target did not become master in time"));
+                notices.raise(EventType.SWITCHOVER_FAILED, Cause.SWITCHOVER, Map.of(GuardianEvent.MEMBER,
+                        switchover.target()), "switchover-failed", Severity.MINOR,
+                        "the switchover to " + switchover.target() + " did not complete in time");
             }
             LOG.warn("Switchover to {} did not complete in time; dropped", switchover.target());
             switchover = null;
@@ -503,6 +502,7 @@ final class RoleMachine {
             MemberState target = choice.target().orElseThrow();
             long timeout = 2 * settings.timings().startupGraceMs() + 5000;
             switchover = new Pending(target.name(), settings.nodeName(), now + timeout * 1_000_000L);
+            notices.clear("switchover-failed", Cause.SWITCHOVER, Map.of(GuardianEvent.MEMBER, target.name()));
             membership.send(Wire.encode(new Wire.SwitchoverRequest(target.name(), settings.nodeName(), epoch)));
             LOG.info("Switchover to {} requested by the operator on {}", target.name(), settings.nodeName());
             evaluate();
@@ -622,15 +622,14 @@ final class RoleMachine {
         GatekeeperState gk = safeGatekeeperState();
         if (health.gatekeeper(gk.healthy(), gk.label())) {
             if (health.gatekeeperHealthy()) {
-                notices.clear("gatekeeper-fault");
-                notices.event(EventType.GATEKEEPER_RECOVERED, Cause.HEALTH, Map.of());
+                notices.cleared(EventType.GATEKEEPER_RECOVERED, "gatekeeper-fault", Cause.HEALTH, Map.of());
             } else {
                 notices.raise(EventType.GATEKEEPER_FAULT, Cause.HEALTH, Map.of(), "gatekeeper-fault",
                         Severity.CRITICAL, "the local gatekeeper is " + gk.label());
             }
         }
-        if (health.conflictOver(now) && notices.active("vip-conflict") && role != Role.MASTER) {
-            notices.clear("vip-conflict");
+        if (health.conflictOver(now) && role != Role.MASTER) {
+            notices.clear("vip-conflict", Cause.VIP_CONFLICT, Map.of());
         }
         boolean healthy = healthyNow(now);
         if (healthy && !maintenance && role != Role.FAULT) {
@@ -795,10 +794,8 @@ final class RoleMachine {
         } catch (VipControl.VipException | RuntimeException e) {
             promoting = false;
             outbox.renewing(null);
-            Optional<Wire.Resign> resign = agreement.stepDown();
-            vip.release();
+            resignOnceReleased(agreement.stepDown());
             safeStandDown(context);
-            resign.ifPresent(this::send);
             boolean conflict = e instanceof VipControl.VipException v && v.conflict();
             if (conflict) {
                 health.conflict(nanos.getAsLong());
@@ -812,7 +809,7 @@ final class RoleMachine {
         long boundNanos = nanos.getAsLong();
         epoch = epochs.raiseTo(won);
         health.promoted();
-        notices.clear("promotion-failed");
+        notices.clear("promotion-failed", c.cause(), Map.of());
         String old = masters.master();
         setRole(Role.MASTER, c.cause(), c.reason(), boundNanos - c.suspectedNanos());
         promoting = false;
@@ -851,14 +848,27 @@ final class RoleMachine {
         long t0 = nanos.getAsLong();
         if (role == Role.MASTER) {
             outbox.renewing(null);
-            Optional<Wire.Resign> resign = agreement.stepDown();
-            vip.release();
+            resignOnceReleased(agreement.stepDown());
             safeStandDown(new RoleContext(settings.nodeName(), to, epoch, vip.configured()));
-            // Only now, with the VIP gone, may the voters turn to someone else.
-            resign.ifPresent(this::send);
         }
         setRole(to, cause, detail, nanos.getAsLong() - t0);
         broadcast();
+    }
+
+    /**
+     * Releases the VIP, then resigns: only with the VIP gone may the voters turn to someone else, and they should not
+     * wait for the gatekeeper to stop first (a switchover's outage). A release not verified yet sends no resignation:
+     * the voters' promise runs out instead.
+     */
+    private void resignOnceReleased(Optional<Wire.Resign> resign) {
+        vip.release();
+        Optional<String> problem = vip.releaseProblem();
+        if (problem.isEmpty()) {
+            resign.ifPresent(this::send);
+        } else {
+            LOG.error("{} does not resign as master of epoch {}: its VIP release is not verified ({}); the voters wait "
+                    + "for their promise to run out", settings.nodeName(), epoch, problem.get());
+        }
     }
 
     private void setRole(Role to, Cause cause, String detail, long tookNanos) {
@@ -908,8 +918,7 @@ final class RoleMachine {
             notices.raise(EventType.QUORUM_LOST, Cause.QUORUM, Map.of(), "quorum-lost", Severity.CRITICAL,
                     "this partition does not hold quorum (" + settings.quorumPolicy().label() + ")");
         } else if (before == QuorumState.LOST) {
-            notices.clear("quorum-lost");
-            notices.event(EventType.QUORUM_REGAINED, Cause.QUORUM, Map.of());
+            notices.cleared(EventType.QUORUM_REGAINED, "quorum-lost", Cause.QUORUM, Map.of());
         }
     }
 

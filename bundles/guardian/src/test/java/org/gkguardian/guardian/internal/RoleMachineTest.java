@@ -194,6 +194,12 @@ class RoleMachineTest {
         List<EventType> events = sim.node("n1").publisher.listener.events.stream().map(e -> e.type()).toList();
         assertTrue(events.contains(EventType.SPLIT_BRAIN_DETECTED), events.toString());
         assertTrue(events.contains(EventType.SPLIT_BRAIN_HEALED), events.toString());
+        List<String> splitBrainAlarms = sim.node("n1").publisher.listener.events.stream()
+                .filter(e -> e.type() == EventType.SPLIT_BRAIN_DETECTED || e.type() == EventType.SPLIT_BRAIN_HEALED)
+                .map(e -> e.type() + " " + e.detail(GuardianEvent.ALARM_ID) + " " + e.detail(GuardianEvent.SEVERITY))
+                .toList();
+        assertEquals(List.of("SPLIT_BRAIN_DETECTED split-brain critical", "SPLIT_BRAIN_HEALED split-brain cleared"),
+                splitBrainAlarms.subList(0, 2), "the raise and its clear carry one alarm identifier");
         String loser = sim.masters().get(0).equals("n2") ? "n3" : "n2";
         assertEquals(Cause.SPLIT_BRAIN, last(sim.node(loser)).cause());
     }
@@ -315,6 +321,18 @@ class RoleMachineTest {
         sim.flush();
         sim.advance(300);
         assertEquals(List.of("n3"), sim.masters());
+    }
+
+    @Test
+    void aMasterWhoseReleaseIsUnverifiedDoesNotResignAndTheVotersWaitForTheirPromise() throws Exception {
+        SimCluster sim = three();
+        sim.node("n3").vip.releaseProblem = "203.0.113.10 still on eth1";
+        sim.node("n2").machine.switchover(Optional.of("n2"));
+        sim.flush();
+        sim.advance(100);
+        assertEquals(List.of(), sim.masters(), "nobody may bind while the old master's release is unverified");
+        sim.advance(500);
+        assertEquals(List.of("n2"), sim.masters(), "after the promise (300 ms) the voters are free");
     }
 
     @Test

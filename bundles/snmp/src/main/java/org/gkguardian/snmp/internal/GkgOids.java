@@ -49,6 +49,8 @@ final class GkgOids {
     static final OID NOTIFY_NEW_MASTER = instance(child(NOTIFY_OBJECTS, 5));
     static final OID NOTIFY_MEMBER = instance(child(NOTIFY_OBJECTS, 6));
     static final OID NOTIFY_TEXT = instance(child(NOTIFY_OBJECTS, 7));
+    static final OID NOTIFY_ALARM_ID = instance(child(NOTIFY_OBJECTS, 8));
+    static final OID NOTIFY_ALARM_SEVERITY = instance(child(NOTIFY_OBJECTS, 9));
 
     private GkgOids() {
     }

@@ -6,12 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.Optional;
 
 import org.gkguardian.api.Cause;
 import org.gkguardian.api.GatekeeperState;
+import org.gkguardian.api.GuardianEvent;
 import org.gkguardian.api.QuorumState;
 import org.gkguardian.api.Role;
+import org.gkguardian.api.Severity;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.UnsignedInteger32;
@@ -42,6 +45,19 @@ final class MibValues {
 
     static OctetString text(String value) {
         return text(value, 255);
+    }
+
+    /**
+     * GkgPerceivedSeverity of an alarm event: the severity it names, cleared(1) for a clear, indeterminate(2) when an
+     * alarm event names none.
+     */
+    static Integer32 severity(GuardianEvent event) {
+        if (event.type().clears()) {
+            return new Integer32(Severity.CLEARED.x733());
+        }
+        String label = event.detail(GuardianEvent.SEVERITY);
+        return new Integer32(Arrays.stream(Severity.values()).filter(s -> s.label().equals(label)).findFirst()
+                .orElse(Severity.INDETERMINATE).x733());
     }
 
     static Integer32 truth(boolean value) {
@@ -97,10 +113,13 @@ final class MibValues {
         return new OctetString(raw);
     }
 
-    /** DateAndTime in UTC (11 octets), or the 8 zero octets the MIB uses for "never". */
+    /**
+     * GkgDateAndTimeOrNone: a DateAndTime in UTC (11 octets), or the zero-length string for "never" (RFC 2579's
+     * DateAndTime has no such value; the MIB's own convention widens its size to 0, 8 or 11).
+     */
     static OctetString dateAndTime(Optional<Instant> at) {
         if (at.isEmpty()) {
-            return new OctetString(new byte[8]);
+            return new OctetString();
         }
         ZonedDateTime t = at.get().atZone(ZoneOffset.UTC);
         int year = t.getYear();

@@ -27,11 +27,16 @@ final class NotificationVarbinds {
                 vbs.add(new VariableBinding(GkgOids.NOTIFY_OLD_MASTER, MibValues.text(event.detail(GuardianEvent.OLD_MASTER))));
                 vbs.add(new VariableBinding(GkgOids.NOTIFY_NEW_MASTER, MibValues.text(event.detail(GuardianEvent.NEW_MASTER))));
             }
-            case MEMBER_DOWN, MEMBER_UP, SPLIT_BRAIN_DETECTED, SPLIT_BRAIN_HEALED, CONFIG_MISMATCH, SWITCHOVER_FAILED ->
+            case MEMBER_DOWN, MEMBER_UP, SPLIT_BRAIN_DETECTED, SPLIT_BRAIN_HEALED, CONFIG_MISMATCH, SWITCHOVER_FAILED,
+                    CONFIG_MISMATCH_CLEARED, SWITCHOVER_FAILED_CLEARED ->
                 vbs.add(new VariableBinding(GkgOids.NOTIFY_MEMBER, MibValues.text(event.detail(GuardianEvent.MEMBER))));
             default -> {
-                // node, epoch, cause and text only
+                // node, epoch, cause (alarm) and text only
             }
+        }
+        if (event.type().clearedBy().isPresent() || event.type().clears()) {
+            vbs.add(new VariableBinding(GkgOids.NOTIFY_ALARM_ID, MibValues.text(event.detail(GuardianEvent.ALARM_ID))));
+            vbs.add(new VariableBinding(GkgOids.NOTIFY_ALARM_SEVERITY, MibValues.severity(event)));
         }
         vbs.add(new VariableBinding(GkgOids.NOTIFY_TEXT, MibValues.text(event.detail(GuardianEvent.TEXT))));
         return vbs;

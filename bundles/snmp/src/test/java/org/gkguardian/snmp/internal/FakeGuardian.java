@@ -55,6 +55,11 @@ final class FakeGuardian implements Guardian {
                 Duration.ofMillis(40), "node1", "highest address"));
     }
 
+    /** Publishes an event to the listeners, as the guardian does when it raises or clears an alarm. */
+    void publish(GuardianEvent event) {
+        listeners.forEach(l -> l.eventRaised(event));
+    }
+
     void addListener(GuardianListener listener) {
         listeners.add(listener);
     }

@@ -11,9 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.gkguardian.api.Cause;
+import org.gkguardian.api.EventType;
+import org.gkguardian.api.GuardianEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -104,6 +109,12 @@ class SnmpAgentNetSnmpTest {
         assertTrue(r.out().contains("GK-GUARDIAN-MIB::gkgNodeName.0 = STRING: node1"), r.out());
         assertTrue(r.out().contains("GK-GUARDIAN-MIB::gkgNodeAddress.0 = Hex-STRING: C6 33 64 03"), r.out());
         assertTrue(r.out().contains("GK-GUARDIAN-MIB::gkgNodeEpoch.0 = Gauge32: 7"), r.out());
+
+        // No failover yet: the zero-length "never", not a date of month 0.
+        NetSnmp.Result never = NetSnmp.run("snmpget", NetSnmp.V2C, AGENT, "GK-GUARDIAN-MIB::gkgNodeLastFailoverTime.0");
+        assertEquals(0, never.exitCode(), never.out());
+        assertTrue(never.out().startsWith("GK-GUARDIAN-MIB::gkgNodeLastFailoverTime.0 = STRING: \n")
+                || never.out().startsWith("GK-GUARDIAN-MIB::gkgNodeLastFailoverTime.0 = \"\""), never.out());
     }
 
     @Test
@@ -255,6 +266,44 @@ class SnmpAgentNetSnmpTest {
 
     @Test
     @Order(10)
+    void anAlarmAndItsClearReachTheNmsWithOneIdentifier() throws Exception {
+        String id = "config-mismatch:198.51.100.2";
+        guardian.publish(new GuardianEvent(EventType.CONFIG_MISMATCH, "node1", 8, Cause.CONFIGURATION, Instant.now(),
+                Map.of(GuardianEvent.MEMBER, "node2", GuardianEvent.ALARM_ID, id, GuardianEvent.SEVERITY, "warning",
+                        GuardianEvent.TEXT, "gatekeeper configuration of node2 differs from ours")));
+        guardian.publish(new GuardianEvent(EventType.CONFIG_MISMATCH_CLEARED, "node1", 8, Cause.CONFIGURATION,
+                Instant.now(), Map.of(GuardianEvent.MEMBER, "node2", GuardianEvent.ALARM_ID, id,
+                        GuardianEvent.SEVERITY, "cleared")));
+        // Three targets (v2c trap, v3 trap, v3 INFORM) each receive the raise and the clear.
+        await().atMost(Duration.ofSeconds(10)).until(() -> occurrences(Files.readString(trapLog, StandardCharsets.UTF_8),
+                "GK-GUARDIAN-MIB::gkgConfigMismatchCleared") >= 3);
+        List<String> raises = notificationsOf(Files.readString(trapLog, StandardCharsets.UTF_8),
+                "gkgConfigMismatch");
+        List<String> clears = notificationsOf(Files.readString(trapLog, StandardCharsets.UTF_8),
+                "gkgConfigMismatchCleared");
+        assertEquals(3, raises.size(), raises.toString());
+        assertEquals(3, clears.size(), clears.toString());
+        for (String raise : raises) {
+            assertTrue(raise.contains("GK-GUARDIAN-MIB::gkgNotifyAlarmId.0 = STRING: " + id), raise);
+            assertTrue(raise.contains("GK-GUARDIAN-MIB::gkgNotifyAlarmSeverity.0 = INTEGER: warning(6)"), raise);
+        }
+        for (String clear : clears) {
+            assertTrue(clear.contains("GK-GUARDIAN-MIB::gkgNotifyAlarmId.0 = STRING: " + id), clear);
+            assertTrue(clear.contains("GK-GUARDIAN-MIB::gkgNotifyAlarmSeverity.0 = INTEGER: cleared(1)"), clear);
+        }
+    }
+
+    /**
+     * The notifications snmptrapd logged with the given name: its default log format puts each one's varbinds on one
+     * line, separated by tabs.
+     */
+    private static List<String> notificationsOf(String log, String name) {
+        String trapOid = "SNMPv2-MIB::snmpTrapOID.0 = OID: GK-GUARDIAN-MIB::" + name + "\t";
+        return log.lines().filter(l -> l.contains(trapOid)).toList();
+    }
+
+    @Test
+    @Order(11)
     void secretsAreNeverPublished() throws Exception {
         NetSnmp.Result all = NetSnmp.run("snmpwalk", NetSnmp.V3_READER, AGENT, ".1");
         for (String secret : List.of("s3cret-ro", "adminAuthPass1", "adminPrivPass1", "viewerAuthPass1", "trapcomm")) {
@@ -264,7 +313,7 @@ class SnmpAgentNetSnmpTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void theMirrorTableAugmentsTheMembersAndMirrorPushIsAnAction() throws Exception {
         List<String> pushes = new java.util.concurrent.CopyOnWriteArrayList<>();
         agent.setMirrorControl(new org.gkguardian.api.MirrorControl() {
