@@ -54,6 +54,9 @@ done
 # The tree.
 check "/opt/gk-guardian/etc -> /etc/gk-guardian" test "$(readlink "$root/opt/gk-guardian/etc")" = /etc/gk-guardian
 check "/opt/gk-guardian/data -> /var/lib/gk-guardian" test "$(readlink "$root/opt/gk-guardian/data")" = /var/lib/gk-guardian
+for f in lock karaf.pid instances; do
+    check "/opt/gk-guardian/$f (Karaf writes it in its base) -> /var/lib/gk-guardian/$f" test "$(readlink "$root/opt/gk-guardian/$f")" = "/var/lib/gk-guardian/$f"
+done
 check "/var/lib/gk-guardian is a directory closed to others" test "$(stat -c %a "$root/var/lib/gk-guardian")" = 750
 check "no etc/ or data/ of the assembly under /opt besides the links" test -z "$(find "$root/opt/gk-guardian/etc" "$root/opt/gk-guardian/data" -maxdepth 0 ! -type l)"
 check "every file belongs to root in the package" test -z "$(dpkg-deb -c "$DEB" | awk '$2 != "root/root"')"

@@ -315,6 +315,13 @@ public final class GuardianComponent implements Guardian, MirrorControl {
             LOG.error("The guardian stays out of the election: {}", problem);
             return;
         }
+        Path membersFile = epochPath(settings).resolveSibling("members");
+        try {
+            MembersFile.write(membersFile, settings.members(), settings.internalAddress());
+        } catch (java.io.IOException e) {
+            // Only scripts beside the guardian read it (the DMQ peers of a warm Kamailio): not worth staying out for.
+            LOG.warn("Cannot write the member list to {}: {}", membersFile, e.toString());
+        }
         MembershipAdapter adapter = new MembershipAdapter();
         JGroupsMembership membership = new JGroupsMembership(settings, adapter, onRefusal, stackHook);
         RoleMachine machine = new RoleMachine(settings, rule, gatekeeper, vip, epochs, membership, publisher, journal,
