@@ -78,7 +78,7 @@ put() { printf '%s\n' "$2" > "$view/$1.$BASHPID" && mv -f "$view/$1.$BASHPID" "$
 # watchers in the background; the frame only reads their latest results. Watchers, the frame and the
 # measurements run without errexit: a read that finds nothing is an answer to show, not a reason to stop.
 for h in "${hosts[@]}"; do
-    ( set +e; while :; do put "snmp-$h" "$(snmp_role "$h")"; sleep 0.5; done ) &
+    ( set +e; while :; do put "snmp-$h" "$(snmp_role "$h")"; sleep 0.5; done ) 2> /dev/null &
     watchers+=($!)
 done
 ( set +e
@@ -92,10 +92,11 @@ done
       fi
       put members "${m:--}"$'\n'"$table"
       sleep 1
-  done ) &
+  done ) 2> /dev/null &
 watchers+=($!)
 # The node table (role from the log, VIP, Kamailio, JVM state): a few dozen processes per round, so a watcher of
-# its own, four times a second.
+# its own, four times a second. Watchers are silent: one still running while the hosts are removed at exit
+# would print that they are gone.
 node_rows() {
     local h pid state vip kam role kamailio_hosts
     kamailio_hosts=" $(tb_gkg_kamailio_hosts)"
@@ -110,7 +111,7 @@ node_rows() {
     done
 }
 : > "$view/nodes"
-( set +e; while :; do put nodes "$(node_rows)"; sleep 0.25; done ) &
+( set +e; while :; do put nodes "$(node_rows)"; sleep 0.25; done ) 2> /dev/null &
 watchers+=($!)
 # The terminal: ARP for the VIP and a REGISTER at it, every 20 ms; each answer (who, when) goes to probes.csv.
 probes=$view/probes.csv
