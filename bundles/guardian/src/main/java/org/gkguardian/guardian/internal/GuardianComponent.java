@@ -75,8 +75,11 @@ public final class GuardianComponent implements Guardian, MirrorControl {
     private static final Logger LOG = LoggerFactory.getLogger(GuardianComponent.class);
     private static final long OPERATOR_TIMEOUT_S = 10;
     private static final String NO_ANSWER = "the guardian did not answer in time: ";
-    /** How often the mirror thread looks for changed files and members: a few volatile reads when nothing changed. */
-    private static final long MIRROR_POLL_MS = 100;
+    /**
+     * How often the mirror thread looks for changed files and members: a few volatile reads when nothing changed, but
+     * at 100 ms they cost 0.1-0.2 % of a core on a node at rest (measured); backups must converge within 2 s.
+     */
+    private static final long MIRROR_POLL_MS = 250;
     /** Fault injection for the testbed: the first N pushes of this JVM carry one altered byte. */
     static final String CORRUPT_PUSHES_PROPERTY = "gkg.fault.mirror.corrupt";
 

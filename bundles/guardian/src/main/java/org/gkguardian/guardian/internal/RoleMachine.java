@@ -104,6 +104,7 @@ final class RoleMachine {
     /** Votes asked for or the VIP being bound: read by the keep-alive thread, see {@link #watchdogLimit}. */
     private volatile boolean promoting;
     private volatile NodeStatus snapshot;
+    private long snapshotNanos = Long.MIN_VALUE / 2;
     /** Something the status shows changed since it was last built. */
     private boolean statusChanged;
     private volatile List<MemberStatus> memberSnapshot = List.of();
@@ -446,7 +447,11 @@ final class RoleMachine {
             broadcast();
         }
         leave();
-        refreshSnapshots();
+        // leave() refreshed them if anything changed; what runs on by itself (the lease left, the peers' ages) is
+        // refreshed once per heartbeat, not on every tick: a node at rest should allocate next to nothing.
+        if (now - snapshotNanos >= hb) {
+            refreshSnapshots();
+        }
     }
 
     /**
@@ -1125,6 +1130,7 @@ final class RoleMachine {
         statusChanged = false;
         snapshot = buildStatus();
         long now = nanos.getAsLong();
+        snapshotNanos = now;
         List<MemberStatus> rows = new ArrayList<>();
         int index = 1;
         for (InetAddress a : settings.members()) {
