@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The multi-node demo (./gkg run --demo): three GK Guardian nodes with Kamailio as the gatekeeper
-# (cold standby), a terminal and an NMS on network-namespace hosts, and a live view redrawn twice a second.
+# (cold standby), a terminal and an NMS on network-namespace hosts, and a live view redrawn several times a second.
 # Keys: k = kill -9 the master's guardian JVM, s = SIGSTOP it, c = SIGCONT every stopped node,
 #       l = pull the master's LAN cable, u = plug every cable back, r = restart dead nodes,
 #       w = switchover by SNMP SET (to the best other node), q = quit.
@@ -78,7 +78,7 @@ put() { printf '%s\n' "$2" > "$view/$1.$BASHPID" && mv -f "$view/$1.$BASHPID" "$
 # watchers in the background; the frame only reads their latest results. Watchers, the frame and the
 # measurements run without errexit: a read that finds nothing is an answer to show, not a reason to stop.
 for h in "${hosts[@]}"; do
-    ( set +e; while :; do put "snmp-$h" "$(snmp_role "$h")"; sleep 0.5; done ) &
+    ( set +e; while :; do put "snmp-$h" "$(snmp_role "$h")"; sleep 0.5; done ) 2> /dev/null &
     watchers+=($!)
 done
 ( set +e
@@ -92,7 +92,26 @@ done
       fi
       put members "${m:--}"$'\n'"$table"
       sleep 1
-  done ) &
+  done ) 2> /dev/null &
+watchers+=($!)
+# The node table (role from the log, VIP, Kamailio, JVM state): a few dozen processes per round, so a watcher of
+# its own, four times a second. Watchers are silent: one still running while the hosts are removed at exit
+# would print that they are gone.
+node_rows() {
+    local h pid state vip kam role kamailio_hosts
+    kamailio_hosts=" $(tb_gkg_kamailio_hosts)"
+    for h in "${hosts[@]}"; do
+        pid=$(cat "$TB_WORK/$h.pid" 2>/dev/null || true)
+        state=dead; [ -n "$pid" ] && [ -d "/proc/$pid" ] && state=$(sed 's/.*) //' "/proc/$pid/stat" | cut -c1)
+        case $state in R|S|D) state=running ;; T|t) state=stopped ;; Z) state=dead ;; esac
+        vip=no; tb_exec "$h" ip -br addr show dev eth1 | grep -q " $TB_VIP/" && vip=YES
+        kam=no; [[ $kamailio_hosts == *" $h "* ]] && kam=running
+        role=$(tb_gkg_role "$h"); [ "$state" != dead ] || role="-"   # a dead JVM's log ends with its last role
+        printf '%s %s %s %s %s\n' "$h" "$role" "$vip" "$kam" "$state"
+    done
+}
+: > "$view/nodes"
+( set +e; while :; do put nodes "$(node_rows)"; sleep 0.25; done ) 2> /dev/null &
 watchers+=($!)
 # The terminal: ARP for the VIP and a REGISTER at it, every 20 ms; each answer (who, when) goes to probes.csv.
 probes=$view/probes.csv
@@ -204,20 +223,14 @@ terminal_line() {
 # frame — the whole view as one string, so that it is printed at once.
 frame() {
     set +e
-    local h pid state vip kam role kamailio_hosts members
-    kamailio_hosts=" $(tb_gkg_kamailio_hosts)"
-    printf 'GK Guardian demo (%s nodes, %s standby) — VIP %s — %s\n\n' "$nodes" "$standby" "$TB_VIP" "$(date +%T)"
+    local h role vip kam state members
+    printf 'GK Guardian demo (%s nodes, %s standby) — VIP %s — %s\n\n' "$nodes" "$standby" "$TB_VIP" "$(date +%T.%1N)"
     printf '%-5s %-15s %-13s %-14s %-9s %-9s %-8s\n' node internal role "role by SNMP" "VIP here" kamailio JVM
-    for h in "${hosts[@]}"; do
-        pid=$(cat "$TB_WORK/$h.pid" 2>/dev/null || true)
-        state=dead; [ -n "$pid" ] && [ -d "/proc/$pid" ] && state=$(sed 's/.*) //' "/proc/$pid/stat" | cut -c1)
-        case $state in R|S|D) state=running ;; T|t) state=stopped ;; Z) state=dead ;; esac
-        vip=no; tb_exec "$h" ip -br addr show dev eth1 | grep -q " $TB_VIP/" && vip=YES
-        kam=no; [[ $kamailio_hosts == *" $h "* ]] && kam=running
-        role=$(tb_gkg_role "$h"); [ "$state" != dead ] || role="-"   # a dead JVM's log ends with its last role
+    while read -r h role vip kam state; do
+        [ -n "$h" ] || continue
         printf '%-5s %-15s %-13s %-14s %-9s %-9s %-8s\n' "$h" "198.51.100.1${h#n}" "$role" \
             "$(cat "$view/snmp-$h" 2>/dev/null || echo "-")" "$vip" "$kam" "$state"
-    done
+    done < "$view/nodes"
     printf '\nterminal at %s: %s\n' "$TB_VIP" "$(terminal_line)"
     members=$(cat "$view/members" 2>/dev/null || echo "-")
     if [ "${members%%$'\n'*}" = "-" ]; then
@@ -255,7 +268,7 @@ while true; do
         fi
     fi
     key="" status=0
-    read -r -s -n 1 -t 0.5 key || status=$?
+    read -r -s -n 1 -t 0.25 key || status=$?
     # A timeout (status > 128) means no key this round; any other failure, that the input has ended.
     if [ "$status" != 0 ] && [ "$status" -le 128 ]; then exit 0; fi
     case $key in
