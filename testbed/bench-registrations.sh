@@ -6,10 +6,11 @@
 # (lib/sip-terminals.py: users rb0..rb99, one port and contact each) that REGISTER at the VIP with
 # Expires 60 and re-register every 60 s at a random phase. Once all are known, the master's guardian JVM
 # is killed with kill -9 (its launcher kills the gatekeeper with it and releases the VIP). A prober on
-# the terminal host sends, every probe interval (1 s), a MESSAGE to each user's address of record at the VIP: the new
-# master's registrar answers 404 for a user it does not know, and for one it knows relays the request
-# to the terminal (warm) or answers 501 (cold sample). Prints, per mode, the time from the kill until
-# 50 %, 90 %, 100 % of the terminals are known again and the mean time a terminal stayed unknown.
+# the terminal host sends, every probe interval (1 s), a MESSAGE to each user's address of record at
+# the VIP: the new master's registrar answers 404 for a user it does not know, and for one it knows
+# relays the request to the terminal (warm) or answers 501 (cold sample). Prints, per mode, the time
+# from the kill until 50 %, 90 %, 100 % of the terminals are known again and the mean time a terminal
+# stayed unknown.
 #   testbed/bench-registrations.sh [--modes "cold warm"] [--terminals 100] [--interval 60] [--window 70]
 #                                   [--probe-interval 1] [--out DIR]
 # The kill falls at a random point of a probe round, so a time is known to within one probe interval.
