@@ -115,7 +115,7 @@ bench_mode() {
 
     killed=$(( $(date +%s%N) / 1000000 ))
     tb_fault_kill9 "$master"
-    echo "$mode: kill -9 of $master's guardian JVM; probing for $WINDOW s"
+    echo "$mode: kill -9 of $master's guardian JVM at $killed ms (epoch); probing for $WINDOW s"
     sleep $((WINDOW + 1))
     next=""
     for h in $backups; do [ "$(tb_gkg_role "$h")" = master ] && next=$h; done

@@ -17,8 +17,9 @@ Used by testbed/bench-registrations.sh (run inside the terminal's network namesp
       - no answer within the round, x another answer.
   sip-terminals.py analyse --log FILE --kill-ms MS --window S
       Prints, from the rounds sent after the kill: when 50 %, 90 % and 100 % of the users were known
-      again (a user counts from the first round after the kill that found it) and the mean time a
-      user stayed unknown (users not found within the window count the whole window).
+      again (a user counts from the first round after the kill that found it; "<=" when that was the
+      very first round, as the outage ended somewhere before it) and the mean time a user stayed
+      unknown (users not found within the window count the whole window).
 """
 import argparse
 import random
@@ -240,14 +241,19 @@ def analyse(args):
             if state == "1" and found[i] is None:
                 found[i] = (wall_ms - args.kill_ms) / 1000
     times = sorted(f for f in found if f is not None)
+    # A user known in the first round after the kill may have been known again at any time before it.
+    first_round = (after[0][0] - args.kill_ms) / 1000
+
+    def seconds(value):
+        return f"{'<= ' if value <= first_round else ''}{value:.1f} s"
 
     def until(fraction):
         needed = -(-users * fraction // 100)  # ceiling
-        return f"{times[int(needed) - 1]:.1f} s" if len(times) >= needed else f"> {args.window} s"
+        return seconds(times[int(needed) - 1]) if len(times) >= needed else f"> {args.window} s"
 
     mean = sum(f if f is not None else args.window for f in found) / users
     print(f"known before the kill {known_before}/{users}; after the kill: 50 % {until(50)}, "
-          f"90 % {until(90)}, 100 % {until(100)}; mean unreachable {mean:.1f} s per terminal; "
+          f"90 % {until(90)}, 100 % {until(100)}; mean unreachable {seconds(mean)} per terminal; "
           f"{len(times)}/{users} known again within {args.window} s "
           f"({len(after)} rounds, resolution {args.probe_interval} s)")
 
