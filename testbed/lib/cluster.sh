@@ -107,6 +107,22 @@ tb_gkg_wait_role() {
     return 1
 }
 
+# tb_gkg_await_master SECONDS HOST... — waits until one of the HOSTs is master (at most SECONDS) and the others
+# backups (60 s each); prints the master.
+tb_gkg_await_master() {
+    local seconds=$1 i h master=""; shift
+    for ((i = 0; i < seconds * 10; i++)); do
+        for h in "$@"; do [ "$(tb_gkg_role "$h")" = master ] && master=$h; done
+        [ -n "$master" ] && break
+        sleep 0.1
+    done
+    [ -n "$master" ] || { echo "testbed: no master among $* within ${seconds}s" >&2; return 1; }
+    for h in "$@"; do
+        [ "$h" = "$master" ] || tb_gkg_wait_role "$h" backup 60 || return 1
+    done
+    echo "$master"
+}
+
 # The host names whose eth1 holds the VIP now.
 tb_gkg_vip_holders() {
     local host

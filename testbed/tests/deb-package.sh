@@ -47,7 +47,8 @@ sort "$work/control/conffiles" > "$work/conffiles"
 check "conffiles list every file of /etc/gk-guardian ($(wc -l < "$work/conffiles") files) and nothing else" \
     cmp -s "$work/conffiles" "$work/etc-files"
 for f in org.gkguardian.guardian.cfg org.gkguardian.ipbinding.cfg org.gkguardian.lifecycle.cfg org.gkguardian.snmp.cfg \
-         org.apache.karaf.command.acl.gkg.cfg mibs/GK-GUARDIAN-MIB.txt; do
+         org.apache.karaf.command.acl.gkg.cfg mibs/GK-GUARDIAN-MIB.txt \
+         mibs/GK-GUARDIAN-MIB.events.xml mibs/gk-guardian-zabbix-template.xml; do
     check "/etc/gk-guardian/$f is a conffile" grep -qx "/etc/gk-guardian/$f" "$work/conffiles"
 done
 

@@ -38,15 +38,8 @@ role_by_snmp() { # the gkgNodeRole a node's agent answers the NMS: 2 backup, 3 m
 }
 for i in 1 2 3; do tb_gkg_start "n$i"; done
 
-master=""
-for ((i = 0; i < 1200; i++)); do
-    [ -z "$master" ] || break
-    for h in n1 n2 n3; do [ "$(tb_gkg_role "$h")" = master ] && master=$h; done
-    sleep 0.1
-done
-[ -n "$master" ] || { echo "FAIL: no master within 120 s"; exit 1; }
+master=$(tb_gkg_await_master 120 n1 n2 n3) || { echo "FAIL: no master with two backups within 120 s"; exit 1; }
 others=$(printf '%s\n' n1 n2 n3 | grep -vx "$master" | tr '\n' ' ')
-for h in $others; do tb_gkg_wait_role "$h" backup 60; done
 next=$(printf '%s\n' $others | sort | tail -1)   # the highest remaining internal address
 # expect_sole_server HOST WHEN — HOST alone holds the VIP and runs Kamailio (cold standby), and the
 # terminal's REGISTER at the VIP gets 200 OK from it.

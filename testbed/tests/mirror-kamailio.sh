@@ -58,15 +58,8 @@ start_node() {
 }
 for i in 1 2 3; do start_node "n$i"; done
 
-master=""
-for ((i = 0; i < 1200; i++)); do
-    [ -z "$master" ] || break
-    for h in n1 n2 n3; do [ "$(tb_gkg_role "$h")" = master ] && master=$h; done
-    sleep 0.1
-done
-[ -n "$master" ] || { echo "FAIL: no master within 120 s"; exit 1; }
+master=$(tb_gkg_await_master 120 n1 n2 n3) || { echo "FAIL: no master with two backups within 120 s"; exit 1; }
 backups=$(printf '%s\n' n1 n2 n3 | grep -vx "$master" | tr '\n' ' ')
-for h in $backups; do tb_gkg_wait_role "$h" backup 60; done
 file() { printf '%s/%s/kamailio/kamailio.cfg' "$TB_WORK" "$1"; }
 # server_of HOST — the Server header HOST's own Kamailio answers an OPTIONS with.
 server_of() {

@@ -36,15 +36,8 @@ tb_host alice "" 203.0.113.101
 tb_host bob "" 203.0.113.102
 for i in 1 2 3; do tb_gkg_start "n$i"; done
 
-master=""
-for ((i = 0; i < 1200; i++)); do
-    [ -z "$master" ] || break
-    for h in n1 n2 n3; do [ "$(tb_gkg_role "$h")" = master ] && master=$h; done
-    sleep 0.1
-done
-[ -n "$master" ] || { echo "FAIL: no master within 120 s"; exit 1; }
+master=$(tb_gkg_await_master 120 n1 n2 n3) || { echo "FAIL: no master with two backups within 120 s"; exit 1; }
 backups=$(printf '%s\n' n1 n2 n3 | grep -vx "$master" | tr '\n' ' ')
-for h in $backups; do tb_gkg_wait_role "$h" backup 60; done
 next=$(printf '%s\n' $backups | sort | tail -1)   # the highest remaining internal address
 
 # register USER HOST — a REGISTER of USER's contact (HOST's public address, port 5070) at the VIP, for 10 min.

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.gkguardian.api.ElectionRule;
 import org.gkguardian.api.EventType;
 import org.gkguardian.api.GuardianEvent;
@@ -576,11 +577,7 @@ final class DetSim {
             keepAlives(g);
         }
 
-        /**
-         * The keep-alive thread as ipbinding's WatchdogKeepAlive runs it: every 100 ms (the launcher's interval), five
-         * times within the limit while the guardian asks for one, and once more right before a bind; the launcher
-         * adopts a limit below its own timeout.
-         */
+        /** One keep-alive as the launcher reads it: the limit the guardian asks for, if its launcher follows it. */
         Optional<Duration> keepAliveNow() {
             Optional<Duration> limit = machine.watchdogLimit();
             lastBeatNanos = now;
@@ -589,27 +586,26 @@ final class DetSim {
             return limit;
         }
 
+        /**
+         * The keep-alive thread as ipbinding's WatchdogKeepAlive runs it: every 100 ms (the launcher's interval), five
+         * times within the limit while the guardian asks for one, and once more right before a bind.
+         */
         private void keepAlives(int g) {
-            at(now + (long) (rnd.nextDouble() * KEEPALIVE_MS * MS), new Runnable() {
-                @Override
-                public void run() {
-                    if (gen != g || !up) {
-                        return;
-                    }
-                    if (paused) {
-                        missed.add(this);
-                        return;
-                    }
-                    Optional<Duration> limit = keepAliveNow();
-                    long next = limit.map(l -> Math.max(4, Math.min(KEEPALIVE_MS, l.toMillis() / 5))).orElse(KEEPALIVE_MS);
-                    at(now + (long) (next * MS / rate), this);
-                }
-            });
+            repeat(g, KEEPALIVE_MS, () -> keepAliveNow()
+                    .map(l -> Math.max(4, Math.min(KEEPALIVE_MS, l.toMillis() / 5))).orElse(KEEPALIVE_MS));
         }
 
         /** A periodic job of this JVM: late while it is stopped, run once when it resumes. */
         private void every(int g, long periodMs, Runnable job) {
-            long first = (long) (rnd.nextDouble() * periodMs * MS);
+            repeat(g, periodMs, () -> {
+                job.run();
+                return periodMs;
+            });
+        }
+
+        /** As {@link #every}, for a job that says after each run how long until the next (ms). */
+        private void repeat(int g, long firstWithinMs, LongSupplier jobThenNextMs) {
+            long first = (long) (rnd.nextDouble() * firstWithinMs * MS);
             at(now + first, new Runnable() {
                 @Override
                 public void run() {
@@ -620,8 +616,8 @@ final class DetSim {
                         missed.add(this);
                         return;
                     }
-                    job.run();
-                    at(now + (long) (periodMs * MS / rate), this);
+                    long next = jobThenNextMs.getAsLong();
+                    at(now + (long) (next * MS / rate), this);
                 }
             });
         }
