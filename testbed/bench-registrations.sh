@@ -80,13 +80,8 @@ bench_mode() {
     for i in 1 2 3; do tb_gkg_start "n$i"; done
     local started=$SECONDS
 
-    for ((i = 0; i < 1200 && ${#master} == 0; i++)); do
-        for h in n1 n2 n3; do [ "$(tb_gkg_role "$h")" = master ] && master=$h; done
-        sleep 0.1
-    done
-    [ -n "$master" ] || { echo "FAIL: $mode: no master within 120 s"; return 1; }
+    master=$(tb_gkg_await_master 120 n1 n2 n3) || { echo "FAIL: $mode: no master with two backups within 120 s"; return 1; }
     backups=$(printf '%s\n' n1 n2 n3 | grep -vx "$master" | paste -sd' ')
-    for h in $backups; do tb_gkg_wait_role "$h" backup 60; done
     # In warm standby the registrations must reach the backups: wait until every Kamailio runs.
     if [ "$mode" = warm ]; then
         for ((i = 0; i < 300; i++)); do
