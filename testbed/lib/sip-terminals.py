@@ -245,7 +245,7 @@ def analyse(args):
     first_round = (after[0][0] - args.kill_ms) / 1000
 
     def seconds(value):
-        return f"{'<= ' if value <= first_round else ''}{value:.1f} s"
+        return f"{'<= ' if value <= first_round + 1e-9 else ''}{value:.1f} s"
 
     def until(fraction):
         needed = -(-users * fraction // 100)  # ceiling
