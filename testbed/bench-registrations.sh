@@ -67,13 +67,7 @@ bench_mode() {
         if [ "$mode" = cold ]; then
             tb_gkg_kamailio "$h" cold
         else
-            # The set-up of tests/warm-registrations.sh: DMQ peers from the guardian's member file.
-            mkdir -p "$TB_WORK/$h/data/kamailio"
-            sed -i '/^driver = none$/d' "$TB_WORK/$h/etc/org.gkguardian.lifecycle.cfg"
-            tb_gkg_cfg "$h" org.gkguardian.lifecycle "driver = foreground" "standby = warm" \
-                "start.command = $TB_KARAF/bin/gkg-kamailio-dmq --members $TB_WORK/$h/data/gkguardian/members -- $(command -v kamailio) -f $TB_KARAF/etc/kamailio/kamailio-warm.cfg -DD -E -Y $TB_WORK/$h/data/kamailio -m 32 -M 4 -l udp:$TB_VIP:5060 -l udp:127.0.0.1:5060 -l udp:198.51.100.1$i:5060" \
-                "log.prefix = kamailio" "probe.type = sip-options" "probe.address = 127.0.0.1:5060" \
-                "probe.interval.ms = 500" "probe.timeout.ms = 500" "ready.timeout.ms = 10000"
+            tb_gkg_kamailio_replicated "$h" "198.51.100.1$i"
         fi
     done
     tb_host terms "" 203.0.113.100

@@ -60,6 +60,20 @@ tb_gkg_kamailio() {
         "probe.interval.ms = 500" "probe.timeout.ms = 500" "ready.timeout.ms = 10000"
 }
 
+# tb_gkg_kamailio_replicated HOST INTERNAL_ADDRESS — HOST's gatekeeper is Kamailio in warm standby with the
+# sample that replicates the location table (etc/kamailio/kamailio-warm.cfg, dmq_usrloc), its DMQ peers taken
+# from the guardian's member file by bin/gkg-kamailio-dmq; it also listens on the internal address for DMQ.
+tb_gkg_kamailio_replicated() {
+    local host=$1 address=$2 base="$TB_WORK/$1"
+    command -v kamailio >/dev/null || { echo "testbed: kamailio is missing (apt-get install kamailio)" >&2; return 1; }
+    mkdir -p "$base/data/kamailio"
+    sed -i '/^driver = none$/d' "$base/etc/org.gkguardian.lifecycle.cfg"
+    tb_gkg_cfg "$host" org.gkguardian.lifecycle "driver = foreground" "standby = warm" \
+        "start.command = $TB_KARAF/bin/gkg-kamailio-dmq --members $base/data/gkguardian/members -- $(command -v kamailio) -f $TB_KARAF/etc/kamailio/kamailio-warm.cfg -DD -E -Y $base/data/kamailio -m 32 -M 4 -l udp:$TB_VIP:5060 -l udp:127.0.0.1:5060 -l udp:$address:5060" \
+        "log.prefix = kamailio" "probe.type = sip-options" "probe.address = 127.0.0.1:5060" \
+        "probe.interval.ms = 500" "probe.timeout.ms = 500" "ready.timeout.ms = 10000"
+}
+
 # tb_gkg_start HOST [launcher options] — the launcher runs in the background; the JVM's PID goes to
 # $TB_WORK/HOST.pid once it is up (the faults act on it); the launcher writes its own to data/gkg-node.pid.
 tb_gkg_start() {
@@ -69,7 +83,13 @@ tb_gkg_start() {
     [ -f "$log" ] && mv "$log" "$log.$(date +%s%N)"
     tb_exec "$host" "$TB_KARAF/bin/gkg-node" --karaf "$TB_KARAF" --base "$base" "$@" \
         > "$base/launcher.log" 2>&1 &
-    local i pid
+    tb_gkg_await_jvm "$host"
+}
+
+# tb_gkg_await_jvm HOST — waits (60 s) for the JVM of HOST's launcher, just started, and writes its PID to
+# $TB_WORK/HOST.pid (the faults act on it).
+tb_gkg_await_jvm() {
+    local host=$1 base="$TB_WORK/$1" i pid
     for ((i = 0; i < 600; i++)); do
         pid=$(tb_gkg_jvm_pid "$host")
         if [ -n "$pid" ]; then echo "$pid" > "$TB_WORK/$host.pid"; return 0; fi

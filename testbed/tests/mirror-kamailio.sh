@@ -44,17 +44,11 @@ done
 
 # Like tb_gkg_start, with the node's own copy mounted at the shared path and the fault injection on.
 start_node() {
-    local host=$1 base="$TB_WORK/$1" i pid
+    local host=$1 base="$TB_WORK/$1"
     tb_exec "$host" env EXTRA_JAVA_OPTS="-Dgkg.fault.mirror.corrupt=1" unshare -m --propagation private \
         sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh "$base/kamailio" "$shared" \
         "$TB_KARAF/bin/gkg-node" --karaf "$TB_KARAF" --base "$base" > "$base/launcher.log" 2>&1 &
-    for ((i = 0; i < 600; i++)); do
-        pid=$(tb_gkg_jvm_pid "$host")
-        if [ -n "$pid" ]; then echo "$pid" > "$TB_WORK/$host.pid"; return 0; fi
-        sleep 0.1
-    done
-    echo "testbed: $host's JVM did not start; see $base/launcher.log" >&2
-    return 1
+    tb_gkg_await_jvm "$host"
 }
 for i in 1 2 3; do start_node "n$i"; done
 

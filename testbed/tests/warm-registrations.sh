@@ -25,12 +25,7 @@ for i in 1 2 3; do
     h=n$i
     tb_host "$h" "198.51.100.1$i" "203.0.113.1$i"
     tb_gkg_node "$h" "198.51.100.1$i" 100 "$members" default
-    mkdir -p "$TB_WORK/$h/data/kamailio"
-    sed -i '/^driver = none$/d' "$TB_WORK/$h/etc/org.gkguardian.lifecycle.cfg"
-    tb_gkg_cfg "$h" org.gkguardian.lifecycle "driver = foreground" "standby = warm" \
-        "start.command = $TB_KARAF/bin/gkg-kamailio-dmq --members $TB_WORK/$h/data/gkguardian/members -- $(command -v kamailio) -f $TB_KARAF/etc/kamailio/kamailio-warm.cfg -DD -E -Y $TB_WORK/$h/data/kamailio -m 32 -M 4 -l udp:$TB_VIP:5060 -l udp:127.0.0.1:5060 -l udp:198.51.100.1$i:5060" \
-        "log.prefix = kamailio" "probe.type = sip-options" "probe.address = 127.0.0.1:5060" \
-        "probe.interval.ms = 500" "probe.timeout.ms = 500" "ready.timeout.ms = 10000"
+    tb_gkg_kamailio_replicated "$h" "198.51.100.1$i"
 done
 tb_host alice "" 203.0.113.101
 tb_host bob "" 203.0.113.102
