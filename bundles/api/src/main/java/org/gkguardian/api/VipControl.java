@@ -22,6 +22,18 @@ public interface VipControl {
     void bind(RoleContext context) throws VipException;
 
     /**
+     * Bind after a hand-over: the master of the previous epoch released the VIP, verified it gone and said so (a
+     * planned switchover, maintenance or preemption), and the voters then granted this node the next epoch. No other
+     * guardian can hold the VIP, so the duplicate address check's window is not waited for: a switchover's outage is
+     * the votes and the add. Anything else is as {@link #bind(RoleContext)}.
+     *
+     * @throws VipException when a bind fails
+     */
+    default void bindHandedOver(RoleContext context) throws VipException {
+        bind(context);
+    }
+
+    /**
      * A promotion may follow: start the duplicate address check now, while the gatekeeper gets ready and the votes are
      * counted, so that a bind soon after takes its answer instead of waiting a whole probe window. Binds nothing, never
      * throws; a bind that comes too late for it probes again.

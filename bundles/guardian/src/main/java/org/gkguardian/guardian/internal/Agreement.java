@@ -167,11 +167,16 @@ final class Agreement {
         promiseUntil = until;
     }
 
-    /** The master let the VIP go and said so: its voters are free at once. */
-    void resigned(Wire.Resign r, long now) {
+    /**
+     * The master let the VIP go and said so: its voters are free at once. Whether it was the master this node had
+     * promised to, in the epoch of that promise.
+     */
+    boolean resigned(Wire.Resign r, long now) {
         if (r.master().equals(promisedTo) && r.epoch() == promisedEpoch) {
             promiseUntil = Math.min(promiseUntil, now);
+            return true;
         }
+        return false;
     }
 
     /** The member's process was seen dead: free after the time its launcher has to release what it held. */

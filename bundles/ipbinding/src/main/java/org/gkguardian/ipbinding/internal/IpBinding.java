@@ -141,7 +141,7 @@ public class IpBinding implements VipControl {
             bound = false;
             if (wasBound) {
                 try {
-                    bindNow();
+                    bindNow(false);
                 } catch (VipException e) {
                     LOG.error("Could not bind the newly configured VIPs: {}", e.getMessage());
                 }
@@ -190,6 +190,15 @@ public class IpBinding implements VipControl {
 
     @Override
     public synchronized void bind(RoleContext context) throws VipException {
+        bind(context, false);
+    }
+
+    @Override
+    public synchronized void bindHandedOver(RoleContext context) throws VipException {
+        bind(context, true);
+    }
+
+    private void bind(RoleContext context, boolean handedOver) throws VipException {
         if (binder == null) {
             throw new VipException("VIP binding is not configured: " + problem, false);
         }
@@ -203,9 +212,10 @@ public class IpBinding implements VipControl {
         if (keepAlive != null) {
             keepAlive.beatNow();
         }
-        VipBinder.BindTimes times = bindNow();
-        LOG.info("VIPs {} bound and announced for node {} epoch {} in {} ms ({})", binder.vips(),
-                context == null ? "?" : context.node(), context == null ? -1 : context.epoch(), times.totalMs(), times);
+        VipBinder.BindTimes times = bindNow(handedOver);
+        LOG.info("VIPs {} bound and announced for node {} epoch {} in {} ms ({}{})", binder.vips(),
+                context == null ? "?" : context.node(), context == null ? -1 : context.epoch(), times.totalMs(), times,
+                handedOver ? "; handed over by the previous master, no duplicate address check" : "");
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -224,11 +234,11 @@ public class IpBinding implements VipControl {
         return lastBindTimes;
     }
 
-    private VipBinder.BindTimes bindNow() throws VipException {
+    private VipBinder.BindTimes bindNow(boolean handedOver) throws VipException {
         stopAnnouncing();
         Optional<VipBinder.EarlyProbe> early = earlyProbe;
         earlyProbe = Optional.empty();
-        VipBinder.BindTimes times = binder.bind(early);
+        VipBinder.BindTimes times = handedOver ? binder.bindHandedOver(early) : binder.bind(early);
         lastBindTimes = times;
         bound = true;
         startAnnouncing(binderSettings().garpCount() - 1);
