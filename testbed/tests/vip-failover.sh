@@ -17,8 +17,11 @@
 # Needs root, iproute2, arping (either), ping (iputils), java, setsid, and bundles/ipbinding built
 # (its test classes and target/vip-node.classpath). MOVES: how many moves to measure (default 3).
 # DAD=false measures the moves without the duplicate address check (the conflict case is skipped).
-# ARPING: the arping both nodes use (default: arping on PATH); vip-failover-iputils.sh passes iputils'.
-# DAD_TIMEOUT_MS: the duplicate address check's window (default 100, as shipped).
+# ARP_SOCKET: true (default, as shipped) sends ARP from the JVM through a packet socket, and the nodes must
+# run no arping at all; false runs ARPING for every probe and announcement (vip-failover-iputils.sh).
+# ARPING: the arping both nodes use without the socket (default: arping on PATH); vip-failover-iputils.sh
+# passes iputils'.
+# DAD_TIMEOUT_MS: the duplicate address check's window (default 50, as shipped).
 #   bash testbed/tests/vip-failover.sh        (also run by the testbed's NamespaceScriptsIT)
 set -euo pipefail
 
@@ -26,7 +29,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 moves=${MOVES:-3}
 dad=${DAD:-true}
 arping=${ARPING:-arping}
-dad_timeout=${DAD_TIMEOUT_MS:-100}
+arp_socket=${ARP_SOCKET:-true}
+dad_timeout=${DAD_TIMEOUT_MS:-50}
 vip=203.0.113.10
 fails=0
 passes=0
@@ -66,9 +70,9 @@ tb_host c "" 203.0.113.100
 mac_a=$(tb_exec a cat /sys/class/net/eth1/address)
 mac_b=$(tb_exec b cat /sys/class/net/eth1/address)
 
-# start_node HOST [ARPING]
+# start_node HOST [ARPING [ARP_SOCKET]]
 start_node() {
-    local n=$1 dir=$work/$1 node_arping=${2:-$arping}
+    local n=$1 dir=$work/$1 node_arping=${2:-$arping} node_socket=${3:-$arp_socket}
     mkdir -p "$dir/etc" "$dir/data" "$dir/ctl"
     cat > "$dir/etc/org.gkguardian.ipbinding.cfg" <<CFG
 vips = $vip/24@eth1
@@ -78,6 +82,7 @@ refresh.interval.s = 5
 dad.enabled = $dad
 dad.timeout.ms = $dad_timeout
 arping.command = $node_arping
+arp.socket = $node_socket
 address.check.interval.s = 10
 CFG
     : > "$dir/out"
@@ -125,6 +130,9 @@ check "the client pings the VIP" tb_exec c ping -c 1 -W 2 "$vip"
 check "the client's neighbour table has a's MAC $mac_a" client_sees "$mac_a"
 check "a's status says the VIP is bound" ask a status "STATUS bound=true"
 grep -h "Using " "$work/a/log" | sed 's/^/# a: /'
+if [ "$arp_socket" = true ]; then
+    check "a sends ARP through its packet socket" grep -q "Using ARP packet sockets in the JVM" "$work/a/log"
+fi
 
 # An operator removes the VIP by hand: status() (from memory, fed by ip monitor) must say so at once.
 t0=$(ms); tb_exec a ip addr del "$vip/24" dev eth1
@@ -212,8 +220,14 @@ check "after SIGTERM to b's launcher, b's VIP is gone and the launcher exits" wa
 echo "# SIGTERM to the launcher -> VIP gone and launcher exited: $(( $(ms) - t0 )) ms"
 check "the JVM released the VIP itself before the launcher's release ran" grep -q "Released VIP" "$work/b/log"
 
-# An arping that is neither Habets' nor iputils': every bind fails the same way, never as a conflict.
-start_node b /usr/bin/true
+if [ "$arp_socket" = true ]; then
+    # Every probe and gratuitous ARP above went through the socket: an arping would have logged "Using arping".
+    check "neither node ran arping" eval '! grep -q "Using arping\|Cannot send ARP from the JVM" "$work/a/log" "$work/b/log"'
+fi
+
+# An arping that is neither Habets' nor iputils', with the socket off: every bind fails the same way, never
+# as a conflict.
+start_node b /usr/bin/true false
 check "with arping.command /usr/bin/true, b refuses to bind (fault, not conflict)" ask b bind FAULT
 first=$answer
 echo "# b: $first"

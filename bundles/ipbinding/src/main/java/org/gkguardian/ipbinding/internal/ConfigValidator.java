@@ -61,7 +61,7 @@ public final class ConfigValidator {
                 Duration.ofMillis(config.ipv6_dad_timeout_ms()), Duration.ofMillis(config.command_timeout_ms()),
                 stateFile, command("ip.command", config.ip_command()),
                 command("arping.command", config.arping_command()), optionalCommand("na.command", config.na_command()),
-                Duration.ofSeconds(config.address_check_interval_s()));
+                Duration.ofSeconds(config.address_check_interval_s()), config.arp_socket());
     }
 
     /** Entries may each hold several VIPs separated by commas or blanks (a .cfg value is one string). */

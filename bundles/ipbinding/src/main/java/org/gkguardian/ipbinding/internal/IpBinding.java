@@ -45,6 +45,8 @@ public class IpBinding implements VipControl {
     static final long MAX_RELEASE_RETRY_MS = 5_000;
 
     private final CommandRunner runner;
+    /** ARP from the JVM, for every configuration this component gets; empty in tests that play the network. */
+    private final Optional<SocketArpTool> socketArp;
     private final ScheduledExecutorService executor;
     private final Thread shutdownHook;
     // Read without the lock by configured() and status(), so that a bind in progress never blocks them.
@@ -63,15 +65,21 @@ public class IpBinding implements VipControl {
 
     @Activate
     public IpBinding(IpBindingConfig config, Map<String, Object> properties) {
-        this(config, properties, new ProcessCommandRunner());
+        this(config, properties, new ProcessCommandRunner(), Optional.of(new SocketArpTool()));
     }
 
     IpBinding(IpBindingConfig config, CommandRunner runner) {
-        this(config, Map.of(), runner);
+        this(config, Map.of(), runner, Optional.empty());
     }
 
     IpBinding(IpBindingConfig config, Map<String, ?> properties, CommandRunner runner) {
+        this(config, properties, runner, Optional.empty());
+    }
+
+    IpBinding(IpBindingConfig config, Map<String, ?> properties, CommandRunner runner,
+            Optional<SocketArpTool> socketArp) {
         this.runner = runner;
+        this.socketArp = socketArp;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "gkg-ipbinding");
             thread.setDaemon(true);
@@ -98,7 +106,7 @@ public class IpBinding implements VipControl {
             AddressWatch newWatch = new AddressWatch(
                     settings.vips().stream().map(VipAddress::interfaceName).distinct().toList(), settings, runner, executor);
             newWatch.start();
-            VipBinder newBinder = new VipBinder(settings, runner, newWatch);
+            VipBinder newBinder = new VipBinder(settings, runner, newWatch, socketArp);
             newBinder.detectArping();
             watch = newWatch;
             binder = newBinder;
@@ -171,6 +179,7 @@ public class IpBinding implements VipControl {
                 watch.stop();
             }
         }
+        socketArp.ifPresent(SocketArpTool::close);
         executor.shutdownNow();
     }
 

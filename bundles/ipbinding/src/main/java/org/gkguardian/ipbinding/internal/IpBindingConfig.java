@@ -39,11 +39,12 @@ public @interface IpBindingConfig {
 
     @AttributeDefinition(min = "20", max = "10000",
             description = "Milliseconds the IPv4 duplicate address check listens for an answer; a host that has not "
-                    + "answered by then is taken as absent. With iputils' arping, which counts in whole seconds, "
-                    + "only its first probe falls in a window below one second. A host that holds an address "
-                    + "answers its probe within a millisecond or two on a LAN; the window only adds to every "
-                    + "failover, and the check is a last line of defence behind the election by agreement.")
-    int dad_timeout_ms() default 100;
+                    + "answered by then is taken as absent. A host that holds an address answers its probe within a "
+                    + "millisecond or two on a LAN; the rest of the window is a margin for a loaded machine. The window "
+                    + "only adds to every failover, and the check is a last line of defence behind the election by "
+                    + "agreement. With iputils' arping (the fallback of arp.socket), which counts in whole seconds, "
+                    + "only its first probe falls in a window below one second.")
+    int dad_timeout_ms() default 50;
 
     @AttributeDefinition(min = "100", max = "30000",
             description = "Milliseconds to wait for the kernel's IPv6 duplicate address detection to finish.")
@@ -58,6 +59,11 @@ public @interface IpBindingConfig {
 
     @AttributeDefinition(description = "iproute2 command, a name looked up in PATH or an absolute path.")
     String ip_command() default "ip";
+
+    @AttributeDefinition(description = "Send the ARP probes and gratuitous ARPs of IPv4 VIPs from the JVM through a "
+            + "packet socket (needs CAP_NET_RAW, which the shipped systemd unit grants). When it cannot be opened "
+            + "(no capability, JNA not available on the platform) arping.command runs instead, as it does with false.")
+    boolean arp_socket() default true;
 
     @AttributeDefinition(description = "arping command: Thomas Habets' ARPing 2.x (Debian package arping) or "
             + "iputils' arping (package iputils-arping, Ubuntu's default); which one it is is found out at activation.")

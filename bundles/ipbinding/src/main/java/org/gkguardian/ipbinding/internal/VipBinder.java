@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds, announces, verifies and releases the configured VIPs with iproute2, arping and na6. The caller
+ * Binds, announces, verifies and releases the configured VIPs with iproute2, ARP (a packet socket in the JVM, or
+ * arping where that cannot be opened: {@link ArpTool}) and na6. The caller
  * serialises bind, release and announce; {@link #status()} answers from the {@link AddressWatch}'s memory and
  * never forks or blocks. Every change of ours is read back with {@code ip -j addr show}.
  */
@@ -55,16 +58,28 @@ public final class VipBinder {
     private final StateFile stateFile;
     private final AddressWatch watch;
     private final Map<VipAddress, String> problems = new ConcurrentHashMap<>();
-    private final Set<CommandRunner.Started> announcing = ConcurrentHashMap.newKeySet();
-    private volatile Arping arping;
+    private final Set<ArpTool.Pending<?>> announcing = ConcurrentHashMap.newKeySet();
+    /** Empty: ARP only through arping. */
+    private final Optional<SocketArpTool> socketArp;
+    private volatile ArpTool arp;
     private volatile String arpingProblem = "";
 
+    /** ARP through arping only. */
     public VipBinder(VipSettings settings, CommandRunner runner, AddressWatch watch) {
+        this(settings, runner, watch, Optional.empty());
+    }
+
+    /**
+     * @param socketArp ARP through packet sockets, used unless {@code arp.socket} is false or it cannot be opened
+     *        (then arping); the caller owns and closes it
+     */
+    public VipBinder(VipSettings settings, CommandRunner runner, AddressWatch watch, Optional<SocketArpTool> socketArp) {
         this.settings = settings;
         this.runner = runner;
         this.commands = new IpCommands(settings);
         this.stateFile = new StateFile(settings.stateFile());
         this.watch = watch;
+        this.socketArp = settings.arpSocket() ? socketArp : Optional.empty();
     }
 
     public VipSettings settings() {
@@ -80,18 +95,27 @@ public final class VipBinder {
     }
 
     /**
-     * Finds out which arping {@code arping.command} is (when an IPv4 VIP needs one). One ERROR when it is
-     * unusable, repeated only when the reason changes.
+     * Chooses how ARP is sent (when an IPv4 VIP needs it): the packet socket when it can be opened, else the arping
+     * {@code arping.command} is, found out now. The socket tool says once why it cannot be used; one ERROR when arping
+     * is unusable too, repeated only when the reason changes.
      *
      * @return empty when usable, else why not
      */
     public String detectArping() {
-        if (!needsArping() || arping != null) {
+        if (!needsArping() || arp != null) {
             return "";
+        }
+        if (socketArp.isPresent()) {
+            Optional<String> unavailable = socketArp.get().unavailable();
+            if (unavailable.isEmpty()) {
+                arp = socketArp.get();
+                LOG.info("Using {}", arp.describe());
+                return "";
+            }
         }
         try {
             Arping found = ArpingDetector.detect(runner, settings.arpingCommand(), settings.commandTimeout());
-            arping = found;
+            arp = new ArpingTool(found, runner);
             if (!arpingProblem.isEmpty()) {
                 LOG.info("arping is usable now: {}", found.describe());
             } else {
@@ -123,12 +147,12 @@ public final class VipBinder {
      * A duplicate address check started ahead of a bind, for the IPv4 VIPs not bound when it started.
      *
      * @param vips    what it probes
-     * @param running the arping processes
+     * @param running the checks, one per VIP
      * @param startedNanos when they were started
      */
-    record EarlyProbe(List<VipAddress> vips, Map<VipAddress, CommandRunner.Started> running, long startedNanos) {
+    record EarlyProbe(List<VipAddress> vips, Map<VipAddress, ArpTool.Pending<Arping.Probe>> running, long startedNanos) {
         void stop() {
-            running.values().forEach(CommandRunner.Started::stop);
+            running.values().forEach(ArpTool.Pending::stop);
         }
     }
 
@@ -275,37 +299,31 @@ public final class VipBinder {
         awaitProbes(startProbes(vips), started);
     }
 
-    private Map<VipAddress, CommandRunner.Started> startProbes(List<VipAddress> vips) throws VipException {
-        Arping tool = arping;
-        Map<VipAddress, CommandRunner.Started> running = new LinkedHashMap<>();
-        for (VipAddress vip : vips) {
-            try {
-                running.put(vip, runner.start(tool.probe(vip, settings.dadCount(), settings.dadInterval(),
-                        settings.dadTimeout())));
-            } catch (IOException e) {
-                running.values().forEach(CommandRunner.Started::stop);
-                throw fault("cannot run the duplicate address check for " + vip + ": " + e.getMessage(), vip);
-            }
+    private Map<VipAddress, ArpTool.Pending<Arping.Probe>> startProbes(List<VipAddress> vips) throws VipException {
+        try {
+            return arp.startProbes(vips, settings.dadCount(), settings.dadInterval(), settings.dadTimeout());
+        } catch (IOException e) {
+            throw fault("cannot run the duplicate address check: " + e.getMessage(), vips.isEmpty() ? null : vips.get(0));
         }
-        return running;
     }
 
-    private void awaitProbes(Map<VipAddress, CommandRunner.Started> running, long startedNanos) throws VipException {
-        Arping tool = arping;
+    private void awaitProbes(Map<VipAddress, ArpTool.Pending<Arping.Probe>> running, long startedNanos)
+            throws VipException {
         try {
             long deadline = startedNanos + settings.dadTimeout().plus(PROBE_GRACE).toNanos();
-            for (Map.Entry<VipAddress, CommandRunner.Started> e : running.entrySet()) {
+            for (Map.Entry<VipAddress, ArpTool.Pending<Arping.Probe>> e : running.entrySet()) {
                 VipAddress vip = e.getKey();
                 Arping.Probe outcome;
                 try {
-                    outcome = tool.probeResult(e.getValue().exit()
-                            .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                    outcome = e.getValue().outcome().get(Math.max(0, deadline - System.nanoTime()),
+                            TimeUnit.NANOSECONDS);
                 } catch (TimeoutException notEnded) {
                     // Nobody answered within the window (iputils counts whole seconds and would go on).
                     e.getValue().stop();
                     outcome = Arping.Probe.FREE;
-                } catch (IOException | ExecutionException failed) {
-                    throw fault("duplicate address check for " + vip + " failed: " + failed.getMessage(), vip);
+                } catch (ExecutionException failed) {
+                    Throwable cause = failed.getCause() == null ? failed : failed.getCause();
+                    throw fault("duplicate address check for " + vip + " failed: " + cause.getMessage(), vip);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw fault("interrupted during the duplicate address check", null);
@@ -318,7 +336,7 @@ public final class VipBinder {
                 }
             }
         } finally {
-            running.values().forEach(CommandRunner.Started::stop);
+            running.values().forEach(ArpTool.Pending::stop);
         }
     }
 
@@ -375,29 +393,54 @@ public final class VipBinder {
 
     private void announce(VipAddress vip) {
         boolean ipv4 = vip.address() instanceof Inet4Address;
-        Arping tool = arping;
+        ArpTool tool = arp;
         if (ipv4 && tool == null) {
             announceFailed(vip, arpingProblem);
             return;
         }
-        List<String> command = ipv4 ? tool.announce(vip) : commands.announceIpv6(vip);
-        if (command.isEmpty()) {
-            return;
-        }
         try {
-            CommandRunner.Started started = runner.start(command);
+            ArpTool.Pending<?> started;
+            if (ipv4) {
+                started = tool.announce(vip);
+            } else {
+                List<String> command = commands.announceIpv6(vip);
+                if (command.isEmpty()) {
+                    return;
+                }
+                started = unsolicitedAdvertisement(runner.start(command));
+            }
             announcing.add(started);
-            started.exit().whenComplete((result, failure) -> {
+            started.outcome().whenComplete((result, failure) -> {
                 announcing.remove(started);
                 if (failure != null) {
-                    announceFailed(vip, failure.toString());
-                } else if (ipv4 ? !tool.announced(result) : !result.ok()) {
-                    announceFailed(vip, result.problem());
+                    Throwable cause = failure.getCause() == null ? failure : failure.getCause();
+                    announceFailed(vip, cause instanceof IOException ? cause.getMessage() : cause.toString());
                 }
             });
         } catch (IOException e) {
             announceFailed(vip, e.getMessage());
         }
+    }
+
+    /** na6's run as a pending announcement: it failed unless it exited 0. */
+    private static ArpTool.Pending<Void> unsolicitedAdvertisement(CommandRunner.Started started) {
+        CompletableFuture<Void> outcome = started.exit().thenApply(result -> {
+            if (!result.ok()) {
+                throw new CompletionException(new IOException(result.problem()));
+            }
+            return null;
+        });
+        return new ArpTool.Pending<>() {
+            @Override
+            public CompletableFuture<Void> outcome() {
+                return outcome;
+            }
+
+            @Override
+            public void stop() {
+                started.stop();
+            }
+        };
     }
 
     private void announceFailed(VipAddress vip, String why) {
@@ -408,7 +451,7 @@ public final class VipBinder {
 
     /** Ends announcements still running (iputils' arping lingers a second after sending). */
     public void stopAnnouncing() {
-        announcing.forEach(CommandRunner.Started::stop);
+        announcing.forEach(ArpTool.Pending::stop);
     }
 
     /**

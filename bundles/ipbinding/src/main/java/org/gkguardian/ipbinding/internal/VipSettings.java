@@ -23,11 +23,12 @@ import org.gkguardian.api.VipAddress;
  * @param arpingCommand    arping (Habets' ARPing 2.x or iputils' arping)
  * @param naCommand        na6 (ipv6toolkit), or empty to leave IPv6 announcements to the kernel
  * @param addressCheckInterval time between two full reads of the VIP interfaces beside ip monitor
+ * @param arpSocket        ARP through a packet socket in the JVM; arping only when that cannot be opened
  */
 public record VipSettings(List<VipAddress> vips, int garpCount, Duration garpInterval, Duration refreshInterval,
         boolean dadEnabled, int dadCount, Duration dadInterval, Duration dadTimeout, Duration ipv6DadTimeout,
         Duration commandTimeout, Path stateFile, String ipCommand, String arpingCommand, String naCommand,
-        Duration addressCheckInterval) {
+        Duration addressCheckInterval, boolean arpSocket) {
 
     public VipSettings {
         vips = List.copyOf(vips);

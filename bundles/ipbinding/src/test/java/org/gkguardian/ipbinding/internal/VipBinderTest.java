@@ -36,11 +36,15 @@ class VipBinderTest {
     }
 
     private VipBinder binder(IpBindingConfig config) throws ConfigException {
+        return binder(config, null);
+    }
+
+    private VipBinder binder(IpBindingConfig config, SocketArpTool socket) throws ConfigException {
         VipSettings settings = ConfigValidator.validate(config, dir.resolve("unused"));
         AddressWatch watch = new AddressWatch(settings.vips().stream().map(VipAddress::interfaceName).distinct().toList(),
                 settings, net, scheduler);
         watch.start();
-        VipBinder binder = new VipBinder(settings, net, watch);
+        VipBinder binder = new VipBinder(settings, net, watch, java.util.Optional.ofNullable(socket));
         binder.detectArping();
         return binder;
     }
@@ -78,6 +82,54 @@ class VipBinderTest {
         assertEquals(List.of("203.0.113.11/24"), net.cidrs("eth1"));
         assertEquals(0, net.count("ip", "add"));
         assertTrue(binder.status().get(1).detail().contains("another host"));
+    }
+
+    @Test
+    void withTheArpSocketNoArpingRunsAndAHolderAnsweringItsProbeIsStillAConflict() throws Exception {
+        SocketArpToolTest.FakeLink link = new SocketArpToolTest.FakeLink();
+        link.lan = p -> {
+            if (p.targetIp().equals(ArpPacketTest.VIP) && !p.senderIp().equals(ArpPacketTest.VIP)) {
+                link.arrive(new ArpPacket(ArpPacket.REPLY, ArpPacketTest.THEIR_MAC, ArpPacketTest.VIP,
+                        ArpPacketTest.OUR_MAC, p.senderIp()));
+            }
+        };
+        try (SocketArpTool socket = new SocketArpTool(java.util.Optional::empty, name -> link)) {
+            VipBinder binder = binder(Configs.config("vips", new String[] {"203.0.113.10/24@eth1"}, "state_file",
+                    dir.resolve("bound-vips").toString()), socket);
+            VipException e = assertThrows(VipException.class, binder::bind);
+            assertTrue(e.conflict(), e.getMessage());
+            assertEquals(List.of("203.0.113.11/24"), net.cidrs("eth1"));
+            link.lan = p -> { };
+            binder.bind();
+            assertEquals(List.of("203.0.113.11/24", "203.0.113.10/24"), net.cidrs("eth1"));
+            assertEquals(0, net.log.stream().filter(c -> c.get(0).equals("arping")).count(), "no arping process");
+            assertTrue(link.sent.contains(ArpPacket.announcementRequest(ArpPacketTest.OUR_MAC, ArpPacketTest.VIP)),
+                    "the first gratuitous ARP left through the socket");
+        }
+    }
+
+    @Test
+    void whenTheArpSocketCannotBeOpenedArpingServes() throws Exception {
+        try (SocketArpTool socket = new SocketArpTool(() -> java.util.Optional.of("no CAP_NET_RAW"), name -> {
+            throw new java.io.IOException("unused");
+        })) {
+            VipBinder binder = binder(Configs.config("vips", new String[] {"203.0.113.10/24@eth1"}, "state_file",
+                    dir.resolve("bound-vips").toString()), socket);
+            binder.bind();
+            assertEquals(1, net.count("arping", "-0"), "the probe ran as arping");
+        }
+    }
+
+    @Test
+    void arpSocketFalseKeepsArping() throws Exception {
+        try (SocketArpTool socket = new SocketArpTool(java.util.Optional::empty, name -> {
+            throw new java.io.IOException("must not be opened");
+        })) {
+            VipBinder binder = binder(Configs.config("vips", new String[] {"203.0.113.10/24@eth1"}, "state_file",
+                    dir.resolve("bound-vips").toString(), "arp_socket", false), socket);
+            binder.bind();
+            assertEquals(1, net.count("arping", "-0"));
+        }
     }
 
     @Test

@@ -1,0 +1,73 @@
+package org.gkguardian.ipbinding.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.gkguardian.api.VipAddress;
+
+/** ARP by running the host's arping, a process per probe and per announcement: the fallback of {@link SocketArpTool}. */
+final class ArpingTool implements ArpTool {
+    private final Arping arping;
+    private final CommandRunner runner;
+
+    ArpingTool(Arping arping, CommandRunner runner) {
+        this.arping = arping;
+        this.runner = runner;
+    }
+
+    @Override
+    public String describe() {
+        return arping.describe();
+    }
+
+    @Override
+    public Map<VipAddress, Pending<Arping.Probe>> startProbes(List<VipAddress> vips, int count, Duration interval,
+            Duration window) throws IOException {
+        Map<VipAddress, Pending<Arping.Probe>> running = new LinkedHashMap<>();
+        for (VipAddress vip : vips) {
+            try {
+                CommandRunner.Started started = runner.start(arping.probe(vip, count, interval, window));
+                running.put(vip, pending(started, started.exit().thenApply(result -> {
+                    try {
+                        return arping.probeResult(result);
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                })));
+            } catch (IOException e) {
+                running.values().forEach(Pending::stop);
+                throw new IOException(vip + ": " + e.getMessage(), e);
+            }
+        }
+        return running;
+    }
+
+    @Override
+    public Pending<Void> announce(VipAddress vip) throws IOException {
+        CommandRunner.Started started = runner.start(arping.announce(vip));
+        return pending(started, started.exit().thenApply(result -> {
+            if (!arping.announced(result)) {
+                throw new CompletionException(new IOException(result.problem()));
+            }
+            return null;
+        }));
+    }
+
+    private static <T> Pending<T> pending(CommandRunner.Started started, CompletableFuture<T> outcome) {
+        return new Pending<>() {
+            @Override
+            public CompletableFuture<T> outcome() {
+                return outcome;
+            }
+
+            @Override
+            public void stop() {
+                started.stop();
+            }
+        };
+    }
+}
