@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,20 @@ public final class SocketArpTool implements ArpTool, AutoCloseable {
                     + "(arping.command) runs for every ARP probe and announcement instead", why));
         }
         return unavailable;
+    }
+
+    /**
+     * Opens the sockets of these interfaces now, so that the first check of a failover does not pay for it; an
+     * interface that cannot be opened yet (not there) is tried again at its first use.
+     */
+    public void open(Collection<String> interfaceNames) {
+        for (String name : interfaceNames) {
+            try {
+                interfaceFor(name);
+            } catch (IOException e) {
+                LOG.debug("The ARP packet socket of {} opens at its first use: {}", name, e.getMessage());
+            }
+        }
     }
 
     @Override

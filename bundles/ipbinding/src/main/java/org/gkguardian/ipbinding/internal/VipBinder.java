@@ -108,6 +108,8 @@ public final class VipBinder {
         if (socketArp.isPresent()) {
             Optional<String> unavailable = socketArp.get().unavailable();
             if (unavailable.isEmpty()) {
+                socketArp.get().open(settings.vips().stream().filter(v -> v.address() instanceof Inet4Address)
+                        .map(VipAddress::interfaceName).distinct().toList());
                 arp = socketArp.get();
                 LOG.info("Using {}", arp.describe());
                 return "";

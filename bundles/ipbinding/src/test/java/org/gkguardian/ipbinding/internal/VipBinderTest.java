@@ -105,6 +105,7 @@ class VipBinderTest {
             assertEquals(0, net.log.stream().filter(c -> c.get(0).equals("arping")).count(), "no arping process");
             assertTrue(link.sent.contains(ArpPacket.announcementRequest(ArpPacketTest.OUR_MAC, ArpPacketTest.VIP)),
                     "the first gratuitous ARP left through the socket");
+            assertTrue(link.sent.size() >= 3, "probes and the announcement on the one socket opened at activation");
         }
     }
 
