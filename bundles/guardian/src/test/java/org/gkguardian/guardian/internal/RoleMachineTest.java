@@ -357,6 +357,36 @@ class RoleMachineTest {
     }
 
     @Test
+    void theSuccessorOfACutOffMasterGetsReadyWhileThePromiseRunsAndBindsOnceItRanOut() throws Exception {
+        SimCluster sim = three();
+        sim.node("n2").gatekeeper.coldStandby();
+        sim.advance(200);
+        sim.ops.log.clear();
+        sim.isolate("n3");
+        sim.advance(250);
+        List<String> ops = sim.ops.snapshot();
+        assertTrue(ops.contains("n2:prepare:2"), "the gatekeeper starts before the voters' promise (300 ms) ran out: "
+                + ops);
+        assertFalse(sim.vipHolders().contains("n2"), "nothing is bound before the votes: " + ops);
+        sim.advance(100);
+        assertEquals(List.of("n2"), sim.vipHolders(), "bound within two ticks of the promise: " + sim.ops.snapshot());
+    }
+
+    @Test
+    void aMasterLateByLessThanTheLeadCostsItsSuccessorNothing() throws Exception {
+        SimCluster sim = three();
+        sim.node("n2").gatekeeper.coldStandby();
+        sim.advance(200);
+        sim.ops.log.clear();
+        sim.isolate("n3");
+        sim.advance(50);
+        sim.healAll();
+        sim.advance(1000);
+        assertEquals(List.of("n3"), sim.masters());
+        assertEquals(List.of(), sim.ops.snapshot(), "no gatekeeper started, nothing released or bound");
+    }
+
+    @Test
     void aFailoverAfterACrashStillChecksForADuplicateAddress() throws Exception {
         SimCluster sim = three();
         sim.ops.log.clear();

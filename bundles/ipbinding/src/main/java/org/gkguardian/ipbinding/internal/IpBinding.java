@@ -1,6 +1,7 @@
 package org.gkguardian.ipbinding.internal;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ public class IpBinding implements VipControl {
     private static final Logger LOG = LoggerFactory.getLogger(IpBinding.class);
     static final long FIRST_RELEASE_RETRY_MS = 100;
     static final long MAX_RELEASE_RETRY_MS = 5_000;
+    private static final Duration ARPING_PROCESS_ALLOWANCE = Duration.ofMillis(100);
 
     private final CommandRunner runner;
     private final ScheduledExecutorService executor;
@@ -243,6 +245,17 @@ public class IpBinding implements VipControl {
         bound = true;
         startAnnouncing(binderSettings().garpCount() - 1);
         return times;
+    }
+
+    /**
+     * The probe window and what an arping process takes to start and stop around it (Habets' arping: ~100 ms here,
+     * pcap and libnet set-up and exit, measured with strace).
+     */
+    @Override
+    public Duration probeTime() {
+        VipBinder current = binder;
+        return current == null || !current.settings().dadEnabled() ? Duration.ZERO
+                : current.settings().dadTimeout().plus(ARPING_PROCESS_ALLOWANCE);
     }
 
     @Override
