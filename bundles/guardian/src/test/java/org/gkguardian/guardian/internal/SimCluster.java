@@ -74,14 +74,19 @@ final class SimCluster {
             return machine.role();
         }
 
+        /** Applied to every message this node sends, when set (a tap, or a member that lies). */
+        UnaryOperator<Wire.Message> rewrite;
+
         @Override
         public void send(byte[] payload) {
             if (down) {
                 return;
             }
+            byte[] sent = rewrite == null ? payload
+                    : Wire.encode(rewrite.apply(Wire.decode(payload, 0, payload.length)));
             for (Node other : nodes.values()) {
                 if (other != this && connected(this, other)) {
-                    queue.add(() -> other.deliver(payload));
+                    queue.add(() -> other.deliver(sent));
                 }
             }
         }
@@ -119,6 +124,13 @@ final class SimCluster {
         Node n = new Node(name, address, extra);
         nodes.put(name, n);
         return n;
+    }
+
+    /** Hands a message to a node as if it had come over the channel now (a copy replayed, say). */
+    void inject(String to, Wire.Message message) {
+        byte[] bytes = Wire.encode(message);
+        queue.add(() -> node(to).deliver(bytes));
+        flush();
     }
 
     Node node(String name) {
