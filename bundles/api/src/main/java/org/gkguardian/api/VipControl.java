@@ -1,5 +1,6 @@
 package org.gkguardian.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
@@ -39,6 +40,14 @@ public interface VipControl {
      * throws; a bind that comes too late for it probes again.
      */
     default void probeAhead() {
+    }
+
+    /**
+     * How long a check started by {@link #probeAhead()} takes to give its answer, so that a candidate can start it to
+     * end when the bind may happen (not earlier: a holder about to let go would still be seen).
+     */
+    default Duration probeTime() {
+        return Duration.ZERO;
     }
 
     /** Release every VIP carrying our label; verify they are gone. */

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -184,6 +185,19 @@ final class Agreement {
         if (member.equals(promisedTo)) {
             promiseUntil = Math.min(promiseUntil, now + crashAllowanceNanos);
         }
+    }
+
+    /**
+     * It holds a promise of ours that runs out within {@code lead}: a takeover may get ready now (the gatekeeper, the
+     * duplicate-address check), though no vote is granted before the promise has run out.
+     */
+    boolean lapsesWithin(InetAddress member, long now, long lead) {
+        return member.equals(promisedTo) && promiseUntil - lead <= now;
+    }
+
+    /** When the promise this node keeps runs out, if it keeps one to another member. */
+    OptionalLong promiseEnd() {
+        return promisedTo != null && !promisedTo.equals(self) ? OptionalLong.of(promiseUntil) : OptionalLong.empty();
     }
 
     /** It held a promise of ours that has run out (or was freed) and has not renewed it since. */

@@ -72,6 +72,8 @@ final class RoleMachine {
     private final long pauseNanos;
     private final long leaseNanos;
     private final long renewNanos;
+    /** How long before the voters' promise to a silent master runs out its successor gets ready. */
+    private final long standEarlyNanos;
     private final long bindGuardNanos;
     private final long incarnation;
     private final PeerTracker peers;
@@ -91,7 +93,7 @@ final class RoleMachine {
     private volatile long busySince = Long.MIN_VALUE;
     private long lastLanCheckNanos = Long.MIN_VALUE;
     private long eligibleSinceNanos = Long.MIN_VALUE;
-    private long witnessAnsweredNanos = Long.MIN_VALUE;
+    private final WitnessWatch witnessWatch;
     /** When this node last answered a renewal of the master it backs: the latest start of that master's fault. */
     private long lastMasterHeardNanos = Long.MIN_VALUE;
     private volatile boolean started;
@@ -108,6 +110,8 @@ final class RoleMachine {
      */
     private long handedOverEpoch;
     private Candidacy candidacy;
+    /** When the candidate starts its duplicate-address check ahead of the bind; MAX_VALUE when started or none. */
+    private long probeDueNanos = Long.MAX_VALUE;
     /** Votes asked for or the VIP being bound: read by the keep-alive thread, see {@link #watchdogLimit}. */
     private volatile boolean promoting;
     private volatile NodeStatus snapshot;
@@ -155,12 +159,14 @@ final class RoleMachine {
         this.leaseNanos = t.leaseMs() * 1_000_000L;
         this.pauseNanos = t.promiseMs() * 1_000_000L;
         this.renewNanos = t.renewMs() * 1_000_000L;
+        this.standEarlyNanos = t.standEarlyMs() * 1_000_000L;
         // The renewals go on while the VIP is bound: the lease needs room only for the first of them to be answered.
         this.bindGuardNanos = renewNanos;
         long presenceNanos = (t.failureTimeoutMs() + t.verifyTimeoutMs()) * 1_000_000L;
         this.peers = new PeerTracker(settings.internalAddress(), settings.members(), incarnation, presenceNanos);
         this.health = new HealthGate(settings.internalAddress(), 3 * t.distrustMs() * 1_000_000L,
                 4 * t.distrustMs() * 1_000_000L);
+        this.witnessWatch = new WitnessWatch(pauseNanos, t.rejoinMs() * 1_000_000L);
         this.outbox = new Outbox(membership, peers, nanos, incarnation, t.heartbeatMs() * 1_000_000L, renewNanos);
         boolean single = settings.members().size() == 1;
         boolean witness = settings.quorumPolicy() == QuorumPolicy.WITNESS;
@@ -203,7 +209,9 @@ final class RoleMachine {
         startedNanos = nanos.getAsLong();
         lastAliveNanos = startedNanos;
         lastLanCheckNanos = startedNanos - settings.timings().heartbeatMs() * 1_000_000L;
-        health.lan(lanCheck.up(settings.internalAddress()));
+        boolean lanUp = lanCheck.up(settings.internalAddress());
+        health.lan(lanUp);
+        witnessWatch.lan(lanUp);
         started = true;
         configDigest = safeDigest();
         LOG.info("Guardian {} starting: {}, epoch {}, last vote in epoch {}", settings.nodeName(), settings, epoch,
@@ -438,7 +446,9 @@ final class RoleMachine {
         long hb = settings.timings().heartbeatMs() * 1_000_000L;
         if (now - lastLanCheckNanos >= hb) {
             lastLanCheckNanos = now;
-            health.lan(lanCheck.up(settings.internalAddress()));
+            boolean lanUp = lanCheck.up(settings.internalAddress());
+            health.lan(lanUp);
+            witnessWatch.lan(lanUp);
             configDigest = safeDigest();
             watchRelease();
         }
@@ -492,10 +502,19 @@ final class RoleMachine {
     }
 
     void witnessAnswered(boolean answered, long atNanos) {
-        if (answered) {
-            witnessAnsweredNanos = atNanos;
+        if (witnessWatch.probed(answered, atNanos)) {
+            LOG.info("The witness answers {} again; it stands in for a silent member only once the channel has merged "
+                    + "or after {} ms", settings.nodeName(), settings.timings().rejoinMs());
+        }
+        if (answered && witnessStandsIn(atNanos)) {
             agreement.witnessAnswered(atNanos);
         }
+    }
+
+    /** See {@link WitnessWatch#standsIn}: a peer heard since this node reconnected shows that the views merged. */
+    private boolean witnessStandsIn(long now) {
+        int others = settings.members().size() - 1;
+        return witnessWatch.standsIn(now, since -> peers.heardCount(now, now - since) == others);
     }
 
     OperatorResult switchover(Optional<String> requested) {
@@ -697,7 +716,11 @@ final class RoleMachine {
                         : "this partition lost quorum");
     }
 
-    private void elect(long now, QuorumState q, boolean healthy, List<MemberState> visible) {
+    private void elect(long now, QuorumState q, boolean healthy, List<MemberState> visibleNow) {
+        // A node that is not master elects as if a master whose promise runs out soon were gone already: the one
+        // to follow it gets its gatekeeper and its duplicate-address check ready meanwhile, and asks for the votes
+        // the moment the voters are free. Nothing is bound before they grant it.
+        List<MemberState> visible = role == Role.MASTER ? visibleNow : withoutMastersLapsingSoon(visibleNow, now);
         ElectionResult result;
         try {
             result = rule.decide(new ElectionInput(visible, q.allowsMaster(), settings.preempt(),
@@ -743,10 +766,11 @@ final class RoleMachine {
             RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, agreement.nextEpoch(epoch),
                     vip.configured());
             // The duplicate address check runs while the gatekeeper gets ready and the votes come in (none is needed
-            // when the master resigned to us: see tryTakeOver).
-            if (handedOverEpoch != epoch) {
-                vip.probeAhead();
-            }
+            // when the master resigned to us: see tryTakeOver). While the voters' promise to a silent master still
+            // runs, it starts late enough to end with the promise: the old master may still hold the VIP until then.
+            probeDueNanos = handedOverEpoch == epoch ? Long.MAX_VALUE
+                    : agreement.promiseEnd().orElse(t0) - vip.probeTime().toNanos();
+            probeAheadWhenDue(t0);
             try {
                 atTheEdge(() -> gatekeeper.prepareMaster(context));
             } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
@@ -765,12 +789,20 @@ final class RoleMachine {
         return lastMasterHeardNanos != Long.MIN_VALUE ? lastMasterHeardNanos : fallback;
     }
 
+    private void probeAheadWhenDue(long now) {
+        if (now >= probeDueNanos) {
+            probeDueNanos = Long.MAX_VALUE;
+            vip.probeAhead();
+        }
+    }
+
     /** Asks for votes, at most once per renewal interval, and takes over once they suffice. */
     private void campaign(long now) {
         Candidacy c = candidacy;
         if (c == null) {
             return;
         }
+        probeAheadWhenDue(now);
         if (c.askedNanos() == Long.MIN_VALUE || now - c.askedNanos() >= renewNanos) {
             Optional<Wire.VoteRequest> request = agreement.campaign(epoch, now);
             if (request.isEmpty()) {
@@ -794,6 +826,7 @@ final class RoleMachine {
         }
         candidacy = null;
         promoting = false;
+        probeDueNanos = Long.MAX_VALUE;
         agreement.endCampaign();
         LOG.debug("{} stops standing: {}", settings.nodeName(), why);
         if (role != Role.MASTER) {
@@ -814,6 +847,7 @@ final class RoleMachine {
         long votedNanos = now;
         long won = agreement.becomeMaster();
         candidacy = null;
+        probeDueNanos = Long.MAX_VALUE;
         RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, won, vip.configured());
         // Renewals go out while the VIP is bound (the duplicate-address check takes a while), from the heartbeat thread.
         outbox.renewing(agreement.renewal(now));
@@ -940,9 +974,8 @@ final class RoleMachine {
         return switch (settings.quorumPolicy()) {
             case NONE -> QuorumState.NOT_REQUIRED;
             case MAJORITY -> heard >= settings.quorumSize() ? QuorumState.QUORATE : QuorumState.LOST;
-            case WITNESS -> heard == settings.members().size()
-                    || (witnessAnsweredNanos != Long.MIN_VALUE && now - witnessAnsweredNanos <= pauseNanos)
-                            ? QuorumState.QUORATE : QuorumState.LOST;
+            case WITNESS -> heard == settings.members().size() || witnessStandsIn(now)
+                    ? QuorumState.QUORATE : QuorumState.LOST;
         };
     }
 
@@ -971,6 +1004,18 @@ final class RoleMachine {
         for (PeerTracker.Peer p : peers.freshPeers(now)) {
             MemberState m = p.state();
             if (m.role() == Role.MASTER && agreement.lapsed(m.internalAddress(), now)) {
+                continue;
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private List<MemberState> withoutMastersLapsingSoon(List<MemberState> visible, long now) {
+        List<MemberState> out = new ArrayList<>(visible.size());
+        for (MemberState m : visible) {
+            if (m.role() == Role.MASTER && !m.name().equals(settings.nodeName())
+                    && agreement.lapsesWithin(m.internalAddress(), now, standEarlyNanos)) {
                 continue;
             }
             out.add(m);

@@ -51,6 +51,15 @@ record Timings(long heartbeatMs, long failureTimeoutMs, long verifyTimeoutMs, lo
         return Math.max(20, promiseMs - leaseMs - releaseAllowanceMs());
     }
 
+    /**
+     * How long before the voters' promise to a silent master runs out the member to succeed it gets ready (gatekeeper
+     * started, duplicate-address check timed to end with the promise): at most 150 ms, and never more than a lease,
+     * so that a master merely late by less than that costs its successor nothing.
+     */
+    long standEarlyMs() {
+        return Math.min(150, leaseMs);
+    }
+
     /** Period of the role machine's own tick: fine enough to notice changes of health and membership. */
     long tickMs() {
         return Math.max(20, Math.min(100, heartbeatMs / 2));
@@ -72,6 +81,15 @@ record Timings(long heartbeatMs, long failureTimeoutMs, long verifyTimeoutMs, lo
     /** How often MERGE3 looks for inconsistent views; JGroups wants it above the maximum interval. */
     long mergeCheckMs() {
         return mergeMaxMs() * 3 / 2;
+    }
+
+    /**
+     * How long the channel may take to merge a healed partition: the next merge offer from each side, the check that
+     * finds the two views, and the merge itself (a join's time). A node that was cut off does not take the witness's
+     * answer for its silent peer's death before then (default profile 12 s, fast 3 s).
+     */
+    long rejoinMs() {
+        return mergeMaxMs() + mergeCheckMs() + joinTimeoutMs();
     }
 
     long joinTimeoutMs() {

@@ -1,6 +1,7 @@
 package org.gkguardian.ipbinding.internal;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ public class IpBinding implements VipControl {
     private static final Logger LOG = LoggerFactory.getLogger(IpBinding.class);
     static final long FIRST_RELEASE_RETRY_MS = 100;
     static final long MAX_RELEASE_RETRY_MS = 5_000;
+    private static final Duration ARPING_PROCESS_ALLOWANCE = Duration.ofMillis(100);
 
     private final CommandRunner runner;
     /** ARP from the JVM, for every configuration this component gets; empty in tests that play the network. */
@@ -65,7 +67,23 @@ public class IpBinding implements VipControl {
 
     @Activate
     public IpBinding(IpBindingConfig config, Map<String, Object> properties) {
-        this(config, properties, new ProcessCommandRunner(), Optional.of(new SocketArpTool()));
+        this(config, properties, addressesThroughNetlink(new ProcessCommandRunner()), Optional.of(new SocketArpTool()));
+    }
+
+    /** Routing netlink where this JVM can use it, so that a bind or a release starts no process; ip otherwise. */
+    private static CommandRunner addressesThroughNetlink(CommandRunner processes) {
+        NetlinkRoute.Result<NetlinkRoute> route;
+        try {
+            route = NetlinkRoute.open();
+        } catch (LinkageError e) {
+            // JNA is an optional import: without its bundle even the class may not link.
+            route = NetlinkRoute.Result.failed("JNA is not available: " + e);
+        }
+        if (route.value().isEmpty()) {
+            LOG.info("VIPs are added, removed and read with the ip program: {}", route.problem());
+            return processes;
+        }
+        return new NetlinkAddresses(route.value().get(), processes);
     }
 
     IpBinding(IpBindingConfig config, CommandRunner runner) {
@@ -104,7 +122,8 @@ public class IpBinding implements VipControl {
         try {
             VipSettings settings = ConfigValidator.validate(config, properties, defaultStateFile());
             AddressWatch newWatch = new AddressWatch(
-                    settings.vips().stream().map(VipAddress::interfaceName).distinct().toList(), settings, runner, executor);
+                    settings.vips().stream().map(VipAddress::interfaceName).distinct().toList(), settings, runner,
+                    runner instanceof AddressWatch.Reader reader ? reader : null, executor);
             newWatch.start();
             VipBinder newBinder = new VipBinder(settings, runner, newWatch, socketArp);
             newBinder.detectArping();
@@ -252,6 +271,17 @@ public class IpBinding implements VipControl {
         bound = true;
         startAnnouncing(binderSettings().garpCount() - 1);
         return times;
+    }
+
+    /**
+     * The probe window and what an arping process takes to start and stop around it (Habets' arping: ~100 ms here,
+     * pcap and libnet set-up and exit, measured with strace).
+     */
+    @Override
+    public Duration probeTime() {
+        VipBinder current = binder;
+        return current == null || !current.settings().dadEnabled() ? Duration.ZERO
+                : current.settings().dadTimeout().plus(ARPING_PROCESS_ALLOWANCE);
     }
 
     @Override

@@ -47,7 +47,16 @@ public final class SocketArpTool implements ArpTool, AutoCloseable {
 
     /** With Linux packet sockets through JNA. */
     public SocketArpTool() {
-        this(PacketSocket::unavailable, PacketSocket::open);
+        this(SocketArpTool::packetSocketsUsable, name -> PacketSocket.open(name));
+    }
+
+    /** PacketSocket is touched only here and at an open: without the JNA bundle it cannot even be linked. */
+    private static Optional<String> packetSocketsUsable() {
+        try {
+            return PacketSocket.unavailable();
+        } catch (LinkageError e) {
+            return Optional.of("JNA is not available: " + e);
+        }
     }
 
     SocketArpTool(Supplier<Optional<String>> availability, LinkOpener opener) {
