@@ -2,6 +2,7 @@ package org.gkguardian.ipbinding.internal;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -84,10 +85,27 @@ public final class SocketArpTool implements ArpTool, AutoCloseable {
     public void open(Collection<String> interfaceNames) {
         for (String name : interfaceNames) {
             try {
-                interfaceFor(name);
-            } catch (IOException e) {
+                Interface nic = interfaceFor(name);
+                nic.thread().execute(() -> warmUp(nic.link()));
+            } catch (IOException | RejectedExecutionException e) {
                 LOG.debug("The ARP packet socket of {} opens at its first use: {}", name, e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Runs a check's receiving path once, sending nothing: the first check measured 20-120 ms more than the next ones
+     * (JNA binding each native call at its first use, the check's thread and classes), and the first check is a
+     * failover's.
+     */
+    private static void warmUp(ArpLink link) {
+        try {
+            link.discardQueued();
+            link.receive(Duration.ofMillis(1));
+            ArpPacket.parse(ArpPacket.probe(link.mac(), (Inet4Address) InetAddress.getByAddress(new byte[4])).toBytes(),
+                    ArpPacket.LENGTH).ifPresent(p -> p.claims(p.targetIp(), link.mac()));
+        } catch (IOException e) {
+            LOG.debug("Warming up the ARP socket of {}: {}", link.interfaceName(), e.getMessage());
         }
     }
 
