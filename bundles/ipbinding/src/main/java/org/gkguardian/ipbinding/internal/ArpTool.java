@@ -25,6 +25,9 @@ public interface ArpTool {
     /** For log lines: how ARP is sent. */
     String describe();
 
+    /** What a duplicate address check takes beyond its window: starting and ending it. */
+    Duration overhead();
+
     /**
      * Starts a duplicate address check of each VIP (RFC 5227 probes from 0.0.0.0: {@code count} of them {@code interval}
      * apart, listening for {@code window}) and returns at once. An outcome not complete when the caller's window is

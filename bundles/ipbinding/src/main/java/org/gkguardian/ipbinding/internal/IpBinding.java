@@ -44,7 +44,6 @@ public class IpBinding implements VipControl {
     private static final Logger LOG = LoggerFactory.getLogger(IpBinding.class);
     static final long FIRST_RELEASE_RETRY_MS = 100;
     static final long MAX_RELEASE_RETRY_MS = 5_000;
-    private static final Duration ARPING_PROCESS_ALLOWANCE = Duration.ofMillis(100);
 
     private final CommandRunner runner;
     /** ARP from the JVM, for every configuration this component gets; empty in tests that play the network. */
@@ -273,15 +272,11 @@ public class IpBinding implements VipControl {
         return times;
     }
 
-    /**
-     * The probe window and what an arping process takes to start and stop around it (Habets' arping: ~100 ms here,
-     * pcap and libnet set-up and exit, measured with strace).
-     */
+    /** The probe window and what the ARP tool takes around it (an arping process ~100 ms, the socket next to nothing). */
     @Override
     public Duration probeTime() {
         VipBinder current = binder;
-        return current == null || !current.settings().dadEnabled() ? Duration.ZERO
-                : current.settings().dadTimeout().plus(ARPING_PROCESS_ALLOWANCE);
+        return current == null ? Duration.ZERO : current.probeTime();
     }
 
     @Override

@@ -135,6 +135,18 @@ public final class VipBinder {
     }
 
     /**
+     * How long a duplicate address check takes from its start to its answer: the window and what the ARP tool needs
+     * around it (an arping process ~100 ms, the socket next to nothing); zero without the check.
+     */
+    public Duration probeTime() {
+        if (!settings.dadEnabled()) {
+            return Duration.ZERO;
+        }
+        ArpTool tool = arp;
+        return settings.dadTimeout().plus(tool == null ? ArpingTool.PROCESS_ALLOWANCE : tool.overhead());
+    }
+
+    /**
      * Binds every VIP not yet bound, after checking that no other host answers for it, starts the first
      * announcement right after each address is added, and verifies the result. On any failure what this call
      * added is removed again.

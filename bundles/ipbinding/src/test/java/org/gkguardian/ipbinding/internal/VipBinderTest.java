@@ -106,6 +106,7 @@ class VipBinderTest {
             assertTrue(link.sent.contains(ArpPacket.announcementRequest(ArpPacketTest.OUR_MAC, ArpPacketTest.VIP)),
                     "the first gratuitous ARP left through the socket");
             assertTrue(link.sent.size() >= 3, "probes and the announcement on the one socket opened at activation");
+            assertEquals(java.time.Duration.ofMillis(55), binder.probeTime(), "the 50 ms window and next to nothing");
         }
     }
 
@@ -130,6 +131,7 @@ class VipBinderTest {
                     dir.resolve("bound-vips").toString(), "arp_socket", false), socket);
             binder.bind();
             assertEquals(1, net.count("arping", "-0"));
+            assertEquals(java.time.Duration.ofMillis(150), binder.probeTime(), "the window and an arping process");
         }
     }
 
