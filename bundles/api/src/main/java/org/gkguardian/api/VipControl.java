@@ -1,5 +1,6 @@
 package org.gkguardian.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
@@ -22,11 +23,31 @@ public interface VipControl {
     void bind(RoleContext context) throws VipException;
 
     /**
+     * Bind after a hand-over: the master of the previous epoch released the VIP, verified it gone and said so (a
+     * planned switchover, maintenance or preemption), and the voters then granted this node the next epoch. No other
+     * guardian can hold the VIP, so the duplicate address check's window is not waited for: a switchover's outage is
+     * the votes and the add. Anything else is as {@link #bind(RoleContext)}.
+     *
+     * @throws VipException when a bind fails
+     */
+    default void bindHandedOver(RoleContext context) throws VipException {
+        bind(context);
+    }
+
+    /**
      * A promotion may follow: start the duplicate address check now, while the gatekeeper gets ready and the votes are
      * counted, so that a bind soon after takes its answer instead of waiting a whole probe window. Binds nothing, never
      * throws; a bind that comes too late for it probes again.
      */
     default void probeAhead() {
+    }
+
+    /**
+     * How long a check started by {@link #probeAhead()} takes to give its answer, so that a candidate can start it to
+     * end when the bind may happen (not earlier: a holder about to let go would still be seen).
+     */
+    default Duration probeTime() {
+        return Duration.ZERO;
     }
 
     /** Release every VIP carrying our label; verify they are gone. */

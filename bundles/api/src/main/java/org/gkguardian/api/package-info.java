@@ -9,7 +9,7 @@
  * {@link org.gkguardian.api.Guardian} and submit operator commands back through it.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package org.gkguardian.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -167,11 +168,16 @@ final class Agreement {
         promiseUntil = until;
     }
 
-    /** The master let the VIP go and said so: its voters are free at once. */
-    void resigned(Wire.Resign r, long now) {
+    /**
+     * The master let the VIP go and said so: its voters are free at once. Whether it was the master this node had
+     * promised to, in the epoch of that promise.
+     */
+    boolean resigned(Wire.Resign r, long now) {
         if (r.master().equals(promisedTo) && r.epoch() == promisedEpoch) {
             promiseUntil = Math.min(promiseUntil, now);
+            return true;
         }
+        return false;
     }
 
     /** The member's process was seen dead: free after the time its launcher has to release what it held. */
@@ -179,6 +185,19 @@ final class Agreement {
         if (member.equals(promisedTo)) {
             promiseUntil = Math.min(promiseUntil, now + crashAllowanceNanos);
         }
+    }
+
+    /**
+     * It holds a promise of ours that runs out within {@code lead}: a takeover may get ready now (the gatekeeper, the
+     * duplicate-address check), though no vote is granted before the promise has run out.
+     */
+    boolean lapsesWithin(InetAddress member, long now, long lead) {
+        return member.equals(promisedTo) && promiseUntil - lead <= now;
+    }
+
+    /** When the promise this node keeps runs out, if it keeps one to another member. */
+    OptionalLong promiseEnd() {
+        return promisedTo != null && !promisedTo.equals(self) ? OptionalLong.of(promiseUntil) : OptionalLong.empty();
     }
 
     /** It held a promise of ours that has run out (or was freed) and has not renewed it since. */

@@ -72,6 +72,8 @@ final class RoleMachine {
     private final long pauseNanos;
     private final long leaseNanos;
     private final long renewNanos;
+    /** How long before the voters' promise to a silent master runs out its successor gets ready. */
+    private final long standEarlyNanos;
     private final long bindGuardNanos;
     private final long incarnation;
     private final PeerTracker peers;
@@ -100,7 +102,16 @@ final class RoleMachine {
     private QuorumState quorum = QuorumState.UNKNOWN;
     private String configDigest = "";
     private Pending switchover;
+    /** This node's gatekeeper was made ready for a switchover to it, before the master let go. */
+    private boolean preparedForSwitchover;
+    /**
+     * The epoch whose master resigned to this node's voter (it released the VIP, verified it gone, and said so); 0 when
+     * none. A promotion in the next epoch is then a hand-over: no duplicate address check to wait for.
+     */
+    private long handedOverEpoch;
     private Candidacy candidacy;
+    /** When the candidate starts its duplicate-address check ahead of the bind; MAX_VALUE when started or none. */
+    private long probeDueNanos = Long.MAX_VALUE;
     /** Votes asked for or the VIP being bound: read by the keep-alive thread, see {@link #watchdogLimit}. */
     private volatile boolean promoting;
     private volatile NodeStatus snapshot;
@@ -148,6 +159,7 @@ final class RoleMachine {
         this.leaseNanos = t.leaseMs() * 1_000_000L;
         this.pauseNanos = t.promiseMs() * 1_000_000L;
         this.renewNanos = t.renewMs() * 1_000_000L;
+        this.standEarlyNanos = t.standEarlyMs() * 1_000_000L;
         // The renewals go on while the VIP is bound: the lease needs room only for the first of them to be answered.
         this.bindGuardNanos = renewNanos;
         long presenceNanos = (t.failureTimeoutMs() + t.verifyTimeoutMs()) * 1_000_000L;
@@ -413,7 +425,9 @@ final class RoleMachine {
         } else if (message instanceof Wire.Resign r) {
             if (peers.isPeer(r.master())) {
                 LOG.debug("{} resigned as master of epoch {}", peers.nameOf(r.master()), r.epoch());
-                agreement.resigned(r, receivedNanos);
+                if (agreement.resigned(r, receivedNanos) && r.epoch() == epoch) {
+                    handedOverEpoch = r.epoch();
+                }
                 masters.gone(r.master());
                 return true;
             }
@@ -440,7 +454,7 @@ final class RoleMachine {
                         "the switchover to " + switchover.target() + " did not complete in time");
             }
             LOG.warn("Switchover to {} did not complete in time; dropped", switchover.target());
-            switchover = null;
+            dropSwitchover();
         }
         evaluate();
         if (outbox.stateDue(now)) {
@@ -525,7 +539,7 @@ final class RoleMachine {
         if (switchover != null && switchover.requestedBy().equals(settings.nodeName())
                 && target.map(t -> t.isBlank() || t.trim().equals(switchover.target())).orElse(true)) {
             LOG.warn("Switchover to {} cancelled: the operator's wait ran out", switchover.target());
-            switchover = null;
+            dropSwitchover();
             evaluate();
         }
         leave();
@@ -688,7 +702,11 @@ final class RoleMachine {
                         : "this partition lost quorum");
     }
 
-    private void elect(long now, QuorumState q, boolean healthy, List<MemberState> visible) {
+    private void elect(long now, QuorumState q, boolean healthy, List<MemberState> visibleNow) {
+        // A node that is not master elects as if a master whose promise runs out soon were gone already: the one
+        // to follow it gets its gatekeeper and its duplicate-address check ready meanwhile, and asks for the votes
+        // the moment the voters are free. Nothing is bound before they grant it.
+        List<MemberState> visible = role == Role.MASTER ? visibleNow : withoutMastersLapsingSoon(visibleNow, now);
         ElectionResult result;
         try {
             result = rule.decide(new ElectionInput(visible, q.allowsMaster(), settings.preempt(),
@@ -698,6 +716,14 @@ final class RoleMachine {
             return;
         }
         boolean chosen = result.master().filter(settings.nodeName()::equals).isPresent();
+        if (role == Role.MASTER && !chosen && switchover != null && !maintenance
+                && result.master().filter(switchover.target()::equals).isPresent()
+                && !gatekeeperReadyOn(switchover.target(), now)) {
+            // A hand-over, not a failure: the VIP stays here until the target's gatekeeper answers, so that the
+            // clients' outage is the votes and the bind, not a gatekeeper's start.
+            LOG.debug("switchover to {}: waiting for its gatekeeper to be ready", switchover.target());
+            return;
+        }
         if (role == Role.MASTER && !chosen) {
             demote(maintenance ? Role.MAINTENANCE : Role.BACKUP, demotionCause(visible, result),
                     result.reason().isEmpty() ? "the election chose " + result.master().orElse("nobody")
@@ -707,6 +733,9 @@ final class RoleMachine {
             Optional<MemberState> holder = visible.stream()
                     .filter(m -> m.role() == Role.MASTER && !m.name().equals(settings.nodeName())).findFirst();
             if (holder.isPresent()) {
+                if (switchover != null && switchover.target().equals(settings.nodeName()) && !preparedForSwitchover) {
+                    prepareForSwitchover(holder.get().name());
+                }
                 LOG.debug("elected, waiting for {} to let the master role go", holder.get().name());
                 return;
             }
@@ -722,8 +751,12 @@ final class RoleMachine {
             long t0 = nanos.getAsLong();
             RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, agreement.nextEpoch(epoch),
                     vip.configured());
-            // The duplicate address check runs while the gatekeeper gets ready and the votes come in.
-            vip.probeAhead();
+            // The duplicate address check runs while the gatekeeper gets ready and the votes come in (none is needed
+            // when the master resigned to us: see tryTakeOver). While the voters' promise to a silent master still
+            // runs, it starts late enough to end with the promise: the old master may still hold the VIP until then.
+            probeDueNanos = handedOverEpoch == epoch ? Long.MAX_VALUE
+                    : agreement.promiseEnd().orElse(t0) - vip.probeTime().toNanos();
+            probeAheadWhenDue(t0);
             try {
                 atTheEdge(() -> gatekeeper.prepareMaster(context));
             } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
@@ -742,12 +775,20 @@ final class RoleMachine {
         return lastMasterHeardNanos != Long.MIN_VALUE ? lastMasterHeardNanos : fallback;
     }
 
+    private void probeAheadWhenDue(long now) {
+        if (now >= probeDueNanos) {
+            probeDueNanos = Long.MAX_VALUE;
+            vip.probeAhead();
+        }
+    }
+
     /** Asks for votes, at most once per renewal interval, and takes over once they suffice. */
     private void campaign(long now) {
         Candidacy c = candidacy;
         if (c == null) {
             return;
         }
+        probeAheadWhenDue(now);
         if (c.askedNanos() == Long.MIN_VALUE || now - c.askedNanos() >= renewNanos) {
             Optional<Wire.VoteRequest> request = agreement.campaign(epoch, now);
             if (request.isEmpty()) {
@@ -771,6 +812,7 @@ final class RoleMachine {
         }
         candidacy = null;
         promoting = false;
+        probeDueNanos = Long.MAX_VALUE;
         agreement.endCampaign();
         LOG.debug("{} stops standing: {}", settings.nodeName(), why);
         if (role != Role.MASTER) {
@@ -791,11 +833,22 @@ final class RoleMachine {
         long votedNanos = now;
         long won = agreement.becomeMaster();
         candidacy = null;
+        probeDueNanos = Long.MAX_VALUE;
         RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, won, vip.configured());
         // Renewals go out while the VIP is bound (the duplicate-address check takes a while), from the heartbeat thread.
         outbox.renewing(agreement.renewal(now));
+        // The master of the epoch before ours resigned to us: it released the VIP, verified, and no other guardian
+        // can hold it (the votes saw to that). Anything else takes the duplicate address check first.
+        boolean handedOver = handedOverEpoch != 0 && handedOverEpoch == epoch && won > epoch;
+        handedOverEpoch = 0;
         try {
-            atTheEdge(() -> vip.bind(context));
+            atTheEdge(() -> {
+                if (handedOver) {
+                    vip.bindHandedOver(context);
+                } else {
+                    vip.bind(context);
+                }
+            });
         } catch (VipControl.VipException | RuntimeException e) {
             promoting = false;
             outbox.renewing(null);
@@ -829,6 +882,7 @@ final class RoleMachine {
         if (switchover != null && switchover.target().equals(settings.nodeName())) {
             switchover = null;
         }
+        preparedForSwitchover = false;
         broadcast();
     }
 
@@ -937,6 +991,18 @@ final class RoleMachine {
         for (PeerTracker.Peer p : peers.freshPeers(now)) {
             MemberState m = p.state();
             if (m.role() == Role.MASTER && agreement.lapsed(m.internalAddress(), now)) {
+                continue;
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private List<MemberState> withoutMastersLapsingSoon(List<MemberState> visible, long now) {
+        List<MemberState> out = new ArrayList<>(visible.size());
+        for (MemberState m : visible) {
+            if (m.role() == Role.MASTER && !m.name().equals(settings.nodeName())
+                    && agreement.lapsesWithin(m.internalAddress(), now, standEarlyNanos)) {
                 continue;
             }
             out.add(m);
@@ -1114,6 +1180,41 @@ final class RoleMachine {
         } catch (RuntimeException e) {
             return "";
         }
+    }
+
+    /**
+     * The master will let go once this node's gatekeeper answers: get it ready now, while the master still serves
+     * (a cold standby starts it; a warm one only checks it).
+     */
+    private void prepareForSwitchover(String master) {
+        preparedForSwitchover = true;
+        RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, agreement.nextEpoch(epoch),
+                vip.configured());
+        long t0 = nanos.getAsLong();
+        try {
+            atTheEdge(() -> gatekeeper.prepareMaster(context));
+            LOG.info("Switchover from {} to {}: gatekeeper ready in {} ms; {} lets the VIP go now", master,
+                    settings.nodeName(), ms(nanos.getAsLong() - t0), master);
+        } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
+            LOG.warn("Switchover from {} to {}: the gatekeeper could not be made ready ({}); {} keeps the role", master,
+                    settings.nodeName(), e.getMessage(), master);
+            safeStandDown(new RoleContext(settings.nodeName(), role, epoch, vip.configured()));
+        }
+    }
+
+    /** The switchover is over without this node's promotion: a gatekeeper started for it goes back to standby. */
+    private void dropSwitchover() {
+        switchover = null;
+        if (preparedForSwitchover && role != Role.MASTER && candidacy == null) {
+            safeStandDown(new RoleContext(settings.nodeName(), role, epoch, vip.configured()));
+        }
+        preparedForSwitchover = false;
+    }
+
+    /** The member's gatekeeper answers (or it has none to manage), from its newest state. */
+    private boolean gatekeeperReadyOn(String member, long now) {
+        return peers.freshPeers(now).stream().filter(p -> p.state().name().equals(member))
+                .anyMatch(p -> p.gatekeeper() == GatekeeperState.RUNNING || p.gatekeeper() == GatekeeperState.UNMANAGED);
     }
 
     private void safeStandDown(RoleContext context) {

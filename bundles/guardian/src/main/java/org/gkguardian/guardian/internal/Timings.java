@@ -51,6 +51,15 @@ record Timings(long heartbeatMs, long failureTimeoutMs, long verifyTimeoutMs, lo
         return Math.max(20, promiseMs - leaseMs - releaseAllowanceMs());
     }
 
+    /**
+     * How long before the voters' promise to a silent master runs out the member to succeed it gets ready (gatekeeper
+     * started, duplicate-address check timed to end with the promise): at most 150 ms, and never more than a lease,
+     * so that a master merely late by less than that costs its successor nothing.
+     */
+    long standEarlyMs() {
+        return Math.min(150, leaseMs);
+    }
+
     /** Period of the role machine's own tick: fine enough to notice changes of health and membership. */
     long tickMs() {
         return Math.max(20, Math.min(100, heartbeatMs / 2));

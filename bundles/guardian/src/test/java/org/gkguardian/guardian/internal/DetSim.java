@@ -486,6 +486,15 @@ final class DetSim {
         }
 
         @Override
+        public void bindHandedOver(RoleContext context) {
+            // As ipbinding does: no duplicate address check after a resignation; the agreement alone must keep
+            // every other node off the VIP.
+            node.keepAliveNow();
+            note(node.name + " binds the VIP handed over (epoch " + context.epoch() + ")");
+            bound = true;
+        }
+
+        @Override
         public void release() {
             if (bound) {
                 note(node.name + " releases the VIP");

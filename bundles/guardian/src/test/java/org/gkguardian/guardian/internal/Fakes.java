@@ -39,6 +39,8 @@ final class Fakes {
         final String node;
         volatile GatekeeperState state = GatekeeperState.UNMANAGED;
         volatile boolean failPrepare;
+        /** A cold standby: stopped on a backup, running once prepared. */
+        volatile boolean cold;
         volatile Runnable healthListener = () -> { };
 
         Gatekeeper(Ops ops, String node) {
@@ -57,11 +59,23 @@ final class Fakes {
             if (failPrepare) {
                 throw new GatekeeperException("does not start");
             }
+            if (cold) {
+                state = GatekeeperState.RUNNING;
+            }
         }
 
         @Override
         public void standDown(RoleContext context) {
             ops.add(node + ":standDown");
+            if (cold && context.role() != org.gkguardian.api.Role.MASTER) {
+                state = GatekeeperState.STOPPED;
+            }
+        }
+
+        /** From now on a cold standby, stopped. */
+        void coldStandby() {
+            cold = true;
+            state = GatekeeperState.STOPPED;
         }
 
         @Override
@@ -116,6 +130,16 @@ final class Fakes {
             }
             bound = true;
             ops.add(node + ":bind:" + context.epoch());
+        }
+
+        @Override
+        public void bindHandedOver(RoleContext context) throws VipException {
+            if (failBind) {
+                ops.add(node + ":bindFailed");
+                throw new VipException("ip: RTNETLINK answers: Operation not permitted", false);
+            }
+            bound = true;
+            ops.add(node + ":bindHandedOver:" + context.epoch());
         }
 
         @Override

@@ -1,6 +1,7 @@
 package org.gkguardian.ipbinding.internal;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ public class IpBinding implements VipControl {
     private static final Logger LOG = LoggerFactory.getLogger(IpBinding.class);
     static final long FIRST_RELEASE_RETRY_MS = 100;
     static final long MAX_RELEASE_RETRY_MS = 5_000;
+    private static final Duration ARPING_PROCESS_ALLOWANCE = Duration.ofMillis(100);
 
     private final CommandRunner runner;
     private final ScheduledExecutorService executor;
@@ -141,7 +143,7 @@ public class IpBinding implements VipControl {
             bound = false;
             if (wasBound) {
                 try {
-                    bindNow();
+                    bindNow(false);
                 } catch (VipException e) {
                     LOG.error("Could not bind the newly configured VIPs: {}", e.getMessage());
                 }
@@ -190,6 +192,15 @@ public class IpBinding implements VipControl {
 
     @Override
     public synchronized void bind(RoleContext context) throws VipException {
+        bind(context, false);
+    }
+
+    @Override
+    public synchronized void bindHandedOver(RoleContext context) throws VipException {
+        bind(context, true);
+    }
+
+    private void bind(RoleContext context, boolean handedOver) throws VipException {
         if (binder == null) {
             throw new VipException("VIP binding is not configured: " + problem, false);
         }
@@ -203,9 +214,10 @@ public class IpBinding implements VipControl {
         if (keepAlive != null) {
             keepAlive.beatNow();
         }
-        VipBinder.BindTimes times = bindNow();
-        LOG.info("VIPs {} bound and announced for node {} epoch {} in {} ms ({})", binder.vips(),
-                context == null ? "?" : context.node(), context == null ? -1 : context.epoch(), times.totalMs(), times);
+        VipBinder.BindTimes times = bindNow(handedOver);
+        LOG.info("VIPs {} bound and announced for node {} epoch {} in {} ms ({}{})", binder.vips(),
+                context == null ? "?" : context.node(), context == null ? -1 : context.epoch(), times.totalMs(), times,
+                handedOver ? "; handed over by the previous master, no duplicate address check" : "");
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -224,15 +236,26 @@ public class IpBinding implements VipControl {
         return lastBindTimes;
     }
 
-    private VipBinder.BindTimes bindNow() throws VipException {
+    private VipBinder.BindTimes bindNow(boolean handedOver) throws VipException {
         stopAnnouncing();
         Optional<VipBinder.EarlyProbe> early = earlyProbe;
         earlyProbe = Optional.empty();
-        VipBinder.BindTimes times = binder.bind(early);
+        VipBinder.BindTimes times = handedOver ? binder.bindHandedOver(early) : binder.bind(early);
         lastBindTimes = times;
         bound = true;
         startAnnouncing(binderSettings().garpCount() - 1);
         return times;
+    }
+
+    /**
+     * The probe window and what an arping process takes to start and stop around it (Habets' arping: ~100 ms here,
+     * pcap and libnet set-up and exit, measured with strace).
+     */
+    @Override
+    public Duration probeTime() {
+        VipBinder current = binder;
+        return current == null || !current.settings().dadEnabled() ? Duration.ZERO
+                : current.settings().dadTimeout().plus(ARPING_PROCESS_ALLOWANCE);
     }
 
     @Override

@@ -163,13 +163,22 @@ public final class VipBinder {
      */
     BindTimes bind(Optional<EarlyProbe> early) throws VipException {
         try {
-            return bindTaking(early);
+            return bindTaking(early, true);
         } finally {
             early.ifPresent(EarlyProbe::stop);
         }
     }
 
-    private BindTimes bindTaking(Optional<EarlyProbe> early) throws VipException {
+    /**
+     * Binds without the duplicate address check: the previous master released the VIP, verified it gone and said so
+     * (VipControl#bindHandedOver). A check still running ahead is stopped unread.
+     */
+    BindTimes bindHandedOver(Optional<EarlyProbe> early) throws VipException {
+        early.ifPresent(EarlyProbe::stop);
+        return bindTaking(Optional.empty(), false);
+    }
+
+    private BindTimes bindTaking(Optional<EarlyProbe> early, boolean check) throws VipException {
         long t0 = System.nanoTime();
         if (settings.vips().isEmpty()) {
             return new BindTimes(0, 0, 0, 0, 0, 0);
@@ -189,7 +198,7 @@ public final class VipBinder {
             return new BindTimes(0, 0, 0, 0, 0, ms(t0));
         }
         long t1 = System.nanoTime();
-        if (settings.dadEnabled()) {
+        if (settings.dadEnabled() && check) {
             List<VipAddress> toProbe = missing.stream().filter(v -> v.address() instanceof Inet4Address).toList();
             Optional<EarlyProbe> usable = early.filter(e -> e.vips().containsAll(toProbe)
                     && t1 - e.startedNanos() <= settings.dadTimeout().plus(EARLY_PROBE_MAX_AGE).toNanos());

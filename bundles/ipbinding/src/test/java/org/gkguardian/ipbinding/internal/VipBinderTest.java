@@ -81,6 +81,15 @@ class VipBinderTest {
     }
 
     @Test
+    void aHandedOverBindSkipsTheDuplicateCheckButStillAnnouncesAndReadsBack() throws Exception {
+        VipBinder binder = binder("203.0.113.10/24@eth1");
+        binder.bindHandedOver(java.util.Optional.empty());
+        assertEquals(0, net.count("arping", "-0"), "no probe: the previous master released it and said so");
+        assertEquals(List.of("203.0.113.11/24", "203.0.113.10/24"), net.cidrs("eth1"));
+        assertTrue(binder.status().get(0).bound());
+    }
+
+    @Test
     void aBindTakesTheAnswerOfTheCheckStartedAheadInsteadOfProbingAgain() throws Exception {
         VipBinder binder = binder("203.0.113.10/24@eth1");
         var early = binder.startProbe();
