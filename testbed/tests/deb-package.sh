@@ -59,6 +59,9 @@ for f in lock karaf.pid instances; do
     check "/opt/gk-guardian/$f (Karaf writes it in its base) -> /var/lib/gk-guardian/$f" test "$(readlink "$root/opt/gk-guardian/$f")" = "/var/lib/gk-guardian/$f"
 done
 check "/var/lib/gk-guardian is a directory closed to others" test "$(stat -c %a "$root/var/lib/gk-guardian")" = 750
+# etc/ holds the secrets: closed to others in the package itself, before postinst runs.
+check "every file under /etc/gk-guardian is 0640 and every directory 0750 in the package" test -z \
+    "$(dpkg-deb -c "$DEB" | awk '$6 ~ /^[.]\/etc\/gk-guardian\// && $1 !~ /^l/ && $1 != "-rw-r-----" && $1 != "drwxr-x---"')"
 check "no etc/ or data/ of the assembly under /opt besides the links" test -z "$(find "$root/opt/gk-guardian/etc" "$root/opt/gk-guardian/data" -maxdepth 0 ! -type l)"
 check "every file belongs to root in the package" test -z "$(dpkg-deb -c "$DEB" | awk '$2 != "root/root"')"
 for f in bin/karaf bin/client bin/gkg-node bin/gkg-release bin/setenv; do
@@ -80,6 +83,10 @@ check "the unit runs as gk-guardian" test "$user" = gk-guardian
 check "postinst creates the user gk-guardian" grep -Eq "adduser --system .* $user\$" "$work/control/postinst"
 check "the unit keeps only CAP_NET_ADMIN and CAP_NET_RAW" grep -qx 'CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW' "$unit"
 check "the unit may write /etc/gk-guardian despite ProtectSystem=full" grep -qx 'ReadWritePaths=-/etc/gk-guardian' "$unit"
+check "what the node writes is closed to others (UMask=0027)" grep -qx 'UMask=0027' "$unit"
+check "each start closes etc/ and data/ to others" grep -qx 'ExecStartPre=+/bin/chmod -R o-rwx /opt/gk-guardian/etc/ /opt/gk-guardian/data/' "$unit"
+check "postinst gives etc/ and data/ to gk-guardian, closed to others" \
+    grep -qx '    chmod -R o-rwx /etc/gk-guardian /var/lib/gk-guardian' "$work/control/postinst"
 
 # Maintainer scripts: valid sh; prerm stops the service (its VIPs go with it).
 for s in postinst prerm postrm; do

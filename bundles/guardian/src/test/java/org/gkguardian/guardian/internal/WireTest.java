@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.gkguardian.api.ConfigSnapshot;
 import org.gkguardian.api.GatekeeperState;
@@ -44,8 +45,39 @@ class WireTest {
     }
 
     @Test
+    void anEpochBeyondTheBoundOrNegativeIsRefusedInEveryMessageThatCarriesOne() throws Exception {
+        // A member adds one to the highest epoch it knows; a peer may not bring it near Long.MAX_VALUE.
+        for (Wire.Message ok : carrying(Wire.MAX_EPOCH)) {
+            byte[] bytes = Wire.encode(ok);
+            assertEquals(ok.toString(), Wire.decode(bytes, 0, bytes.length).toString());
+        }
+        for (long bad : new long[] {Wire.MAX_EPOCH + 1, Long.MAX_VALUE, -1, Long.MIN_VALUE}) {
+            for (Wire.Message forged : carrying(bad)) {
+                byte[] bytes = Wire.encode(forged);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> Wire.decode(bytes, 0, bytes.length), forged.toString());
+                assertTrue(e.getMessage().contains("epoch " + bad + " out of range"), forged + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** One message of every kind that carries an epoch, with that epoch. */
+    private static List<Wire.Message> carrying(long epoch) throws Exception {
+        InetAddress a = InetAddress.getByName("198.51.100.11");
+        MemberState m = new MemberState("n1", a, 7, true, Role.MASTER, epoch, false, "", false);
+        return List.of(new Wire.StateMessage(m, GatekeeperState.RUNNING, 1, 1, Map.of(), "n1"),
+                new Wire.SwitchoverRequest("n2", "n1", epoch),
+                new Wire.VoteRequest(epoch, "n1", a, 1, 1),
+                new Wire.VoteReply(1, a, 1, 1, a, false, epoch, "refused"),
+                new Wire.LeaseRenew(epoch, a, 1, 1),
+                new Wire.LeaseAck(epoch, a, 1, 1, a),
+                new Wire.Resign(epoch, a),
+                new Wire.MirrorPush(epoch, a, new ConfigSnapshot("d", List.of())));
+    }
+
+    @Test
     void aMirrorPushSurvivesTheRoundTripAndEveryTruncationIsRefusedAsAPush() throws Exception {
-        ConfigSnapshot snapshot = new ConfigSnapshot("d1", java.util.List.of(
+        ConfigSnapshot snapshot = new ConfigSnapshot("d1", List.of(
                 new ConfigSnapshot.File("/etc/kamailio/kamailio.cfg", new byte[] { 1, 2, 3 }, "s1"),
                 new ConfigSnapshot.File("/etc/kamailio/users", new byte[0], "s2")));
         Wire.MirrorPush push = new Wire.MirrorPush(9, InetAddress.getByName("198.51.100.13"), snapshot);
