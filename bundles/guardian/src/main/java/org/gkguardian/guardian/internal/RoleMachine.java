@@ -93,7 +93,7 @@ final class RoleMachine {
     private volatile long busySince = Long.MIN_VALUE;
     private long lastLanCheckNanos = Long.MIN_VALUE;
     private long eligibleSinceNanos = Long.MIN_VALUE;
-    private long witnessAnsweredNanos = Long.MIN_VALUE;
+    private final WitnessWatch witnessWatch;
     /** When this node last answered a renewal of the master it backs: the latest start of that master's fault. */
     private long lastMasterHeardNanos = Long.MIN_VALUE;
     private volatile boolean started;
@@ -166,6 +166,7 @@ final class RoleMachine {
         this.peers = new PeerTracker(settings.internalAddress(), settings.members(), incarnation, presenceNanos);
         this.health = new HealthGate(settings.internalAddress(), 3 * t.distrustMs() * 1_000_000L,
                 4 * t.distrustMs() * 1_000_000L);
+        this.witnessWatch = new WitnessWatch(pauseNanos, t.rejoinMs() * 1_000_000L);
         this.outbox = new Outbox(membership, peers, nanos, incarnation, t.heartbeatMs() * 1_000_000L, renewNanos);
         boolean single = settings.members().size() == 1;
         boolean witness = settings.quorumPolicy() == QuorumPolicy.WITNESS;
@@ -208,7 +209,9 @@ final class RoleMachine {
         startedNanos = nanos.getAsLong();
         lastAliveNanos = startedNanos;
         lastLanCheckNanos = startedNanos - settings.timings().heartbeatMs() * 1_000_000L;
-        health.lan(lanCheck.up(settings.internalAddress()));
+        boolean lanUp = lanCheck.up(settings.internalAddress());
+        health.lan(lanUp);
+        witnessWatch.lan(lanUp);
         started = true;
         configDigest = safeDigest();
         LOG.info("Guardian {} starting: {}, epoch {}, last vote in epoch {}", settings.nodeName(), settings, epoch,
@@ -443,7 +446,9 @@ final class RoleMachine {
         long hb = settings.timings().heartbeatMs() * 1_000_000L;
         if (now - lastLanCheckNanos >= hb) {
             lastLanCheckNanos = now;
-            health.lan(lanCheck.up(settings.internalAddress()));
+            boolean lanUp = lanCheck.up(settings.internalAddress());
+            health.lan(lanUp);
+            witnessWatch.lan(lanUp);
             configDigest = safeDigest();
             watchRelease();
         }
@@ -497,10 +502,19 @@ final class RoleMachine {
     }
 
     void witnessAnswered(boolean answered, long atNanos) {
-        if (answered) {
-            witnessAnsweredNanos = atNanos;
+        if (witnessWatch.probed(answered, atNanos)) {
+            LOG.info("The witness answers {} again; it stands in for a silent member only once the channel has merged "
+                    + "or after {} ms", settings.nodeName(), settings.timings().rejoinMs());
+        }
+        if (answered && witnessStandsIn(atNanos)) {
             agreement.witnessAnswered(atNanos);
         }
+    }
+
+    /** See {@link WitnessWatch#standsIn}: a peer heard since this node reconnected shows that the views merged. */
+    private boolean witnessStandsIn(long now) {
+        int others = settings.members().size() - 1;
+        return witnessWatch.standsIn(now, since -> peers.heardCount(now, now - since) == others);
     }
 
     OperatorResult switchover(Optional<String> requested) {
@@ -960,9 +974,8 @@ final class RoleMachine {
         return switch (settings.quorumPolicy()) {
             case NONE -> QuorumState.NOT_REQUIRED;
             case MAJORITY -> heard >= settings.quorumSize() ? QuorumState.QUORATE : QuorumState.LOST;
-            case WITNESS -> heard == settings.members().size()
-                    || (witnessAnsweredNanos != Long.MIN_VALUE && now - witnessAnsweredNanos <= pauseNanos)
-                            ? QuorumState.QUORATE : QuorumState.LOST;
+            case WITNESS -> heard == settings.members().size() || witnessStandsIn(now)
+                    ? QuorumState.QUORATE : QuorumState.LOST;
         };
     }
 

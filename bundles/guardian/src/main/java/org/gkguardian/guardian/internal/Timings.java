@@ -83,6 +83,15 @@ record Timings(long heartbeatMs, long failureTimeoutMs, long verifyTimeoutMs, lo
         return mergeMaxMs() * 3 / 2;
     }
 
+    /**
+     * How long the channel may take to merge a healed partition: the next merge offer from each side, the check that
+     * finds the two views, and the merge itself (a join's time). A node that was cut off does not take the witness's
+     * answer for its silent peer's death before then (default profile 12 s, fast 3 s).
+     */
+    long rejoinMs() {
+        return mergeMaxMs() + mergeCheckMs() + joinTimeoutMs();
+    }
+
     long joinTimeoutMs() {
         return Math.max(500, Math.min(2000, failureTimeoutMs));
     }

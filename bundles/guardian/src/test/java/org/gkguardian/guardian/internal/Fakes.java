@@ -101,6 +101,8 @@ final class Fakes {
         volatile boolean conflict;
         volatile boolean failBind;
         volatile String releaseProblem = "";
+        /** Whether another host answers for the VIP on the public side, as the duplicate-address check sees it. */
+        volatile java.util.function.BooleanSupplier answeredElsewhere = () -> false;
         final VipAddress vip;
 
         Vip(Ops ops, String node) {
@@ -120,7 +122,7 @@ final class Fakes {
 
         @Override
         public void bind(RoleContext context) throws VipException {
-            if (conflict) {
+            if (conflict || answeredElsewhere.getAsBoolean()) {
                 ops.add(node + ":bindConflict");
                 throw new VipException("203.0.113.10 answered by 02:00:00:00:00:01", true);
             }

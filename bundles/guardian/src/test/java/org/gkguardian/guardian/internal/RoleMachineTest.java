@@ -223,6 +223,102 @@ class RoleMachineTest {
         assertEquals(QuorumState.QUORATE, sim.node("a").machine.status().quorum());
     }
 
+    /**
+     * Issue 15, the patent's pair on the default profile (failure timeout 5 s): the master's cable pulled for 20 s,
+     * then plugged back. The cut node reaches the witness again a few seconds before the channel merges the two
+     * views; it must not take the witness's answer for its peer's death meanwhile (its bind would meet the
+     * other's VIP, and the conflict kept it in fault for another 25 s). It becomes backup once, and stays so.
+     */
+    @Test
+    void aPairsCutNodeIsABackupAgainInOneStepWithinTwiceTheFailureTimeoutOfTheHeal() throws Exception {
+        SimCluster sim = new SimCluster(dir, "10.0.0.1,10.0.0.2",
+                c -> c.with("profile", "default").with("witness.address", "10.0.0.254"));
+        SimCluster.Node a = sim.add("a", "10.0.0.1");
+        SimCluster.Node b = sim.add("b", "10.0.0.2");
+        sim.checkTheVipOnThePublicSide();
+        sim.startAll();
+        sim.advance(3000);
+        assertEquals(List.of("b"), sim.masters());
+        // b's cable is pulled: neither a nor the witness (on the internal LAN) answer it; its link is down.
+        sim.isolate("b");
+        b.witness = false;
+        b.lanUp = false;
+        sim.advance(6500);
+        sim.viewsFromLinks();
+        sim.advance(13_500);
+        assertEquals(List.of("a"), sim.masters());
+        assertEquals(List.of("a"), sim.vipHolders());
+        assertEquals(Role.FAULT, b.role());
+        int bBefore = b.journal.history().size();
+        int aBefore = a.journal.history().size();
+        // Plugged back: the link and the witness at once, the merged view only seconds later (MERGE3 offers every
+        // 2-4 s on the default profile).
+        sim.healAll();
+        b.lanUp = true;
+        b.witness = true;
+        sim.advance(3500);
+        sim.viewsFromLinks();
+        sim.advance(6500);
+        List<String> bSince = b.journal.history().subList(bBefore, b.journal.history().size()).stream()
+                .map(t -> t.from().label() + "->" + t.to().label()).toList();
+        assertEquals(List.of("fault->backup"), bSince, "b's transitions within 10 s of the heal");
+        assertEquals(aBefore, a.journal.history().size(), "a stays master throughout");
+        assertEquals(List.of("a"), sim.vipHolders());
+        assertFalse(sim.ops.snapshot().contains("b:bindConflict"), sim.ops.snapshot().toString());
+        sim.advance(30_000);
+        assertEquals(bBefore + 1, b.journal.history().size(), "b stays backup");
+        assertEquals(List.of("a"), sim.masters());
+    }
+
+    /** The other side of that wait: when the peer died meanwhile, the healed node takes over once the merge is overdue. */
+    @Test
+    void aPairsCutNodeTakesOverAfterTheHealWhenItsPeerDiedMeanwhile() throws Exception {
+        SimCluster sim = new SimCluster(dir, "10.0.0.1,10.0.0.2",
+                c -> c.with("profile", "default").with("witness.address", "10.0.0.254"));
+        sim.add("a", "10.0.0.1");
+        SimCluster.Node cut = sim.add("b", "10.0.0.2");
+        sim.checkTheVipOnThePublicSide();
+        sim.startAll();
+        sim.advance(3000);
+        assertEquals(List.of("b"), sim.masters());
+        sim.isolate("b");
+        cut.witness = false;
+        cut.lanUp = false;
+        sim.advance(6500);
+        sim.viewsFromLinks();
+        sim.advance(3500);
+        sim.crash("a");
+        sim.advance(10_000);
+        assertEquals(List.of(), sim.masters(), "a died while b was cut off");
+        sim.healAll();
+        cut.lanUp = true;
+        cut.witness = true;
+        sim.advance(11_000);
+        assertEquals(Role.BACKUP, cut.role(), "no merge yet: b does not know that a is dead");
+        sim.advance(3000);
+        assertEquals(List.of("b"), sim.masters(), "the merge is overdue (12 s): the witness stands in for a");
+    }
+
+    /** A probe of the witness lost once on a connected pair costs nothing: the peer heard since shows no merge is due. */
+    @Test
+    void aWitnessProbeLostOnceDoesNotKeepTheWitnessFromStandingInForACrashedPeer() throws Exception {
+        SimCluster sim = new SimCluster(dir, "10.0.0.1,10.0.0.2",
+                c -> c.with("profile", "default").with("witness.address", "10.0.0.254"));
+        sim.add("a", "10.0.0.1");
+        SimCluster.Node b = sim.add("b", "10.0.0.2");
+        sim.startAll();
+        sim.advance(3000);
+        assertEquals(List.of("b"), sim.masters());
+        b.witness = false;
+        sim.advance(50);
+        b.witness = true;
+        sim.advance(2000);
+        sim.crash("a");
+        sim.advance(10_000);
+        assertEquals(List.of("b"), sim.masters());
+        assertEquals(1, b.journal.history().size(), "b stays master: " + b.journal.history());
+    }
+
     @Test
     void anUnhealthyGatekeeperPutsTheMasterInFaultAndABackupTakesOver() throws Exception {
         SimCluster sim = three();

@@ -208,9 +208,7 @@ final class SimCluster {
             nowNanos += 50_000_000L;
             for (Node n : nodes.values()) {
                 if (!n.down && !n.paused && n.machine != null) {
-                    if (n.witness) {
-                        n.machine.witnessAnswered(true, nowNanos);
-                    }
+                    n.machine.witnessAnswered(n.witness, nowNanos);
                     n.machine.tick();
                     n.machine.renew();
                     n.machine.heartbeat();
@@ -227,6 +225,16 @@ final class SimCluster {
         n.held.clear();
         held.forEach(queue::add);
         flush();
+    }
+
+    /**
+     * Every node's bind runs the duplicate-address check on a public side that the internal cuts leave whole: it
+     * fails while another node that is not crashed holds the VIP (a paused host's kernel still answers for it).
+     */
+    void checkTheVipOnThePublicSide() {
+        for (Node n : nodes.values()) {
+            n.vip.answeredElsewhere = () -> nodes.values().stream().anyMatch(o -> o != n && !o.down && o.vip.bound);
+        }
     }
 
     List<String> masters() {
