@@ -771,15 +771,22 @@ final class RoleMachine {
             probeDueNanos = handedOverEpoch == epoch ? Long.MAX_VALUE
                     : agreement.promiseEnd().orElse(t0) - vip.probeTime().toNanos();
             probeAheadWhenDue(t0);
+            // The votes are asked for before the gatekeeper starts and come back while it does (a cold start takes
+            // longer than a round trip); nothing is bound before it answers.
+            promoting = true;
+            Optional<Wire.VoteRequest> early = agreement.campaign(epoch, t0);
+            early.ifPresent(this::send);
             try {
                 atTheEdge(() -> gatekeeper.prepareMaster(context));
             } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
+                promoting = false;
+                agreement.endCampaign();
                 safeStandDown(context);
                 promotionFailed(Cause.HEALTH, "the gatekeeper could not be made ready: " + e.getMessage());
                 return;
             }
-            candidacy = new Candidacy(cause, reason, context, faultTime(t0), t0, nanos.getAsLong(), Long.MIN_VALUE);
-            promoting = true;
+            candidacy = new Candidacy(cause, reason, context, faultTime(t0), t0, nanos.getAsLong(),
+                    early.isPresent() ? t0 : Long.MIN_VALUE);
         }
         campaign(nanos.getAsLong());
     }
