@@ -302,6 +302,14 @@ final class RoleMachine {
                             r.requestedBy(), r.epoch(), epoch);
                 }
                 evaluate();
+            } else if (message instanceof Wire.SwitchoverCancel c) {
+                if (switchover != null && switchover.target().equals(c.target())
+                        && switchover.requestedBy().equals(c.requestedBy()) && c.epoch() == epoch) {
+                    LOG.warn("Switchover to {} cancelled by {}: the operator's wait ran out", c.target(),
+                            c.requestedBy());
+                    dropSwitchover();
+                    evaluate();
+                }
             }
         }
         leave();
@@ -553,6 +561,8 @@ final class RoleMachine {
         if (switchover != null && switchover.requestedBy().equals(settings.nodeName())
                 && target.map(t -> t.isBlank() || t.trim().equals(switchover.target())).orElse(true)) {
             LOG.warn("Switchover to {} cancelled: the operator's wait ran out", switchover.target());
+            // The others got the request too: they drop it, unless the master has let go already.
+            send(new Wire.SwitchoverCancel(switchover.target(), settings.nodeName(), epoch));
             dropSwitchover();
             evaluate();
         }
