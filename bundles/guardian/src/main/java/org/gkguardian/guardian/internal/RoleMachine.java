@@ -782,14 +782,14 @@ final class RoleMachine {
                     : agreement.promiseEnd().orElse(t0) - vip.probeTime().toNanos();
             probeAheadWhenDue(t0);
             // The votes are asked for before the gatekeeper starts and come back while it does (a cold start takes
-            // longer than a round trip); nothing is bound before it answers.
-            promoting = true;
+            // longer than a round trip); nothing is bound before it answers. The launcher's tighter limit waits
+            // for the end of the start (a busy start must not get the JVM killed): ipbinding sends it before the
+            // bind, which is what keeps a stopped new master from holding the VIP past its lease.
             Optional<Wire.VoteRequest> early = agreement.campaign(epoch, t0);
             early.ifPresent(this::send);
             try {
                 atTheEdge(() -> gatekeeper.prepareMaster(context));
             } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
-                promoting = false;
                 agreement.endCampaign();
                 safeStandDown(context);
                 promotionFailed(Cause.HEALTH, "the gatekeeper could not be made ready: " + e.getMessage());
@@ -797,6 +797,7 @@ final class RoleMachine {
             }
             candidacy = new Candidacy(cause, reason, context, faultTime(t0), t0, nanos.getAsLong(),
                     early.isPresent() ? t0 : Long.MIN_VALUE);
+            promoting = true;
         }
         campaign(nanos.getAsLong());
     }
