@@ -28,6 +28,9 @@ public interface ArpTool {
     /** What a duplicate address check takes beyond its window: starting and ending it. */
     Duration overhead();
 
+    /** The shortest window this tool's checks can be trusted with; a shorter configured one is raised to it. */
+    Duration minimumWindow();
+
     /**
      * Starts a duplicate address check of each VIP (RFC 5227 probes from 0.0.0.0: {@code count} of them {@code interval}
      * apart, listening for {@code window}) and returns at once. An outcome not complete when the caller's window is

@@ -12,6 +12,12 @@ import org.gkguardian.api.VipAddress;
 /** ARP by running the host's arping, a process per probe and per announcement: the fallback of {@link SocketArpTool}. */
 final class ArpingTool implements ArpTool {
     static final Duration PROCESS_ALLOWANCE = Duration.ofMillis(100);
+    /**
+     * Habets' arping counts its deadline from its own start, pcap and libnet set-up included (~45 ms here, more on a
+     * busy machine): with 50 ms it sent its probes late and missed a holder's answer under load (election-proof.sh,
+     * a stopped master's VIP). 100 ms is what it had before the socket came.
+     */
+    static final Duration MINIMUM_WINDOW = Duration.ofMillis(100);
     private final Arping arping;
     private final CommandRunner runner;
 
@@ -29,6 +35,11 @@ final class ArpingTool implements ArpTool {
     @Override
     public Duration overhead() {
         return PROCESS_ALLOWANCE;
+    }
+
+    @Override
+    public Duration minimumWindow() {
+        return MINIMUM_WINDOW;
     }
 
     @Override

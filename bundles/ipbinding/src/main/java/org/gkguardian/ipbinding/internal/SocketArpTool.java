@@ -115,6 +115,12 @@ public final class SocketArpTool implements ArpTool, AutoCloseable {
         return Duration.ofMillis(5);
     }
 
+    /** The socket listens from before its first probe: the configured window is the window. */
+    @Override
+    public Duration minimumWindow() {
+        return Duration.ZERO;
+    }
+
     @Override
     public String describe() {
         return "ARP packet sockets in the JVM (AF_PACKET)";

@@ -143,7 +143,13 @@ public final class VipBinder {
             return Duration.ZERO;
         }
         ArpTool tool = arp;
-        return settings.dadTimeout().plus(tool == null ? ArpingTool.PROCESS_ALLOWANCE : tool.overhead());
+        return window(tool).plus(tool == null ? ArpingTool.PROCESS_ALLOWANCE : tool.overhead());
+    }
+
+    /** The check's window: as configured, but never below what the tool can be trusted with (arping: 100 ms). */
+    private Duration window(ArpTool tool) {
+        Duration minimum = tool == null ? ArpingTool.MINIMUM_WINDOW : tool.minimumWindow();
+        return settings.dadTimeout().compareTo(minimum) < 0 ? minimum : settings.dadTimeout();
     }
 
     /**
@@ -239,7 +245,7 @@ public final class VipBinder {
         if (settings.dadEnabled() && check) {
             List<VipAddress> toProbe = missing.stream().filter(v -> v.address() instanceof Inet4Address).toList();
             Optional<EarlyProbe> usable = early.filter(e -> e.vips().containsAll(toProbe)
-                    && t1 - e.startedNanos() <= settings.dadTimeout().plus(EARLY_PROBE_MAX_AGE).toNanos());
+                    && t1 - e.startedNanos() <= window(arp).plus(EARLY_PROBE_MAX_AGE).toNanos());
             if (usable.isPresent()) {
                 try {
                     awaitProbes(usable.get().running(), usable.get().startedNanos());
@@ -315,7 +321,7 @@ public final class VipBinder {
 
     private Map<VipAddress, ArpTool.Pending<Arping.Probe>> startProbes(List<VipAddress> vips) throws VipException {
         try {
-            return arp.startProbes(vips, settings.dadCount(), settings.dadInterval(), settings.dadTimeout());
+            return arp.startProbes(vips, settings.dadCount(), settings.dadInterval(), window(arp));
         } catch (IOException e) {
             throw fault("cannot run the duplicate address check: " + e.getMessage(), vips.isEmpty() ? null : vips.get(0));
         }
@@ -324,7 +330,7 @@ public final class VipBinder {
     private void awaitProbes(Map<VipAddress, ArpTool.Pending<Arping.Probe>> running, long startedNanos)
             throws VipException {
         try {
-            long deadline = startedNanos + settings.dadTimeout().plus(PROBE_GRACE).toNanos();
+            long deadline = startedNanos + window(arp).plus(PROBE_GRACE).toNanos();
             for (Map.Entry<VipAddress, ArpTool.Pending<Arping.Probe>> e : running.entrySet()) {
                 VipAddress vip = e.getKey();
                 Arping.Probe outcome;

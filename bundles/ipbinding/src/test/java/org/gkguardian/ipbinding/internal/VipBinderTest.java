@@ -131,7 +131,10 @@ class VipBinderTest {
                     dir.resolve("bound-vips").toString(), "arp_socket", false), socket);
             binder.bind();
             assertEquals(1, net.count("arping", "-0"));
-            assertEquals(java.time.Duration.ofMillis(150), binder.probeTime(), "the window and an arping process");
+            assertEquals(java.time.Duration.ofMillis(200), binder.probeTime(),
+                    "arping's window raised to 100 ms (its deadline includes its own start) and the process");
+            assertTrue(net.log.stream().anyMatch(c -> c.get(0).equals("arping") && c.contains("-w")
+                    && c.get(c.indexOf("-w") + 1).equals("0.100")), "arping ran with a 100 ms deadline: " + net.log);
         }
     }
 
