@@ -302,6 +302,14 @@ final class RoleMachine {
                             r.requestedBy(), r.epoch(), epoch);
                 }
                 evaluate();
+            } else if (message instanceof Wire.SwitchoverCancel c) {
+                if (switchover != null && switchover.target().equals(c.target())
+                        && switchover.requestedBy().equals(c.requestedBy()) && c.epoch() == epoch) {
+                    LOG.warn("Switchover to {} cancelled by {}: the operator's wait ran out", c.target(),
+                            c.requestedBy());
+                    dropSwitchover();
+                    evaluate();
+                }
             }
         }
         leave();
@@ -553,6 +561,8 @@ final class RoleMachine {
         if (switchover != null && switchover.requestedBy().equals(settings.nodeName())
                 && target.map(t -> t.isBlank() || t.trim().equals(switchover.target())).orElse(true)) {
             LOG.warn("Switchover to {} cancelled: the operator's wait ran out", switchover.target());
+            // The others got the request too: they drop it, unless the master has let go already.
+            send(new Wire.SwitchoverCancel(switchover.target(), settings.nodeName(), epoch));
             dropSwitchover();
             evaluate();
         }
@@ -771,14 +781,22 @@ final class RoleMachine {
             probeDueNanos = handedOverEpoch == epoch ? Long.MAX_VALUE
                     : agreement.promiseEnd().orElse(t0) - vip.probeTime().toNanos();
             probeAheadWhenDue(t0);
+            // The votes are asked for before the gatekeeper starts and come back while it does (a cold start takes
+            // longer than a round trip); nothing is bound before it answers. The launcher's tighter limit waits
+            // for the end of the start (a busy start must not get the JVM killed): ipbinding sends it before the
+            // bind, which is what keeps a stopped new master from holding the VIP past its lease.
+            Optional<Wire.VoteRequest> early = agreement.campaign(epoch, t0);
+            early.ifPresent(this::send);
             try {
                 atTheEdge(() -> gatekeeper.prepareMaster(context));
             } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
+                agreement.endCampaign();
                 safeStandDown(context);
                 promotionFailed(Cause.HEALTH, "the gatekeeper could not be made ready: " + e.getMessage());
                 return;
             }
-            candidacy = new Candidacy(cause, reason, context, faultTime(t0), t0, nanos.getAsLong(), Long.MIN_VALUE);
+            candidacy = new Candidacy(cause, reason, context, faultTime(t0), t0, nanos.getAsLong(),
+                    early.isPresent() ? t0 : Long.MIN_VALUE);
             promoting = true;
         }
         campaign(nanos.getAsLong());

@@ -33,11 +33,12 @@ final class Wire {
     private static final byte LEASE_ACK = 6;
     private static final byte RESIGN = 7;
     private static final byte MIRROR_PUSH = 8;
+    private static final byte SWITCHOVER_CANCEL = 9;
     /** The most files and bytes one snapshot may carry on the wire, whatever a node's own limit. */
     static final int MAX_MIRROR_FILES = 10_000;
     static final int MAX_MIRROR_BYTES = 4 * 1024 * 1024;
 
-    sealed interface Message permits StateMessage, SwitchoverRequest, AgreementMessage, MirrorPush {
+    sealed interface Message permits StateMessage, SwitchoverRequest, SwitchoverCancel, AgreementMessage, MirrorPush {
     }
 
     /** Messages of the agreement on who is master of which epoch: sent alone, never batched behind a state. */
@@ -70,6 +71,13 @@ final class Wire {
      * replayed after the next election is ignored.
      */
     record SwitchoverRequest(String target, String requestedBy, long epoch) implements Message {
+    }
+
+    /**
+     * The operator who asked for a switchover was told it was refused (the wait ran out): every member drops that
+     * request, so it cannot happen later behind their back. A master that has already let go cannot take it back.
+     */
+    record SwitchoverCancel(String target, String requestedBy, long epoch) implements Message {
     }
 
     /**
@@ -159,6 +167,11 @@ final class Wire {
                 out.writeUTF(r.target());
                 out.writeUTF(r.requestedBy());
                 out.writeLong(r.epoch());
+            } else if (message instanceof SwitchoverCancel c) {
+                out.writeByte(SWITCHOVER_CANCEL);
+                out.writeUTF(c.target());
+                out.writeUTF(c.requestedBy());
+                out.writeLong(c.epoch());
             } else if (message instanceof VoteRequest r) {
                 out.writeByte(VOTE_REQUEST);
                 out.writeLong(r.epoch());
@@ -308,6 +321,9 @@ final class Wire {
                 }
                 case SWITCHOVER -> {
                     return new SwitchoverRequest(in.readUTF(), in.readUTF(), readEpoch(in));
+                }
+                case SWITCHOVER_CANCEL -> {
+                    return new SwitchoverCancel(in.readUTF(), in.readUTF(), readEpoch(in));
                 }
                 case VOTE_REQUEST -> {
                     return new VoteRequest(readEpoch(in), in.readUTF(), readAddress(in), in.readLong(), in.readLong());

@@ -438,6 +438,23 @@ class RoleMachineTest {
     }
 
     @Test
+    void aSwitchoverTheOperatorWasToldWasRefusedDoesNotHappenLater() throws Exception {
+        SimCluster sim = three();
+        sim.node("n2").gatekeeper.coldStandby();
+        sim.advance(200);
+        sim.ops.log.clear();
+        // The request went out, then the operator's wait ran out (the role thread was busy): refused.
+        sim.node("n1").machine.switchover(Optional.of("n2"));
+        sim.node("n1").machine.cancelSwitchover(Optional.of("n2"));
+        sim.flush();
+        sim.advance(2000);
+        assertEquals(List.of("n3"), sim.masters(), "the master keeps the role: " + sim.ops.snapshot());
+        assertFalse(sim.ops.snapshot().contains("n3:release"), sim.ops.snapshot().toString());
+        assertEquals(GatekeeperState.STOPPED, sim.node("n2").gatekeeper.state(),
+                "a gatekeeper started for the switchover goes back to cold standby: " + sim.ops.snapshot());
+    }
+
+    @Test
     void aSwitchoverToATargetWhoseGatekeeperCannotStartLeavesTheMasterServing() throws Exception {
         SimCluster sim = three();
         sim.node("n2").gatekeeper.coldStandby();
