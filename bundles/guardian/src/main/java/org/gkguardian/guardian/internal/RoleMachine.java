@@ -436,7 +436,9 @@ final class RoleMachine {
         } else if (message instanceof Wire.Resign r) {
             if (peers.isPeer(r.master())) {
                 LOG.debug("{} resigned as master of epoch {}", peers.nameOf(r.master()), r.epoch());
-                if (agreement.resigned(r, receivedNanos) && r.epoch() == epoch) {
+                // A hand-over only from a master that held the VIP: a candidate whose bind failed knows nothing of
+                // who else may hold it.
+                if (agreement.resigned(r, receivedNanos) && r.epoch() == epoch && r.handOver()) {
                     handedOverEpoch = r.epoch();
                 }
                 masters.gone(r.master());
@@ -884,7 +886,7 @@ final class RoleMachine {
         } catch (VipControl.VipException | RuntimeException e) {
             promoting = false;
             outbox.renewing(null);
-            resignOnceReleased(agreement.stepDown());
+            resignOnceReleased(agreement.stepDown(false));
             safeStandDown(context);
             boolean conflict = e instanceof VipControl.VipException v && v.conflict();
             if (conflict) {
@@ -939,7 +941,7 @@ final class RoleMachine {
         long t0 = nanos.getAsLong();
         if (role == Role.MASTER) {
             outbox.renewing(null);
-            resignOnceReleased(agreement.stepDown());
+            resignOnceReleased(agreement.stepDown(true));
             safeStandDown(new RoleContext(settings.nodeName(), to, epoch, vip.configured()));
         }
         setRole(to, cause, detail, nanos.getAsLong() - t0);

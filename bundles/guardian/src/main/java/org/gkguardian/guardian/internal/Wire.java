@@ -110,8 +110,14 @@ final class Wire {
             implements AgreementMessage {
     }
 
-    /** The master of {@code epoch} has let the VIP go: its voters are free of their promise at once. */
-    record Resign(long epoch, InetAddress master) implements AgreementMessage {
+    /**
+     * The master of {@code epoch} has let the VIP go: its voters are free of their promise at once.
+     *
+     * @param handOver it held the VIP as master and released it, verified: the next master may bind without the
+     *                 duplicate-address check. False from a candidate whose bind failed: it never held the VIP, and
+     *                 says nothing about who else may (a stopped old master's kernel still answers for it).
+     */
+    record Resign(long epoch, InetAddress master, boolean handOver) implements AgreementMessage {
     }
 
     /**
@@ -206,6 +212,7 @@ final class Wire {
                 out.writeByte(RESIGN);
                 out.writeLong(r.epoch());
                 writeAddress(out, r.master());
+                out.writeBoolean(r.handOver());
             } else if (message instanceof MirrorPush p) {
                 out.writeByte(MIRROR_PUSH);
                 out.writeLong(p.epoch());
@@ -339,7 +346,7 @@ final class Wire {
                     return new LeaseAck(readEpoch(in), readAddress(in), in.readLong(), in.readLong(), readAddress(in));
                 }
                 case RESIGN -> {
-                    return new Resign(readEpoch(in), readAddress(in));
+                    return new Resign(readEpoch(in), readAddress(in), in.readBoolean());
                 }
                 case MIRROR_PUSH -> {
                     return readMirrorPush(in);

@@ -500,6 +500,22 @@ class RoleMachineTest {
     }
 
     @Test
+    void aCandidateWhoseBindFailedHandsNothingOverItsSuccessorStillChecks() throws Exception {
+        SimCluster sim = three();
+        sim.checkTheVipOnThePublicSide();
+        sim.ops.log.clear();
+        // A master stopped without a watchdog: its kernel still answers for the VIP.
+        sim.node("n3").paused = true;
+        for (int i = 0; i < 60; i++) {
+            sim.advance(50);
+            assertTrue(sim.vipHolders().size() <= 1, "two VIP holders: " + sim.vipHolders() + " " + sim.ops.snapshot());
+        }
+        List<String> ops = sim.ops.snapshot();
+        assertTrue(ops.contains("n2:bindConflict"), "n2's check found the stopped master: " + ops);
+        assertFalse(ops.stream().anyMatch(o -> o.contains("bindHandedOver")), ops.toString());
+    }
+
+    @Test
     void aFailoverAfterACrashStillChecksForADuplicateAddress() throws Exception {
         SimCluster sim = three();
         sim.ops.log.clear();

@@ -75,7 +75,7 @@ class WireTest {
                 new Wire.VoteReply(1, a, 1, 1, a, false, epoch, "refused"),
                 new Wire.LeaseRenew(epoch, a, 1, 1),
                 new Wire.LeaseAck(epoch, a, 1, 1, a),
-                new Wire.Resign(epoch, a),
+                new Wire.Resign(epoch, a, true),
                 new Wire.MirrorPush(epoch, a, new ConfigSnapshot("d", List.of())));
     }
 
