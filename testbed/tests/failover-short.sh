@@ -56,6 +56,19 @@ expect_sole_server "$master" "at start"
 echo "$master is master, the only holder of $TB_VIP and the only host running Kamailio; $others are backups;" \
     "the terminal registered at $TB_VIP: 200 OK from $master"
 
+# nice_of PID — field 19 of /proc/PID/stat.
+nice_of() { local stat; read -r stat < "/proc/$1/stat"; set -f; set -- ${stat##*) }; set +f; echo "${17}"; }
+# The launcher runs its JVM at nice -10 (a busy board must not starve the lease); the gatekeeper it starts
+# runs at the nice the launcher was given (0 here), not the guardian's.
+jvm_nice=$(nice_of "$(tb_gkg_jvm_pid "$master")")
+kamailio_nice=""
+for pid in $(ip netns pids "$(tb_ns "$master")"); do
+    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = kamailio ]; then kamailio_nice=$(nice_of "$pid"); break; fi
+done
+[ "$jvm_nice" = -10 ] || { echo "FAIL: $master's guardian JVM runs at nice '$jvm_nice', expected -10"; exit 1; }
+[ "$kamailio_nice" = 0 ] || { echo "FAIL: $master's Kamailio runs at nice '$kamailio_nice', expected 0"; exit 1; }
+echo "$master's guardian JVM runs at nice $jvm_nice, its Kamailio at nice $kamailio_nice"
+
 tb_exec term java -cp "$JAR" org.gkguardian.testbed.Prober --iface eth1 --vip "$TB_VIP" --seconds 25 \
     --out "$TB_WORK/probes.csv" &
 prober=$!

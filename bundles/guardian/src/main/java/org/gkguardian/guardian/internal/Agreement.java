@@ -327,12 +327,16 @@ final class Agreement {
         return masterEpoch;
     }
 
-    /** The master let go (the VIP is released): it holds no lease any more, and tells its voters with the result. */
-    Optional<Wire.Resign> stepDown() {
+    /**
+     * The master let go (the VIP is released): it holds no lease any more, and tells its voters with the result.
+     *
+     * @param heldVip it had bound the VIP as master (not a candidate whose bind failed): see {@link Wire.Resign}
+     */
+    Optional<Wire.Resign> stepDown(boolean heldVip) {
         long was = masterEpoch;
         masterEpoch = 0;
         acks.clear();
-        return was == 0 ? Optional.empty() : Optional.of(new Wire.Resign(was, self));
+        return was == 0 ? Optional.empty() : Optional.of(new Wire.Resign(was, self, heldVip));
     }
 
     void witnessAnswered(long atNanos) {

@@ -21,7 +21,8 @@ import org.jgroups.util.Util;
  * connection. Without this, any host could claim a member's address there and so replace (close) the real
  * member's connection, which FD_SOCK2 takes for a crash; and a length prefix of 2 GB would allocate 2 GB. Here a
  * connection is kept only when it comes from a configured member's address and claims that same address, and a
- * message is at most {@link #MAX_MESSAGE} bytes. A refused host is reported to the {@link RefusalLog}.
+ * message is at most {@link #MAX_MESSAGE} bytes. A refused host, or a stranger whose bytes JGroups could not read,
+ * is reported to the {@link RefusalLog} ({@link BrokenConnectionLog}: not a stack trace per connection).
  */
 final class MemberOnlyFdSock extends FD_SOCK2 {
 
@@ -42,7 +43,7 @@ final class MemberOnlyFdSock extends FD_SOCK2 {
     protected NioServer createServer(int[] bindPorts) {
         // The guardian configures exactly one port (port + 1, no range).
         try {
-            NioServer server = new MemberOnlyServer(bindPorts[0]);
+            MemberOnlyServer server = new MemberOnlyServer(bindPorts[0]);
             server.setMaxLength(MAX_MESSAGE);
             // Connect from our own internal address, so that the peer sees the address we claim.
             server.clientBindAddress(bind_addr);
@@ -54,9 +55,27 @@ final class MemberOnlyFdSock extends FD_SOCK2 {
     }
 
     private final class MemberOnlyServer extends NioServer {
+        private final BrokenConnectionLog brokenConnections;
+
         MemberOnlyServer(int port) throws Exception {
             super(getThreadFactory(), getSocketFactory(), bind_addr, port, port, external_addr, external_port, 0,
                     "jgroups.nio.server.fd_sock");
+            brokenConnections = new BrokenConnectionLog(log());
+            log(brokenConnections);
+        }
+
+        /** A connection that sent something unreadable: reported once per source, not a stack trace each. */
+        @Override
+        public void closeConnection(Connection conn, boolean notify) {
+            Throwable failure = brokenConnections.takeFailure();
+            if (failure != null) {
+                InetAddress actual = remoteAddress(conn);
+                if (actual != null && !members.contains(actual)) {
+                    refusals.refused(actual, "it sent something unreadable to the crash-detection port ("
+                            + failure.getClass().getSimpleName() + ")");
+                }
+            }
+            super.closeConnection(conn, notify);
         }
 
         @Override

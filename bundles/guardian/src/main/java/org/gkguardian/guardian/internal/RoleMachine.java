@@ -302,6 +302,14 @@ final class RoleMachine {
                             r.requestedBy(), r.epoch(), epoch);
                 }
                 evaluate();
+            } else if (message instanceof Wire.SwitchoverCancel c) {
+                if (switchover != null && switchover.target().equals(c.target())
+                        && switchover.requestedBy().equals(c.requestedBy()) && c.epoch() == epoch) {
+                    LOG.warn("Switchover to {} cancelled by {}: the operator's wait ran out", c.target(),
+                            c.requestedBy());
+                    dropSwitchover();
+                    evaluate();
+                }
             }
         }
         leave();
@@ -428,7 +436,9 @@ final class RoleMachine {
         } else if (message instanceof Wire.Resign r) {
             if (peers.isPeer(r.master())) {
                 LOG.debug("{} resigned as master of epoch {}", peers.nameOf(r.master()), r.epoch());
-                if (agreement.resigned(r, receivedNanos) && r.epoch() == epoch) {
+                // A hand-over only from a master that held the VIP: a candidate whose bind failed knows nothing of
+                // who else may hold it.
+                if (agreement.resigned(r, receivedNanos) && r.epoch() == epoch && r.handOver()) {
                     handedOverEpoch = r.epoch();
                 }
                 masters.gone(r.master());
@@ -553,6 +563,8 @@ final class RoleMachine {
         if (switchover != null && switchover.requestedBy().equals(settings.nodeName())
                 && target.map(t -> t.isBlank() || t.trim().equals(switchover.target())).orElse(true)) {
             LOG.warn("Switchover to {} cancelled: the operator's wait ran out", switchover.target());
+            // The others got the request too: they drop it, unless the master has let go already.
+            send(new Wire.SwitchoverCancel(switchover.target(), settings.nodeName(), epoch));
             dropSwitchover();
             evaluate();
         }
@@ -771,14 +783,22 @@ final class RoleMachine {
             probeDueNanos = handedOverEpoch == epoch ? Long.MAX_VALUE
                     : agreement.promiseEnd().orElse(t0) - vip.probeTime().toNanos();
             probeAheadWhenDue(t0);
+            // The votes are asked for before the gatekeeper starts and come back while it does (a cold start takes
+            // longer than a round trip); nothing is bound before it answers. The launcher's tighter limit waits
+            // for the end of the start (a busy start must not get the JVM killed): ipbinding sends it before the
+            // bind, which is what keeps a stopped new master from holding the VIP past its lease.
+            Optional<Wire.VoteRequest> early = agreement.campaign(epoch, t0);
+            early.ifPresent(this::send);
             try {
                 atTheEdge(() -> gatekeeper.prepareMaster(context));
             } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
+                agreement.endCampaign();
                 safeStandDown(context);
                 promotionFailed(Cause.HEALTH, "the gatekeeper could not be made ready: " + e.getMessage());
                 return;
             }
-            candidacy = new Candidacy(cause, reason, context, faultTime(t0), t0, nanos.getAsLong(), Long.MIN_VALUE);
+            candidacy = new Candidacy(cause, reason, context, faultTime(t0), t0, nanos.getAsLong(),
+                    early.isPresent() ? t0 : Long.MIN_VALUE);
             promoting = true;
         }
         campaign(nanos.getAsLong());
@@ -866,7 +886,7 @@ final class RoleMachine {
         } catch (VipControl.VipException | RuntimeException e) {
             promoting = false;
             outbox.renewing(null);
-            resignOnceReleased(agreement.stepDown());
+            resignOnceReleased(agreement.stepDown(false));
             safeStandDown(context);
             boolean conflict = e instanceof VipControl.VipException v && v.conflict();
             if (conflict) {
@@ -921,7 +941,7 @@ final class RoleMachine {
         long t0 = nanos.getAsLong();
         if (role == Role.MASTER) {
             outbox.renewing(null);
-            resignOnceReleased(agreement.stepDown());
+            resignOnceReleased(agreement.stepDown(true));
             safeStandDown(new RoleContext(settings.nodeName(), to, epoch, vip.configured()));
         }
         setRole(to, cause, detail, nanos.getAsLong() - t0);

@@ -33,11 +33,12 @@ final class Wire {
     private static final byte LEASE_ACK = 6;
     private static final byte RESIGN = 7;
     private static final byte MIRROR_PUSH = 8;
+    private static final byte SWITCHOVER_CANCEL = 9;
     /** The most files and bytes one snapshot may carry on the wire, whatever a node's own limit. */
     static final int MAX_MIRROR_FILES = 10_000;
     static final int MAX_MIRROR_BYTES = 4 * 1024 * 1024;
 
-    sealed interface Message permits StateMessage, SwitchoverRequest, AgreementMessage, MirrorPush {
+    sealed interface Message permits StateMessage, SwitchoverRequest, SwitchoverCancel, AgreementMessage, MirrorPush {
     }
 
     /** Messages of the agreement on who is master of which epoch: sent alone, never batched behind a state. */
@@ -73,6 +74,13 @@ final class Wire {
     }
 
     /**
+     * The operator who asked for a switchover was told it was refused (the wait ran out): every member drops that
+     * request, so it cannot happen later behind their back. A master that has already let go cannot take it back.
+     */
+    record SwitchoverCancel(String target, String requestedBy, long epoch) implements Message {
+    }
+
+    /**
      * A candidate asks to be master of {@code epoch}.
      *
      * @param sentNanos   the candidate's monotonic clock when it asked; a grant echoes it, and the candidate's lease
@@ -102,8 +110,14 @@ final class Wire {
             implements AgreementMessage {
     }
 
-    /** The master of {@code epoch} has let the VIP go: its voters are free of their promise at once. */
-    record Resign(long epoch, InetAddress master) implements AgreementMessage {
+    /**
+     * The master of {@code epoch} has let the VIP go: its voters are free of their promise at once.
+     *
+     * @param handOver it held the VIP as master and released it, verified: the next master may bind without the
+     *                 duplicate-address check. False from a candidate whose bind failed: it never held the VIP, and
+     *                 says nothing about who else may (a stopped old master's kernel still answers for it).
+     */
+    record Resign(long epoch, InetAddress master, boolean handOver) implements AgreementMessage {
     }
 
     /**
@@ -159,6 +173,11 @@ final class Wire {
                 out.writeUTF(r.target());
                 out.writeUTF(r.requestedBy());
                 out.writeLong(r.epoch());
+            } else if (message instanceof SwitchoverCancel c) {
+                out.writeByte(SWITCHOVER_CANCEL);
+                out.writeUTF(c.target());
+                out.writeUTF(c.requestedBy());
+                out.writeLong(c.epoch());
             } else if (message instanceof VoteRequest r) {
                 out.writeByte(VOTE_REQUEST);
                 out.writeLong(r.epoch());
@@ -193,6 +212,7 @@ final class Wire {
                 out.writeByte(RESIGN);
                 out.writeLong(r.epoch());
                 writeAddress(out, r.master());
+                out.writeBoolean(r.handOver());
             } else if (message instanceof MirrorPush p) {
                 out.writeByte(MIRROR_PUSH);
                 out.writeLong(p.epoch());
@@ -309,6 +329,9 @@ final class Wire {
                 case SWITCHOVER -> {
                     return new SwitchoverRequest(in.readUTF(), in.readUTF(), readEpoch(in));
                 }
+                case SWITCHOVER_CANCEL -> {
+                    return new SwitchoverCancel(in.readUTF(), in.readUTF(), readEpoch(in));
+                }
                 case VOTE_REQUEST -> {
                     return new VoteRequest(readEpoch(in), in.readUTF(), readAddress(in), in.readLong(), in.readLong());
                 }
@@ -323,7 +346,7 @@ final class Wire {
                     return new LeaseAck(readEpoch(in), readAddress(in), in.readLong(), in.readLong(), readAddress(in));
                 }
                 case RESIGN -> {
-                    return new Resign(readEpoch(in), readAddress(in));
+                    return new Resign(readEpoch(in), readAddress(in), in.readBoolean());
                 }
                 case MIRROR_PUSH -> {
                     return readMirrorPush(in);

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.gkguardian.api.Cause;
 import org.gkguardian.api.Role;
@@ -42,7 +46,7 @@ class JGroupsClusterTest {
         final DISCARD discard = new DISCARD();
         final Fakes.Vip vip;
         final Fakes.Listener listener = new Fakes.Listener();
-        final Set<String> refused = ConcurrentHashMap.newKeySet();
+        final List<String> refused = new CopyOnWriteArrayList<>();
         boolean stopped;
 
         Node(int i, int port, String secret) {
@@ -143,5 +147,35 @@ class JGroupsClusterTest {
                 .filter(m -> m.internalAddress().getHostAddress().equals("127.0.0.3")).noneMatch(m -> m.reachable()));
         assertTrue(nodes.get(2).guardian.members().stream().filter(m -> !m.name().equals("n3"))
                 .noneMatch(m -> m.reachable()));
+    }
+
+    /**
+     * A stranger floods the crash-detection port (port + 1, plain NIO: FD_SOCK2 cannot carry TLS) with garbage. Each
+     * connection is dropped; the stranger is reported once (JGroups used to write a WARN with a stack trace per
+     * connection and report nobody), and the roles stay as they were.
+     */
+    @Test
+    void garbageAtTheCrashDetectionPortIsReportedOncePerSourceAndChangesNothing() throws Exception {
+        start(7822, SECRET, SECRET);
+        await().atMost(WAIT).until(() -> masters().equals(List.of("n2")) && nodes.get(0).role() == Role.BACKUP);
+        byte[] junk = new byte[512];
+        new java.util.Random(12).nextBytes(junk);
+        for (int i = 0; i < 50; i++) {
+            try (Socket s = new Socket()) {
+                s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.9"), 0));
+                s.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 7823), 2000);
+                s.setSoTimeout(2000);
+                OutputStream out = s.getOutputStream();
+                out.write(junk);
+                out.flush();
+                s.getInputStream().read(); // until the guardian hangs up
+            } catch (IOException hungUp) {
+                // the guardian closed it: on to the next
+            }
+        }
+        await().atMost(WAIT).until(() -> nodes.get(1).refused.contains("127.0.0.9"));
+        assertEquals(1, nodes.get(1).refused.stream().filter("127.0.0.9"::equals).count(), "" + nodes.get(1).refused);
+        assertEquals(List.of("n2"), masters());
+        assertEquals(Role.BACKUP, nodes.get(0).role());
     }
 }

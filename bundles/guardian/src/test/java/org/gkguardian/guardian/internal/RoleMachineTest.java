@@ -460,6 +460,23 @@ class RoleMachineTest {
     }
 
     @Test
+    void aSwitchoverTheOperatorWasToldWasRefusedDoesNotHappenLater() throws Exception {
+        SimCluster sim = three();
+        sim.node("n2").gatekeeper.coldStandby();
+        sim.advance(200);
+        sim.ops.log.clear();
+        // The request went out, then the operator's wait ran out (the role thread was busy): refused.
+        sim.node("n1").machine.switchover(Optional.of("n2"));
+        sim.node("n1").machine.cancelSwitchover(Optional.of("n2"));
+        sim.flush();
+        sim.advance(2000);
+        assertEquals(List.of("n3"), sim.masters(), "the master keeps the role: " + sim.ops.snapshot());
+        assertFalse(sim.ops.snapshot().contains("n3:release"), sim.ops.snapshot().toString());
+        assertEquals(GatekeeperState.STOPPED, sim.node("n2").gatekeeper.state(),
+                "a gatekeeper started for the switchover goes back to cold standby: " + sim.ops.snapshot());
+    }
+
+    @Test
     void aSwitchoverToATargetWhoseGatekeeperCannotStartLeavesTheMasterServing() throws Exception {
         SimCluster sim = three();
         sim.node("n2").gatekeeper.coldStandby();
@@ -502,6 +519,22 @@ class RoleMachineTest {
         sim.advance(1000);
         assertEquals(List.of("n3"), sim.masters());
         assertEquals(List.of(), sim.ops.snapshot(), "no gatekeeper started, nothing released or bound");
+    }
+
+    @Test
+    void aCandidateWhoseBindFailedHandsNothingOverItsSuccessorStillChecks() throws Exception {
+        SimCluster sim = three();
+        sim.checkTheVipOnThePublicSide();
+        sim.ops.log.clear();
+        // A master stopped without a watchdog: its kernel still answers for the VIP.
+        sim.node("n3").paused = true;
+        for (int i = 0; i < 60; i++) {
+            sim.advance(50);
+            assertTrue(sim.vipHolders().size() <= 1, "two VIP holders: " + sim.vipHolders() + " " + sim.ops.snapshot());
+        }
+        List<String> ops = sim.ops.snapshot();
+        assertTrue(ops.contains("n2:bindConflict"), "n2's check found the stopped master: " + ops);
+        assertFalse(ops.stream().anyMatch(o -> o.contains("bindHandedOver")), ops.toString());
     }
 
     @Test

@@ -28,6 +28,9 @@ class WireTest {
         Wire.SwitchoverRequest r = new Wire.SwitchoverRequest("n2", "n1", 7);
         byte[] b2 = Wire.encode(r);
         assertEquals(r, Wire.decode(b2, 0, b2.length));
+        Wire.SwitchoverCancel c = new Wire.SwitchoverCancel("n2", "n1", 7);
+        byte[] b3 = Wire.encode(c);
+        assertEquals(c, Wire.decode(b3, 0, b3.length));
     }
 
     @Test
@@ -67,11 +70,12 @@ class WireTest {
         MemberState m = new MemberState("n1", a, 7, true, Role.MASTER, epoch, false, "", false);
         return List.of(new Wire.StateMessage(m, GatekeeperState.RUNNING, 1, 1, Map.of(), "n1"),
                 new Wire.SwitchoverRequest("n2", "n1", epoch),
+                new Wire.SwitchoverCancel("n2", "n1", epoch),
                 new Wire.VoteRequest(epoch, "n1", a, 1, 1),
                 new Wire.VoteReply(1, a, 1, 1, a, false, epoch, "refused"),
                 new Wire.LeaseRenew(epoch, a, 1, 1),
                 new Wire.LeaseAck(epoch, a, 1, 1, a),
-                new Wire.Resign(epoch, a),
+                new Wire.Resign(epoch, a, true),
                 new Wire.MirrorPush(epoch, a, new ConfigSnapshot("d", List.of())));
     }
 

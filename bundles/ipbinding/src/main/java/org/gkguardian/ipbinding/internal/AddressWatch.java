@@ -44,6 +44,7 @@ public final class AddressWatch {
     private final VipSettings settings;
     private final IpCommands commands;
     private final CommandRunner runner;
+    private final Reader reader;
     private final ScheduledExecutorService scheduler;
     private final Object lock = new Object();
     /** Replaced as a whole under the lock, read without it. */
@@ -58,12 +59,24 @@ public final class AddressWatch {
     private ScheduledFuture<?> check;
     private ScheduledFuture<?> restart;
 
+    /** Reads one interface's addresses in full, without ip (routing netlink). */
+    public interface Reader {
+        InterfaceAddresses read(String interfaceName, Duration timeout) throws IOException;
+    }
+
     public AddressWatch(List<String> interfaces, VipSettings settings, CommandRunner runner,
+            ScheduledExecutorService scheduler) {
+        this(interfaces, settings, runner, null, scheduler);
+    }
+
+    /** @param reader reads an interface in full instead of {@code ip -j addr show}; null for ip */
+    public AddressWatch(List<String> interfaces, VipSettings settings, CommandRunner runner, Reader reader,
             ScheduledExecutorService scheduler) {
         this.interfaces = Set.copyOf(new LinkedHashSet<>(interfaces));
         this.settings = settings;
         this.commands = new IpCommands(settings);
         this.runner = runner;
+        this.reader = reader;
         this.scheduler = scheduler;
     }
 
@@ -109,7 +122,7 @@ public final class AddressWatch {
         return k != null ? k : Known.unreadable("interface " + interfaceName + " not read yet");
     }
 
-    /** Reads the interface now (forks ip) and keeps what it read. */
+    /** Reads the interface now (through netlink, or by forking ip) and keeps what it read. */
     public InterfaceAddresses read(String interfaceName) throws IOException {
         long changesBefore;
         synchronized (lock) {
@@ -173,6 +186,9 @@ public final class AddressWatch {
     }
 
     private InterfaceAddresses readNow(String interfaceName) throws IOException {
+        if (reader != null) {
+            return reader.read(interfaceName, settings.commandTimeout());
+        }
         CommandRunner.Result result = runner.run(commands.show(interfaceName), settings.commandTimeout());
         if (!result.ok()) {
             throw new IOException(result.problem());

@@ -65,7 +65,23 @@ public class IpBinding implements VipControl {
 
     @Activate
     public IpBinding(IpBindingConfig config, Map<String, Object> properties) {
-        this(config, properties, new ProcessCommandRunner());
+        this(config, properties, addressesThroughNetlink(new ProcessCommandRunner()));
+    }
+
+    /** Routing netlink where this JVM can use it, so that a bind or a release starts no process; ip otherwise. */
+    private static CommandRunner addressesThroughNetlink(CommandRunner processes) {
+        NetlinkRoute.Result<NetlinkRoute> route;
+        try {
+            route = NetlinkRoute.open();
+        } catch (LinkageError e) {
+            // JNA is an optional import: without its bundle even the class may not link.
+            route = NetlinkRoute.Result.failed("JNA is not available: " + e);
+        }
+        if (route.value().isEmpty()) {
+            LOG.info("VIPs are added, removed and read with the ip program: {}", route.problem());
+            return processes;
+        }
+        return new NetlinkAddresses(route.value().get(), processes);
     }
 
     IpBinding(IpBindingConfig config, CommandRunner runner) {
@@ -98,7 +114,8 @@ public class IpBinding implements VipControl {
         try {
             VipSettings settings = ConfigValidator.validate(config, properties, defaultStateFile());
             AddressWatch newWatch = new AddressWatch(
-                    settings.vips().stream().map(VipAddress::interfaceName).distinct().toList(), settings, runner, executor);
+                    settings.vips().stream().map(VipAddress::interfaceName).distinct().toList(), settings, runner,
+                    runner instanceof AddressWatch.Reader reader ? reader : null, executor);
             newWatch.start();
             VipBinder newBinder = new VipBinder(settings, runner, newWatch);
             newBinder.detectArping();

@@ -30,7 +30,7 @@ final class CommandRunner {
         this(workingDirectory, List.of());
     }
 
-    /** @param launchPrefix put before every command ({@link CapabilityDrop}) */
+    /** @param launchPrefix put before every command ({@link CapabilityDrop}, {@link PriorityReset}) */
     CommandRunner(Optional<Path> workingDirectory, List<String> launchPrefix) {
         this.workingDirectory = workingDirectory;
         this.launchPrefix = List.copyOf(launchPrefix);

@@ -163,7 +163,9 @@ public class GatekeeperLifecycle implements GatekeeperControl, ConfigMirror {
         if (!s.managed()) {
             return null;
         }
-        CommandRunner runner = new CommandRunner(s.workingDirectory(), CapabilityDrop.forThisProcess());
+        // Neither the guardian's capabilities nor its raised priority pass to the gatekeeper and the commands.
+        CommandRunner runner = new CommandRunner(s.workingDirectory(),
+                CapabilityDrop.wrap(CapabilityDrop.forThisProcess(), PriorityReset.forThisProcess()));
         Probe probe = switch (s.probeType()) {
             case SIP_OPTIONS -> new SipOptionsProbe(s.probeAddress().orElseThrow(), s.probeTimeout());
             case TCP -> new TcpConnectProbe(s.probeAddress().orElseThrow(), s.probeTimeout());
