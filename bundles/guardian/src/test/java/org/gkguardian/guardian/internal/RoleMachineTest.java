@@ -319,6 +319,28 @@ class RoleMachineTest {
         assertEquals(1, b.journal.history().size(), "b stays master: " + b.journal.history());
     }
 
+    /**
+     * Issue 15: a deadlocked role thread must not go unnoticed while the heartbeat thread runs on. Past a lease
+     * without a finished step the master's keep-alives to its launcher stop (its watchdog kills the JVM and
+     * releases the VIP) and so do its heartbeats and renewals, so the others elect a new master.
+     */
+    @Test
+    void aMastersStuckRoleThreadStopsItsKeepAlivesAndHeartbeatsAndABackupTakesOver() throws Exception {
+        SimCluster sim = three();
+        SimCluster.Node n3 = sim.node("n3");
+        assertEquals(List.of("n3"), sim.masters());
+        n3.roleThreadStuck = true;
+        sim.advance(100);
+        assertTrue(n3.machine.progressing(), "within its lease (150 ms) the thread may only be slow");
+        sim.advance(150);
+        assertFalse(n3.machine.progressing(), "no step for longer than the lease: the keep-alives stop");
+        sim.advance(1500);
+        assertEquals(Role.MASTER, sim.node("n2").role(), "n3 fell silent: n2 was elected");
+        assertEquals(Role.BACKUP, sim.node("n1").role());
+        assertFalse(sim.node("n2").machine.members().stream()
+                .anyMatch(m -> m.name().equals("n3") && m.reachable()), "n3's heartbeats stopped");
+    }
+
     @Test
     void anUnhealthyGatekeeperPutsTheMasterInFaultAndABackupTakesOver() throws Exception {
         SimCluster sim = three();

@@ -49,6 +49,8 @@ final class SimCluster {
         final List<Runnable> held = new ArrayList<>();
         boolean lanUp = true;
         boolean witness = true;
+        /** The role thread hangs (a deadlock): the channel's and the heartbeat thread's parts still run. */
+        boolean roleThreadStuck;
 
         Node(String name, String address, UnaryOperator<TestConfig> extra) throws Exception {
             this.name = name;
@@ -100,7 +102,7 @@ final class SimCluster {
                 return;
             }
             Wire.Message m = Wire.decode(payload, 0, payload.length);
-            if (machine.received(m, nowNanos)) {
+            if (machine.received(m, nowNanos) && !roleThreadStuck) {
                 machine.onMessage(m, nowNanos);
             }
         }
@@ -207,7 +209,9 @@ final class SimCluster {
         while (nowNanos < end) {
             nowNanos += 50_000_000L;
             for (Node n : nodes.values()) {
-                if (!n.down && !n.paused && n.machine != null) {
+                if (!n.down && !n.paused && n.machine != null && n.roleThreadStuck) {
+                    n.machine.heartbeat();
+                } else if (!n.down && !n.paused && n.machine != null) {
                     n.machine.witnessAnswered(n.witness, nowNanos);
                     n.machine.tick();
                     n.machine.renew();
