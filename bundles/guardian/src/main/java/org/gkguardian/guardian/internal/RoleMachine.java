@@ -871,8 +871,9 @@ final class RoleMachine {
         RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, won, vip.configured());
         // Renewals go out while the VIP is bound (the duplicate-address check takes a while), from the heartbeat thread.
         outbox.renewing(agreement.renewal(now));
-        // The master of the epoch before ours resigned to us: it released the VIP, verified, and no other guardian
-        // can hold it (the votes saw to that). Anything else takes the duplicate address check first.
+        // The master of the epoch before ours held the VIP and resigned to us (Wire.Resign.handOver): it released the
+        // VIP, verified, and no other guardian can hold it (the votes saw to that). Anything else takes the
+        // duplicate address check first.
         boolean handedOver = handedOverEpoch != 0 && handedOverEpoch == epoch && won > epoch;
         handedOverEpoch = 0;
         try {
