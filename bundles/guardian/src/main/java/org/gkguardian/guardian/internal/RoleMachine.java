@@ -74,6 +74,8 @@ final class RoleMachine {
     private final long renewNanos;
     /** How long before the voters' promise to a silent master runs out its successor gets ready. */
     private final long standEarlyNanos;
+    /** How long a member whose life line ended has to answer over the authenticated channel. */
+    private final long lifeCheckNanos;
     private final long bindGuardNanos;
     private final long incarnation;
     private final PeerTracker peers;
@@ -123,6 +125,16 @@ final class RoleMachine {
     private record Pending(String target, String requestedBy, long expiresNanos) {
     }
 
+    /** A member whose life line ended, asked over the authenticated channel whether it lives. */
+    private record LifeCheckSent(long nonce, long sinceNanos) {
+    }
+
+    /** Members whose life line ended and who have not answered yet; their death is believed after the allowance. */
+    private final Map<InetAddress, LifeCheckSent> lifeChecks = new HashMap<>();
+    private long lifeCheckCount;
+    /** When the last "a live member's life line ended" warning was logged, per member (at most one per minute). */
+    private final Map<InetAddress, Long> lifeLineWarned = new HashMap<>();
+
     /**
      * A campaign in progress: why this node stands, and when each phase began, for the promotion's log line.
      *
@@ -160,6 +172,7 @@ final class RoleMachine {
         this.pauseNanos = t.promiseMs() * 1_000_000L;
         this.renewNanos = t.renewMs() * 1_000_000L;
         this.standEarlyNanos = t.standEarlyMs() * 1_000_000L;
+        this.lifeCheckNanos = t.releaseAllowanceMs() * 1_000_000L;
         // The renewals go on while the VIP is bound: the lease needs room only for the first of them to be answered.
         this.bindGuardNanos = renewNanos;
         long presenceNanos = (t.failureTimeoutMs() + t.verifyTimeoutMs()) * 1_000_000L;
@@ -231,6 +244,12 @@ final class RoleMachine {
         }
         if (message instanceof Wire.StateMessage s) {
             peers.heard(s, atNanos);
+        } else if (message instanceof Wire.LifeCheck c) {
+            // Answered here, on the receiving thread: a busy role thread must not make a live member look dead.
+            if (c.to().equals(settings.internalAddress()) && peers.isPeer(c.from())) {
+                outbox.sendTo(c.from(), new Wire.LifeCheckAck(c.nonce(), settings.internalAddress(), c.from()));
+            }
+            return false;
         } else if (message instanceof Wire.LeaseAck a) {
             if (peers.isPeer(a.voter())) {
                 agreement.onAck(a);
@@ -267,15 +286,54 @@ final class RoleMachine {
         if (!enter()) {
             return;
         }
-        if (peers.isPeer(member)) {
+        if (peers.isPeer(member) && !lifeChecks.containsKey(member)) {
+            // The end of a TCP connection is no proof: a host without the secret can forge it. The member is asked
+            // over the authenticated channel; without an answer within the allowance its death is believed, from
+            // the moment the line ended. Its successor gets ready meanwhile (see withoutMastersLapsingSoon).
             long now = nanos.getAsLong();
-            LOG.info("Guardian {} saw the process of {} die", settings.nodeName(), peers.nameOf(member));
-            agreement.crashed(member, now);
-            peers.died(member);
-            masters.gone(member);
+            long nonce = incarnation ^ (++lifeCheckCount * 0x9E3779B97F4A7C15L);
+            lifeChecks.put(member, new LifeCheckSent(nonce, now));
+            sendTo(member, new Wire.LifeCheck(nonce, settings.internalAddress(), member));
+            LOG.debug("{}: the life line to {} ended; asking it over the channel", settings.nodeName(),
+                    peers.nameOf(member));
             evaluate();
         }
         leave();
+    }
+
+    /** Members that did not answer their life check within the allowance are dead; true when one was. */
+    private boolean believeDeaths(long now) {
+        boolean any = false;
+        for (var it = lifeChecks.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (now - e.getValue().sinceNanos() < lifeCheckNanos) {
+                continue;
+            }
+            it.remove();
+            InetAddress member = e.getKey();
+            LOG.info("Guardian {} saw the process of {} die (its life line ended and it did not answer within {} ms)",
+                    settings.nodeName(), peers.nameOf(member), lifeCheckNanos / 1_000_000L);
+            agreement.crashed(member, e.getValue().sinceNanos());
+            peers.died(member);
+            masters.gone(member);
+            any = true;
+        }
+        return any;
+    }
+
+    private void lifeCheckAnswered(Wire.LifeCheckAck a, long now) {
+        LifeCheckSent sent = lifeChecks.get(a.from());
+        if (sent == null || sent.nonce() != a.nonce() || !a.to().equals(settings.internalAddress())) {
+            return;
+        }
+        lifeChecks.remove(a.from());
+        Long warned = lifeLineWarned.get(a.from());
+        if (warned == null || now - warned > 60_000_000_000L) {
+            lifeLineWarned.put(a.from(), now);
+            LOG.warn("{}: the life line to {} ended but {} answered over the authenticated channel within {} ms: not a "
+                    + "death (a network reset, or a forged TCP segment on the internal LAN)", settings.nodeName(),
+                    peers.nameOf(a.from()), peers.nameOf(a.from()), (now - sent.sinceNanos()) / 1_000_000L);
+        }
     }
 
     void onMessage(Wire.Message message, long receivedNanos) {
@@ -391,9 +449,15 @@ final class RoleMachine {
     /** Handles a message of the agreement; true when the roles deserve a fresh look. */
     private boolean onAgreement(Wire.AgreementMessage message, long receivedNanos) {
         long now = nanos.getAsLong();
+        if (message instanceof Wire.LifeCheckAck a) {
+            lifeCheckAnswered(a, now);
+            return true;
+        }
+        // A vote request may come from the successor of a member whose death is due to be believed now.
+        boolean died = believeDeaths(now);
         if (message instanceof Wire.VoteRequest r) {
             if (!peers.isPeer(r.candidateAddress()) || r.epoch() - epoch > MAX_EPOCH_JUMP) {
-                return false;
+                return died;
             }
             long ballotBefore = epochs.ballot().epoch();
             Wire.VoteReply reply = agreement.onRequest(r, epoch, receivedNanos);
@@ -407,16 +471,16 @@ final class RoleMachine {
                         reply.reason());
             }
             sendTo(r.candidateAddress(), reply);
-            return false;
+            return died;
         } else if (message instanceof Wire.VoteReply r) {
             if (peers.isPeer(r.voter())) {
                 agreement.onReply(r);
                 tryTakeOver(now);
             }
-            return false;
+            return died;
         } else if (message instanceof Wire.LeaseRenew r) {
             if (!peers.isPeer(r.master()) || !observeEpoch(r.epoch(), peers.nameOf(r.master()))) {
-                return false;
+                return died;
             }
             boolean demoted = false;
             if (role == Role.MASTER && r.epoch() >= agreement.masterEpoch()) {
@@ -426,13 +490,15 @@ final class RoleMachine {
             }
             Optional<Wire.LeaseAck> ack = agreement.onRenew(r, epoch, receivedNanos);
             if (ack.isPresent()) {
+                // Our promise stands again on this answer: a death believed later must not cut it short.
+                lifeChecks.remove(r.master());
                 lastMasterHeardNanos = receivedNanos;
                 if (candidacy != null) {
                     abandonCandidacy(peers.nameOf(r.master()) + " is master of epoch " + r.epoch());
                 }
                 sendTo(r.master(), ack.get());
             }
-            return demoted;
+            return demoted || died;
         } else if (message instanceof Wire.Resign r) {
             if (peers.isPeer(r.master())) {
                 LOG.debug("{} resigned as master of epoch {}", peers.nameOf(r.master()), r.epoch());
@@ -445,7 +511,7 @@ final class RoleMachine {
                 return true;
             }
         }
-        return false;
+        return died;
     }
 
     void tick() {
@@ -453,6 +519,7 @@ final class RoleMachine {
             return;
         }
         long now = nanos.getAsLong();
+        believeDeaths(now);
         long hb = settings.timings().heartbeatMs() * 1_000_000L;
         if (now - lastLanCheckNanos >= hb) {
             lastLanCheckNanos = now;
@@ -492,6 +559,9 @@ final class RoleMachine {
             return;
         }
         long now = nanos.getAsLong();
+        if (believeDeaths(now)) {
+            evaluate();
+        }
         if (role == Role.MASTER && agreement.leaseRemaining(now) <= 0) {
             loseLease(now);
             leave();
@@ -1036,7 +1106,8 @@ final class RoleMachine {
         List<MemberState> out = new ArrayList<>(visible.size());
         for (MemberState m : visible) {
             if (m.role() == Role.MASTER && !m.name().equals(settings.nodeName())
-                    && agreement.lapsesWithin(m.internalAddress(), now, standEarlyNanos)) {
+                    && (agreement.lapsesWithin(m.internalAddress(), now, standEarlyNanos)
+                            || lifeChecks.containsKey(m.internalAddress()))) {
                 continue;
             }
             out.add(m);

@@ -34,6 +34,8 @@ final class Wire {
     private static final byte RESIGN = 7;
     private static final byte MIRROR_PUSH = 8;
     private static final byte SWITCHOVER_CANCEL = 9;
+    private static final byte LIFE_CHECK = 10;
+    private static final byte LIFE_CHECK_ACK = 11;
     /** The most files and bytes one snapshot may carry on the wire, whatever a node's own limit. */
     static final int MAX_MIRROR_FILES = 10_000;
     static final int MAX_MIRROR_BYTES = 4 * 1024 * 1024;
@@ -42,7 +44,8 @@ final class Wire {
     }
 
     /** Messages of the agreement on who is master of which epoch: sent alone, never batched behind a state. */
-    sealed interface AgreementMessage extends Message permits VoteRequest, VoteReply, LeaseRenew, LeaseAck, Resign {
+    sealed interface AgreementMessage extends Message
+            permits VoteRequest, VoteReply, LeaseRenew, LeaseAck, Resign, LifeCheck, LifeCheckAck {
     }
 
     /**
@@ -118,6 +121,18 @@ final class Wire {
      *                 says nothing about who else may (a stopped old master's kernel still answers for it).
      */
     record Resign(long epoch, InetAddress master, boolean handOver) implements AgreementMessage {
+    }
+
+    /**
+     * The life line (plain TCP, port + 2) to {@code to} ended. That is how a dead process shows, but a host on the
+     * LAN without the secret can end a TCP connection too: before anything is believed, the member is asked over
+     * the authenticated channel. {@code nonce} is random, so an old answer proves nothing.
+     */
+    record LifeCheck(long nonce, InetAddress from, InetAddress to) implements AgreementMessage {
+    }
+
+    /** The member is alive: the answer to a {@link LifeCheck}, echoing its nonce. */
+    record LifeCheckAck(long nonce, InetAddress from, InetAddress to) implements AgreementMessage {
     }
 
     /**
@@ -213,6 +228,16 @@ final class Wire {
                 out.writeLong(r.epoch());
                 writeAddress(out, r.master());
                 out.writeBoolean(r.handOver());
+            } else if (message instanceof LifeCheck c) {
+                out.writeByte(LIFE_CHECK);
+                out.writeLong(c.nonce());
+                writeAddress(out, c.from());
+                writeAddress(out, c.to());
+            } else if (message instanceof LifeCheckAck a) {
+                out.writeByte(LIFE_CHECK_ACK);
+                out.writeLong(a.nonce());
+                writeAddress(out, a.from());
+                writeAddress(out, a.to());
             } else if (message instanceof MirrorPush p) {
                 out.writeByte(MIRROR_PUSH);
                 out.writeLong(p.epoch());
@@ -328,6 +353,12 @@ final class Wire {
                 }
                 case SWITCHOVER -> {
                     return new SwitchoverRequest(in.readUTF(), in.readUTF(), readEpoch(in));
+                }
+                case LIFE_CHECK -> {
+                    return new LifeCheck(in.readLong(), readAddress(in), readAddress(in));
+                }
+                case LIFE_CHECK_ACK -> {
+                    return new LifeCheckAck(in.readLong(), readAddress(in), readAddress(in));
                 }
                 case SWITCHOVER_CANCEL -> {
                     return new SwitchoverCancel(in.readUTF(), in.readUTF(), readEpoch(in));

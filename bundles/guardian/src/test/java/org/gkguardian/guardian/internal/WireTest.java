@@ -31,6 +31,12 @@ class WireTest {
         Wire.SwitchoverCancel c = new Wire.SwitchoverCancel("n2", "n1", 7);
         byte[] b3 = Wire.encode(c);
         assertEquals(c, Wire.decode(b3, 0, b3.length));
+        InetAddress n1 = InetAddress.getByName("198.51.100.11");
+        InetAddress n3 = InetAddress.getByName("198.51.100.13");
+        for (Wire.Message life : List.of(new Wire.LifeCheck(-5, n1, n3), new Wire.LifeCheckAck(-5, n3, n1))) {
+            byte[] b4 = Wire.encode(life);
+            assertEquals(life, Wire.decode(b4, 0, b4.length));
+        }
     }
 
     @Test
