@@ -115,7 +115,7 @@ final class JGroupsMembership implements Membership, Receiver {
             }
             channel = ch;
             LifeLine line = new LifeLine(settings.internalAddress(), settings.port() + 2, settings.members(),
-                    listener::crashed);
+                    listener::crashed, refusals::refused);
             lifeLine = line;
             line.start();
             LOG.info("Guardian {} joined cluster '{}' on {}:{} as {}; view {}", settings.nodeName(),

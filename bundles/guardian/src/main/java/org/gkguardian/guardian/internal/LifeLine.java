@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,16 +49,20 @@ final class LifeLine implements Closeable {
     private final Map<InetAddress, Long> alive = new HashMap<>();
     private final Map<InetAddress, SocketChannel> outgoing = new HashMap<>();
     private final Map<InetAddress, Long> nextAttempt = new HashMap<>();
-    private final Set<InetAddress> refusedStrangers = new HashSet<>();
+    /** Told of every connection from a host that is not a member (RefusalLog: once per source, an alarm). */
+    private final BiConsumer<InetAddress, String> onStranger;
     private volatile boolean closed;
 
     /**
-     * @param onDeath called on the life line's thread with the internal address of a member whose process died
+     * @param onDeath    called on the life line's thread with the internal address of a member whose process died
+     * @param onStranger called with a host that connected without being a member, and why it was refused
      */
-    LifeLine(InetAddress self, int port, List<InetAddress> members, Consumer<InetAddress> onDeath) throws IOException {
+    LifeLine(InetAddress self, int port, List<InetAddress> members, Consumer<InetAddress> onDeath,
+            BiConsumer<InetAddress, String> onStranger) throws IOException {
         this.self = self;
         this.port = port;
         this.onDeath = onDeath;
+        this.onStranger = onStranger;
         for (InetAddress m : members) {
             if (!m.equals(self)) {
                 peers.add(m);
@@ -140,10 +145,7 @@ final class LifeLine implements Closeable {
         }
         InetAddress from = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
         if (!peers.contains(from)) {
-            if (refusedStrangers.add(from)) {
-                LOG.warn("Life line: refused a connection from {}, which is not a configured member",
-                        from.getHostAddress());
-            }
+            onStranger.accept(from, "it connected to the life line (port + 2) without being a configured member");
             ch.close();
             return;
         }

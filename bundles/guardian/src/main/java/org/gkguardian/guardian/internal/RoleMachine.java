@@ -134,6 +134,8 @@ final class RoleMachine {
     private long lifeCheckCount;
     /** When the last "a live member's life line ended" warning was logged, per member (at most one per minute). */
     private final Map<InetAddress, Long> lifeLineWarned = new HashMap<>();
+    /** When "Ignoring epoch ... far ahead" was last logged at WARN, per member name. */
+    private final Map<String, Long> farEpochWarned = new HashMap<>();
 
     /**
      * A campaign in progress: why this node stands, and when each phase began, for the promotion's log line.
@@ -438,7 +440,16 @@ final class RoleMachine {
             return true;
         }
         if (seen - epoch > MAX_EPOCH_JUMP && epoch > 0) {
-            LOG.warn("Ignoring epoch {} from {}: more than {} ahead of ours ({})", seen, from, MAX_EPOCH_JUMP, epoch);
+            // It comes with every state and renewal of that member: once a minute at WARN, else DEBUG.
+            long now = nanos.getAsLong();
+            Long warned = farEpochWarned.get(from);
+            if (warned == null || now - warned > 60_000_000_000L) {
+                farEpochWarned.put(from, now);
+                LOG.warn("Ignoring epoch {} from {}: more than {} ahead of ours ({})", seen, from, MAX_EPOCH_JUMP,
+                        epoch);
+            } else {
+                LOG.debug("Ignoring epoch {} from {}", seen, from);
+            }
             return false;
         }
         epoch = epochs.raiseTo(seen);

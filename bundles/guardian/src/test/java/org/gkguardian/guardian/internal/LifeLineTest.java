@@ -24,8 +24,10 @@ class LifeLineTest {
         List<InetAddress> members = List.of(a, b);
         List<InetAddress> deathsSeenByA = new CopyOnWriteArrayList<>();
         List<InetAddress> deathsSeenByB = new CopyOnWriteArrayList<>();
-        try (LifeLine lineA = new LifeLine(a, PORT, members, deathsSeenByA::add)) {
-            LifeLine lineB = new LifeLine(b, PORT, members, deathsSeenByB::add);
+        List<InetAddress> strangersRefusedByA = new CopyOnWriteArrayList<>();
+        try (LifeLine lineA = new LifeLine(a, PORT, members, deathsSeenByA::add,
+                (h, why) -> strangersRefusedByA.add(h))) {
+            LifeLine lineB = new LifeLine(b, PORT, members, deathsSeenByB::add, (h, why) -> { });
             lineA.start();
             lineB.start();
             // A stranger's connection is closed and is nobody's death.
@@ -36,6 +38,8 @@ class LifeLineTest {
             }
             Thread.sleep(1500); // both connections settled
             assertTrue(deathsSeenByA.isEmpty(), deathsSeenByA.toString());
+            // Reported as a refusal (RefusalLog: a WARN per source and the intrusion alarm).
+            assertEquals(List.of(InetAddress.getByName("127.0.0.23")), strangersRefusedByA);
             lineB.close(); // as the kernel does when b's process dies
             await().atMost(Duration.ofSeconds(5)).until(() -> !deathsSeenByA.isEmpty());
             Thread.sleep(500);
