@@ -133,9 +133,9 @@ final class RoleMachine {
     private final Map<InetAddress, LifeCheckSent> lifeChecks = new HashMap<>();
     private long lifeCheckCount;
     /** When the last "a live member's life line ended" warning was logged, per member (at most one per minute). */
-    private final Map<InetAddress, Long> lifeLineWarned = new HashMap<>();
+    private final Map<Object, Long> lifeLineWarned = new HashMap<>();
     /** When "Ignoring epoch ... far ahead" was last logged at WARN, per member name. */
-    private final Map<String, Long> farEpochWarned = new HashMap<>();
+    private final Map<Object, Long> farEpochWarned = new HashMap<>();
 
     /**
      * A campaign in progress: why this node stands, and when each phase began, for the promotion's log line.
@@ -323,15 +323,23 @@ final class RoleMachine {
         return any;
     }
 
+    /** Whether a warning about {@code key} is due now (none in the last minute), and if so remembers it. */
+    private static boolean oncePerMinute(Map<Object, Long> lastWarned, Object key, long now) {
+        Long last = lastWarned.get(key);
+        if (last != null && now - last <= 60_000_000_000L) {
+            return false;
+        }
+        lastWarned.put(key, now);
+        return true;
+    }
+
     private void lifeCheckAnswered(Wire.LifeCheckAck a, long now) {
         LifeCheckSent sent = lifeChecks.get(a.from());
         if (sent == null || sent.nonce() != a.nonce() || !a.to().equals(settings.internalAddress())) {
             return;
         }
         lifeChecks.remove(a.from());
-        Long warned = lifeLineWarned.get(a.from());
-        if (warned == null || now - warned > 60_000_000_000L) {
-            lifeLineWarned.put(a.from(), now);
+        if (oncePerMinute(lifeLineWarned, a.from(), now)) {
             LOG.warn("{}: the life line to {} ended but {} answered over the authenticated channel within {} ms: not a "
                     + "death (a network reset, or a forged TCP segment on the internal LAN)", settings.nodeName(),
                     peers.nameOf(a.from()), peers.nameOf(a.from()), (now - sent.sinceNanos()) / 1_000_000L);
@@ -442,9 +450,7 @@ final class RoleMachine {
         if (seen - epoch > MAX_EPOCH_JUMP && epoch > 0) {
             // It comes with every state and renewal of that member: once a minute at WARN, else DEBUG.
             long now = nanos.getAsLong();
-            Long warned = farEpochWarned.get(from);
-            if (warned == null || now - warned > 60_000_000_000L) {
-                farEpochWarned.put(from, now);
+            if (oncePerMinute(farEpochWarned, from, now)) {
                 LOG.warn("Ignoring epoch {} from {}: more than {} ahead of ours ({})", seen, from, MAX_EPOCH_JUMP,
                         epoch);
             } else {
