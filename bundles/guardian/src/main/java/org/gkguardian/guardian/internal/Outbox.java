@@ -13,8 +13,13 @@ import org.gkguardian.api.MemberState;
  */
 final class Outbox {
 
-    /** The state last published by the role thread, as the others will hear it. */
-    record Outgoing(MemberState state, GatekeeperState gatekeeper, String follows, Set<InetAddress> view) {
+    /**
+     * The state last published by the role thread, as the others will hear it.
+     *
+     * @param switchover the target of the switchover this node holds pending, or empty
+     */
+    record Outgoing(MemberState state, GatekeeperState gatekeeper, String follows, Set<InetAddress> view,
+            String switchover) {
     }
 
     private final Membership membership;
@@ -111,7 +116,7 @@ final class Outbox {
             long now = nanos.getAsLong();
             lastStateNanos = now;
             membership.send(Wire.encode(new Wire.StateMessage(o.state(), o.gatekeeper(), incarnation, now,
-                    peers.echoesFor(o.view()), o.follows())));
+                    peers.echoesFor(o.view()), o.follows(), o.switchover())));
         }
     }
 }

@@ -27,8 +27,8 @@ final class PeerTracker {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerTracker.class);
 
-    /** A member's newest state, its gatekeeper, and the master it follows. */
-    record Peer(MemberState state, GatekeeperState gatekeeper, String follows) {
+    /** A member's newest state, its gatekeeper, the master it follows and the switchover target it holds pending. */
+    record Peer(MemberState state, GatekeeperState gatekeeper, String follows, String switchover) {
     }
 
     /** How the view changed: members that left and members that came. */
@@ -140,7 +140,7 @@ final class PeerTracker {
         if (!fresh(from, now)) {
             return false;
         }
-        peers.put(from, new Peer(m, s.gatekeeper(), s.master()));
+        peers.put(from, new Peer(m, s.gatekeeper(), s.master(), s.switchover()));
         dead.remove(from);
         lastKnown.put(from, m);
         lastHeardAt.put(from, at);

@@ -104,6 +104,11 @@ final class RoleMachine {
     private QuorumState quorum = QuorumState.UNKNOWN;
     private String configDigest = "";
     private Pending switchover;
+    /**
+     * The target of a switchover that ended with its epoch before this node saw the next master, until it sees one:
+     * when that is the target, the change is the switchover's (a renewal can bring the new epoch before the state).
+     */
+    private String endedSwitchoverTarget = "";
     /** This node's gatekeeper was made ready for a switchover to it, before the master let go. */
     private boolean preparedForSwitchover;
     /**
@@ -111,6 +116,9 @@ final class RoleMachine {
      * none. A promotion in the next epoch is then a hand-over: no duplicate address check to wait for.
      */
     private long handedOverEpoch;
+    /** The master that resigned in {@link #handedOverEpoch}, and when its resignation arrived. */
+    private InetAddress handedOverBy;
+    private long handedOverNanos;
     private Candidacy candidacy;
     /** When the candidate starts its duplicate-address check ahead of the bind; MAX_VALUE when started or none. */
     private long probeDueNanos = Long.MAX_VALUE;
@@ -122,7 +130,12 @@ final class RoleMachine {
     private boolean statusChanged;
     private volatile List<MemberStatus> memberSnapshot = List.of();
 
-    private record Pending(String target, String requestedBy, long expiresNanos) {
+    /**
+     * An operator's switchover, as requested in {@code epoch}. It belongs to that epoch: once a later epoch began (the
+     * target's promotion, or anyone's), it is over on every node, so that no node goes on electing a target that has
+     * long forgotten it.
+     */
+    private record Pending(String target, String requestedBy, long epoch, long expiresNanos) {
     }
 
     /** A member whose life line ended, asked over the authenticated channel whether it lives. */
@@ -363,7 +376,8 @@ final class RoleMachine {
             } else if (message instanceof Wire.SwitchoverRequest r) {
                 if (r.epoch() == epoch) {
                     long timeout = 2 * settings.timings().startupGraceMs() + 5000;
-                    switchover = new Pending(r.target(), r.requestedBy(), nanos.getAsLong() + timeout * 1_000_000L);
+                    switchover = new Pending(r.target(), r.requestedBy(), epoch,
+                            nanos.getAsLong() + timeout * 1_000_000L);
                     LOG.info("Switchover to {} requested by {}", r.target(), r.requestedBy());
                 } else {
                     LOG.warn("Ignoring a switchover request to {} from {} for epoch {} (this is epoch {})", r.target(),
@@ -463,6 +477,31 @@ final class RoleMachine {
         return true;
     }
 
+    /**
+     * The pending switchover, while its target holds it too (this node, or the target's newest state shows it): a
+     * target that never got the request, cancelled it or forgot it at its promotion would not stand, and the others
+     * would wait for it until the request expired, with nobody master.
+     */
+    private Optional<Pending> switchoverInForce(long now) {
+        if (switchover == null) {
+            return Optional.empty();
+        }
+        String target = switchover.target();
+        boolean held = target.equals(settings.nodeName()) || peers.freshPeers(now).stream()
+                .anyMatch(p -> p.state().name().equals(target) && p.switchover().equals(target));
+        return held ? Optional.of(switchover) : Optional.empty();
+    }
+
+    /** A switchover requested in an epoch that has ended is over: done, or made moot by another master. */
+    private void endSwitchoverOfEarlierEpoch() {
+        if (switchover != null && switchover.epoch() < epoch) {
+            LOG.info("Switchover to {} requested by {} in epoch {} is over: epoch {} began", switchover.target(),
+                    switchover.requestedBy(), switchover.epoch(), epoch);
+            endedSwitchoverTarget = masters.master().equals(switchover.target()) ? "" : switchover.target();
+            dropSwitchover();
+        }
+    }
+
     /** Handles a message of the agreement; true when the roles deserve a fresh look. */
     private boolean onAgreement(Wire.AgreementMessage message, long receivedNanos) {
         long now = nanos.getAsLong();
@@ -523,6 +562,8 @@ final class RoleMachine {
                 // who else may hold it.
                 if (agreement.resigned(r, receivedNanos) && r.epoch() == epoch && r.handOver()) {
                     handedOverEpoch = r.epoch();
+                    handedOverBy = r.master();
+                    handedOverNanos = receivedNanos;
                 }
                 masters.gone(r.master());
                 return true;
@@ -631,7 +672,7 @@ final class RoleMachine {
             }
             MemberState target = choice.target().orElseThrow();
             long timeout = 2 * settings.timings().startupGraceMs() + 5000;
-            switchover = new Pending(target.name(), settings.nodeName(), now + timeout * 1_000_000L);
+            switchover = new Pending(target.name(), settings.nodeName(), epoch, now + timeout * 1_000_000L);
             notices.clear("switchover-failed", Cause.SWITCHOVER, Map.of(GuardianEvent.MEMBER, target.name()));
             membership.send(Wire.encode(new Wire.SwitchoverRequest(target.name(), settings.nodeName(), epoch)));
             LOG.info("Switchover to {} requested by the operator on {}", target.name(), settings.nodeName());
@@ -739,7 +780,7 @@ final class RoleMachine {
         lastAliveNanos = nanos.getAsLong();
         Outbox.Outgoing last = outbox.last();
         if (last == null || !myState(lastAliveNanos).equals(last.state()) || !followsNow().equals(last.follows())
-                || !safeGatekeeperState().equals(last.gatekeeper())) {
+                || !safeGatekeeperState().equals(last.gatekeeper()) || !switchoverShown().equals(last.switchover())) {
             broadcast();
             statusChanged = true;
         }
@@ -777,6 +818,8 @@ final class RoleMachine {
         updateQuorum(q, settled);
         List<MemberState> visible = visibleStates(now);
         watchMasters(visible);
+        // After the master watch, which counts a new master of the switchover's target as the switchover's result.
+        endSwitchoverOfEarlierEpoch();
 
         // 1. What makes a master let go at once.
         if (role == Role.MASTER) {
@@ -823,12 +866,13 @@ final class RoleMachine {
         ElectionResult result;
         try {
             result = rule.decide(new ElectionInput(visible, q.allowsMaster(), settings.preempt(),
-                    Optional.ofNullable(switchover).map(Pending::target)));
+                    switchoverInForce(now).map(Pending::target)));
         } catch (RuntimeException e) {
             LOG.error("The election rule failed; keeping the current roles", e);
             return;
         }
         boolean chosen = result.master().filter(settings.nodeName()::equals).isPresent();
+        Pending switchover = switchoverInForce(now).orElse(null);
         if (role == Role.MASTER && !chosen && switchover != null && !maintenance
                 && result.master().filter(switchover.target()::equals).isPresent()
                 && !gatekeeperReadyOn(switchover.target(), now)) {
@@ -838,7 +882,7 @@ final class RoleMachine {
             return;
         }
         if (role == Role.MASTER && !chosen) {
-            demote(maintenance ? Role.MAINTENANCE : Role.BACKUP, demotionCause(visible, result),
+            demote(maintenance ? Role.MAINTENANCE : Role.BACKUP, demotionCause(visible, result, switchover != null),
                     result.reason().isEmpty() ? "the election chose " + result.master().orElse("nobody")
                             : result.reason());
         } else if (role != Role.MASTER && chosen && q.allowsMaster() && healthy && !maintenance
@@ -852,7 +896,7 @@ final class RoleMachine {
                 LOG.debug("elected, waiting for {} to let the master role go", holder.get().name());
                 return;
             }
-            stand(now, promotionCause(result), result.reason());
+            stand(now, promotionCause(result, switchover), result.reason());
         } else if (role != Role.MASTER && !chosen && candidacy != null) {
             abandonCandidacy("the election chose " + result.master().orElse("nobody"));
         }
@@ -961,7 +1005,8 @@ final class RoleMachine {
         // The master of the epoch before ours held the VIP and resigned to us (Wire.Resign.handOver): it released the
         // VIP, verified, and no other guardian can hold it (the votes saw to that). Anything else takes the
         // duplicate address check first.
-        boolean handedOver = handedOverEpoch != 0 && handedOverEpoch == epoch && won > epoch;
+        boolean handedOver = handedOverEpoch != 0 && handedOverEpoch == epoch && won > epoch
+                && resignerStillBacksOff(now);
         handedOverEpoch = 0;
         try {
             atTheEdge(() -> {
@@ -1001,11 +1046,18 @@ final class RoleMachine {
         details.put(GuardianEvent.OLD_MASTER, old);
         details.put(GuardianEvent.NEW_MASTER, settings.nodeName());
         notices.event(EventType.MASTER_CHANGED, c.cause(), details);
-        if (switchover != null && switchover.target().equals(settings.nodeName())) {
-            switchover = null;
-        }
+        endSwitchoverOfEarlierEpoch();
         preparedForSwitchover = false;
         broadcast();
+    }
+
+    /**
+     * The resignation is recent (within the voters' promise) and its master is still heard. A hand-over heard long ago
+     * proves nothing once the resigner is out of sight: a pair's member cut off may have been elected again with the
+     * witness meanwhile (seen in the simulation: two holders, the second bound without the duplicate-address check).
+     */
+    private boolean resignerStillBacksOff(long now) {
+        return now - handedOverNanos <= pauseNanos && peers.fresh(handedOverBy, now);
     }
 
     /**
@@ -1133,11 +1185,16 @@ final class RoleMachine {
     }
 
     private void watchMasters(List<MemberState> visible) {
-        masters.observe(visible, role == Role.MASTER, Optional.ofNullable(switchover).map(Pending::target),
-                nanos.getAsLong());
+        String before = masters.master();
+        Optional<String> target = switchover != null ? Optional.of(switchover.target())
+                : Optional.of(endedSwitchoverTarget).filter(t -> !t.isEmpty());
+        masters.observe(visible, role == Role.MASTER, target, nanos.getAsLong());
+        if (!masters.master().isEmpty() && !masters.master().equals(before)) {
+            endedSwitchoverTarget = "";
+        }
     }
 
-    private Cause promotionCause(ElectionResult result) {
+    private Cause promotionCause(ElectionResult result, Pending switchover) {
         if (switchover != null && switchover.target().equals(settings.nodeName())) {
             return Cause.SWITCHOVER;
         }
@@ -1147,11 +1204,11 @@ final class RoleMachine {
         return Cause.ELECTION;
     }
 
-    private Cause demotionCause(List<MemberState> visible, ElectionResult result) {
+    private Cause demotionCause(List<MemberState> visible, ElectionResult result, boolean switchingOver) {
         if (maintenance) {
             return Cause.MAINTENANCE;
         }
-        if (switchover != null) {
+        if (switchingOver) {
             return Cause.SWITCHOVER;
         }
         boolean otherMaster = visible.stream()
@@ -1224,7 +1281,12 @@ final class RoleMachine {
     /** Publishes this node's state (role thread only), then sends it. */
     private void broadcast() {
         outbox.publish(new Outbox.Outgoing(myState(nanos.getAsLong()), safeGatekeeperState(), followsNow(),
-                Set.copyOf(peers.inView().keySet())));
+                Set.copyOf(peers.inView().keySet()), switchoverShown()));
+    }
+
+    /** The target of the switchover this node holds pending, for the others to see; empty when none. */
+    private String switchoverShown() {
+        return switchover == null ? "" : switchover.target();
     }
 
     /** The heartbeat thread's beat; see {@link Outbox#beat}. Safe from any thread. */

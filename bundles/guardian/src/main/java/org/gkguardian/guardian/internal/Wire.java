@@ -58,9 +58,11 @@ final class Wire {
      *                    newest state received from it. Echoes prove a round trip: a message buffered or
      *                    retransmitted from before a partition or a pause echoes old readings and proves nothing.
      * @param master      the master the sender follows (itself if master), or empty
+     * @param switchover  the target of the operator's switchover the sender holds pending, or empty: a target shows
+     *                    this way that it accepted the switchover, and the others elect it only while it does
      */
     record StateMessage(MemberState state, GatekeeperState gatekeeper, long incarnation, long sentNanos,
-            Map<InetAddress, Echo> echoes, String master) implements Message {
+            Map<InetAddress, Echo> echoes, String master, String switchover) implements Message {
         StateMessage {
             echoes = Map.copyOf(echoes);
         }
@@ -183,6 +185,7 @@ final class Wire {
                     out.writeLong(e.getValue().incarnation());
                     out.writeLong(e.getValue().sentNanos());
                 }
+                out.writeUTF(s.switchover());
             } else if (message instanceof SwitchoverRequest r) {
                 out.writeByte(SWITCHOVER);
                 out.writeUTF(r.target());
@@ -348,8 +351,9 @@ final class Wire {
                     for (int i = 0; i < n; i++) {
                         echoes.put(readAddress(in), new Echo(in.readLong(), in.readLong()));
                     }
+                    String switchover = in.readUTF();
                     return new StateMessage(new MemberState(name, address, priority, healthy, role, epoch,
-                            maintenance, digest, preempt), gk, incarnation, sent, echoes, master);
+                            maintenance, digest, preempt), gk, incarnation, sent, echoes, master, switchover);
                 }
                 case SWITCHOVER -> {
                     return new SwitchoverRequest(in.readUTF(), in.readUTF(), readEpoch(in));

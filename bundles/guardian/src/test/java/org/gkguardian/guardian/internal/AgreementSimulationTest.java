@@ -20,6 +20,8 @@ class AgreementSimulationTest {
 
     private static final int SEEDS = Integer.getInteger("gkg.sim.seeds", 6000);
     private static final long ONLY = Long.getLong("gkg.sim.seed", -1L);
+    private static final long CALM_FAST = 3000;
+    private static final long CALM_DEFAULT = 10_000;
 
     /**
      * Three nodes, fast profile, the launcher as shipped (watchdog 600 ms, a master's keep-alives ask for the 100 ms
@@ -27,13 +29,13 @@ class AgreementSimulationTest {
      */
     @Test
     void threeNodesNeverShareTheVipAndElectOneMasterAfterTheHeal() {
-        runSeeds("3 nodes, fast", new DetSim.Params(3, false, "fast", 5000, 8000, 600, true, 40, false), 1, SEEDS);
+        runSeeds("3 nodes, fast", new DetSim.Params(3, false, "fast", 5000, 8000, 600, true, 40, false, CALM_FAST), 1, SEEDS);
     }
 
     /** Five nodes, default profile (lease 1.5 s, promise 3 s), watchdog 600 ms; no DAD. */
     @Test
     void fiveNodesOnTheDefaultProfileToo() {
-        runSeeds("5 nodes, default", new DetSim.Params(5, false, "default", 20000, 20000, 600, true, 40, false), 100_001,
+        runSeeds("5 nodes, default", new DetSim.Params(5, false, "default", 20000, 20000, 600, true, 40, false, CALM_DEFAULT), 100_001,
                 SEEDS / 6);
     }
 
@@ -43,7 +45,7 @@ class AgreementSimulationTest {
      */
     @Test
     void aPairWithAWitnessRelyingOnTheDuplicateAddressCheck() {
-        runSeeds("pair + witness, fast", new DetSim.Params(2, true, "fast", 5000, 8000, 600, true, 40, true), 200_001,
+        runSeeds("pair + witness, fast", new DetSim.Params(2, true, "fast", 5000, 8000, 600, true, 40, true, CALM_FAST), 200_001,
                 SEEDS / 2);
     }
 
@@ -53,7 +55,7 @@ class AgreementSimulationTest {
      */
     @Test
     void theSimulationCatchesTwoHoldersWhenTheLauncherIgnoresTheMastersLimit() {
-        DetSim.Params slow = new DetSim.Params(3, false, "fast", 8000, 8000, 1000, false, 40, false);
+        DetSim.Params slow = new DetSim.Params(3, false, "fast", 8000, 8000, 1000, false, 40, false, 1_000_000);
         long failing = LongStream.range(1, 400).filter(s -> !new DetSim(slow, s, false).run().ok()).count();
         assertTrue(failing > 0, "a watchdog of 1 s must show up as two VIP holders in some of 400 seeds");
     }
@@ -68,9 +70,13 @@ class AgreementSimulationTest {
                 .mapToLong(DetSim.Outcome::msToOneMaster).summaryStatistics();
         long events = outcomes.stream().mapToLong(DetSim.Outcome::events).sum();
         long faults = outcomes.stream().mapToLong(DetSim.Outcome::faults).sum();
-        System.out.printf("simulation %s: %d seeds, %d faults, %d events in %d ms; after the final heal one master "
-                + "within %d ms (max), %d ms (mean)%n", name, outcomes.size(), faults, events,
-                (System.nanoTime() - t0) / 1_000_000L, settle.getMax(), (long) settle.getAverage());
+        long switchovers = outcomes.stream().mapToLong(DetSim.Outcome::switchovers).sum();
+        LongSummaryStatistics calm = outcomes.stream().mapToLong(DetSim.Outcome::longestCalmWithoutMasterMs)
+                .summaryStatistics();
+        System.out.printf("simulation %s: %d seeds, %d faults, %d switchovers, %d events in %d ms; after the final "
+                + "heal one master within %d ms (max), %d ms (mean); a calm cluster without a master for at most %d ms"
+                + "%n", name, outcomes.size(), faults, switchovers, events, (System.nanoTime() - t0) / 1_000_000L,
+                settle.getMax(), (long) settle.getAverage(), calm.getMax());
         if (!failed.isEmpty()) {
             DetSim.Outcome o = failed.get(0);
             DetSim replay = new DetSim(params, o.seed(), true);

@@ -19,6 +19,7 @@ import java.util.function.LongSupplier;
 import org.gkguardian.api.ElectionRule;
 import org.gkguardian.api.EventType;
 import org.gkguardian.api.GuardianEvent;
+import org.gkguardian.api.OperatorResult;
 import org.gkguardian.api.Role;
 import org.gkguardian.api.RoleContext;
 import org.gkguardian.api.RoleTransition;
@@ -59,13 +60,21 @@ final class DetSim {
      *                     shipped bin/gkg-node does; systemd's WatchdogSec does not)
      * @param releaseMs    the launcher's release of a dead JVM's VIP, at most
      * @param dad          the duplicate-address check refuses a bind while another host holds the VIP
+     * @param calmMs       how long a calm cluster (every node running, linked, no loss or delay) may stay without one
+     *                     master holding the VIP, counted from when it became calm or last had one
      */
     record Params(int nodes, boolean witness, String profile, long faultsMs, long settleMs, long watchdogMs,
-            boolean launcherFollowsLimit, long releaseMs, boolean dad) {
+            boolean launcherFollowsLimit, long releaseMs, boolean dad, long calmMs) {
     }
 
-    /** What a run found. */
-    record Outcome(long seed, String violation, long msToOneMaster, int masters, int faults, long events) {
+    /**
+     * What a run found.
+     *
+     * @param longestCalmWithoutMasterMs the longest a calm cluster went without one master holding the VIP
+     * @param switchovers                operator switchovers the guardians accepted
+     */
+    record Outcome(long seed, String violation, long msToOneMaster, int masters, int faults, long events,
+            long longestCalmWithoutMasterMs, int switchovers) {
         boolean ok() {
             return violation.isEmpty();
         }
@@ -100,7 +109,13 @@ final class DetSim {
     private double loss;
     private long spikeMs;
     private int faults;
+    private int switchovers;
     private String violation = "";
+    /** Since when every node runs, linked to every other, without loss or delay spikes; -1 while not. */
+    private long calmSince = -1;
+    /** When one master last held the VIP alone. */
+    private long lastSingleMaster = -1;
+    private long longestCalmWithoutMaster;
 
     private record Ev(long at, long seq, Runnable action) implements Comparable<Ev> {
         @Override
@@ -167,7 +182,7 @@ final class DetSim {
                     + describe();
         }
         return new Outcome(seed, violation, oneMasterSince < 0 ? -1 : (oneMasterSince - healAt) / MS, masters,
-                faults, events);
+                faults, events, longestCalmWithoutMaster / MS, switchovers);
     }
 
     String trace() {
@@ -191,9 +206,10 @@ final class DetSim {
 
     private void fault() {
         faults++;
-        int kind = rnd.nextInt(10);
+        int kind = rnd.nextInt(12);
         SimNode n = nodes.get(rnd.nextInt(nodes.size()));
         switch (kind) {
+            case 10, 11 -> operatorSwitchover(n);
             case 0, 1 -> {
                 if (n.up) {
                     note(n.name + " kill -9");
@@ -240,6 +256,53 @@ final class DetSim {
                 spikeMs = new long[] {0, 0, 20, 100}[rnd.nextInt(4)];
                 note("delay spikes up to " + spikeMs + " ms");
             }
+        }
+    }
+
+    /**
+     * An operator asks the guardian on {@code at} for a switchover, to a named member or to the best other. Sometimes
+     * the operator's wait runs out and the request is cancelled where it was made; sometimes the named member crashes,
+     * stops or is cut off right after.
+     */
+    private void operatorSwitchover(SimNode at) {
+        if (!at.up || at.paused) {
+            return;
+        }
+        SimNode target = nodes.get(rnd.nextInt(nodes.size()));
+        Optional<String> named = rnd.nextInt(3) == 0 ? Optional.empty() : Optional.of(target.name);
+        int g = at.gen;
+        at.run(g, () -> {
+            OperatorResult r = at.machine.switchover(named);
+            note(at.name + " operator: switchover to " + named.orElse("the best other") + ": " + r.outcome() + " "
+                    + r.message());
+            if (r.outcome() == OperatorResult.Outcome.ACCEPTED) {
+                switchovers++;
+            }
+        });
+        int then = rnd.nextInt(6);
+        if (then == 0) {
+            at(now + rnd.nextInt(3000) * MS, () -> at.run(g, () -> {
+                note(at.name + " operator: the wait ran out, switchover cancelled");
+                at.machine.cancelSwitchover(named);
+            }));
+        } else if (then == 1 && named.isPresent()) {
+            at(now + rnd.nextInt(400) * MS, () -> {
+                int how = rnd.nextInt(3);
+                if (how == 0 && target.up) {
+                    note(target.name + " kill -9 (switchover target)");
+                    kill(target);
+                    at(now + (300 + rnd.nextInt(3000)) * MS, () -> restart(target));
+                } else if (how == 1 && target.up && !target.paused) {
+                    pause(target, (1 + rnd.nextInt((int) target.settings.timings().leaseMs() * 8)) * MS);
+                } else if (how == 2) {
+                    note("partition [" + target.name + "] (switchover target)");
+                    for (SimNode o : nodes) {
+                        if (o != target) {
+                            cuts.add(link(target, o));
+                        }
+                    }
+                }
+            });
         }
     }
 
@@ -394,6 +457,34 @@ final class DetSim {
         List<String> holders = holders();
         if (holders.size() > 1) {
             violation = "two hosts hold the VIP: " + holders + "; " + describe();
+            return;
+        }
+        checkCalmHasMaster();
+    }
+
+    /**
+     * Liveness: a cluster in which every node runs and reaches every other without loss (quorate and healed) has one
+     * master holding the VIP within {@link Params#calmMs} of becoming calm or of losing its master; whatever an
+     * operator asked for meanwhile.
+     */
+    private void checkCalmHasMaster() {
+        if (singleMasterHolding()) {
+            lastSingleMaster = now;
+        }
+        boolean calm = cuts.isEmpty() && loss == 0 && spikeMs == 0
+                && nodes.stream().allMatch(n -> n.up && !n.paused);
+        if (!calm) {
+            calmSince = -1;
+            return;
+        }
+        if (calmSince < 0) {
+            calmSince = now;
+        }
+        long without = now - Math.max(calmSince, lastSingleMaster);
+        longestCalmWithoutMaster = Math.max(longestCalmWithoutMaster, without);
+        if (without > p.calmMs() * MS) {
+            violation = "calm for " + (now - calmSince) / MS + " ms, and no single master holding the VIP for "
+                    + without / MS + " ms; " + describe();
         }
     }
 

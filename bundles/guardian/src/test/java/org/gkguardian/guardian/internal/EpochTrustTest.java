@@ -102,6 +102,6 @@ class EpochTrustTest {
 
     private static Wire.StateMessage withEpoch(Wire.StateMessage s, long epoch) {
         return new Wire.StateMessage(s.state().withEpoch(epoch), s.gatekeeper(), s.incarnation(), s.sentNanos(),
-                s.echoes(), s.master());
+                s.echoes(), s.master(), s.switchover());
     }
 }

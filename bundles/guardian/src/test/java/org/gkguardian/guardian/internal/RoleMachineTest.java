@@ -443,6 +443,51 @@ class RoleMachineTest {
         assertEquals(List.of("n3"), sim.masters());
     }
 
+    /**
+     * The switchover ends with the epoch it was asked in. Before, n3 kept "switchover to n1" after n1's promotion
+     * (only the target dropped it); once n1 lost the role and n3 had it again, n3 handed it to n1, whose own rule named
+     * n3: nobody stood until the request expired (6.5 s on the fast profile).
+     */
+    @Test
+    void aSwitchoverThatIsOverDoesNotTakeTheRoleAwayFromTheNextMaster() throws Exception {
+        SimCluster sim = three();
+        assertEquals(Outcome.ACCEPTED, sim.node("n2").machine.switchover(Optional.of("n1")).outcome());
+        sim.flush();
+        sim.advance(300);
+        assertEquals(List.of("n1"), sim.masters());
+        sim.isolate("n1");
+        sim.advance(750);
+        sim.viewsFromLinks();
+        sim.advance(500);
+        assertEquals(List.of("n3"), sim.masters(), "the majority elects the patent's choice");
+        sim.healAll();
+        sim.viewsFromLinks();
+        for (int i = 0; i < 20; i++) {
+            sim.advance(100);
+            assertEquals(List.of("n3"), sim.masters(), "after the heal, at " + (i + 1) * 100 + " ms");
+        }
+        assertEquals(List.of("n3"), sim.vipHolders());
+    }
+
+    /**
+     * The master hands over only to a target that shows it holds the switchover: here the request never reached n1
+     * (cut off while it was sent). Before, n3 let go as soon as n1 was back and n1's rule named n3: no master until the
+     * request expired.
+     */
+    @Test
+    void aSwitchoverToATargetThatNeverHeardOfItLeavesTheMasterServing() throws Exception {
+        SimCluster sim = three();
+        sim.isolate("n1");
+        assertEquals(Outcome.ACCEPTED, sim.node("n2").machine.switchover(Optional.of("n1")).outcome());
+        sim.flush();
+        sim.healAll();
+        for (int i = 0; i < 20; i++) {
+            sim.advance(100);
+            assertEquals(List.of("n3"), sim.masters(), "at " + (i + 1) * 100 + " ms");
+        }
+        assertEquals(List.of("n3"), sim.vipHolders());
+    }
+
     @Test
     void aSwitchoverToAColdStandbyStartsItsGatekeeperBeforeTheMasterLetsTheVipGo() throws Exception {
         SimCluster sim = three();

@@ -22,7 +22,7 @@ class WireTest {
         MemberState m = new MemberState("n1", InetAddress.getByName("2001:db8::1"), 7, true, Role.MASTER, 42, false,
                 "abc", true);
         Wire.StateMessage s = new Wire.StateMessage(m, GatekeeperState.RUNNING, 5, 99,
-                Map.of(InetAddress.getByName("198.51.100.12"), new Wire.Echo(6, 77)), "n1");
+                Map.of(InetAddress.getByName("198.51.100.12"), new Wire.Echo(6, 77)), "n1", "n2");
         byte[] bytes = Wire.encode(s);
         assertEquals(s, Wire.decode(bytes, 0, bytes.length));
         Wire.SwitchoverRequest r = new Wire.SwitchoverRequest("n2", "n1", 7);
@@ -43,7 +43,7 @@ class WireTest {
     void malformedInputIsRefused() throws Exception {
         MemberState m = new MemberState("n1", InetAddress.getByName("10.0.0.1"), 7, true, Role.BACKUP, 1, false, "",
                 false);
-        byte[] bytes = Wire.encode(new Wire.StateMessage(m, GatekeeperState.UNMANAGED, 1, 1, Map.of(), ""));
+        byte[] bytes = Wire.encode(new Wire.StateMessage(m, GatekeeperState.UNMANAGED, 1, 1, Map.of(), "", ""));
         for (int cut = 0; cut < bytes.length; cut++) {
             byte[] truncated = Arrays.copyOf(bytes, cut);
             assertThrows(IllegalArgumentException.class, () -> Wire.decode(truncated, 0, truncated.length));
@@ -74,7 +74,7 @@ class WireTest {
     private static List<Wire.Message> carrying(long epoch) throws Exception {
         InetAddress a = InetAddress.getByName("198.51.100.11");
         MemberState m = new MemberState("n1", a, 7, true, Role.MASTER, epoch, false, "", false);
-        return List.of(new Wire.StateMessage(m, GatekeeperState.RUNNING, 1, 1, Map.of(), "n1"),
+        return List.of(new Wire.StateMessage(m, GatekeeperState.RUNNING, 1, 1, Map.of(), "n1", ""),
                 new Wire.SwitchoverRequest("n2", "n1", epoch),
                 new Wire.SwitchoverCancel("n2", "n1", epoch),
                 new Wire.VoteRequest(epoch, "n1", a, 1, 1),
