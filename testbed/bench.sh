@@ -219,7 +219,7 @@ WATCH
 
 # Bring a node back after a fault, as an operator would: restart what died, plug what was cut.
 restore() {
-    local system=$1 scenario=$2 host=$3
+    local system=$1 scenario=$2 host=$3 run=$4 h
     case $system in
         keepalived-*)
             if [ "$scenario" = kill-9 ]; then
@@ -228,11 +228,17 @@ restore() {
                 tb_keepalived_start "$host" $((100 + ${host#n})) "${system#keepalived-}"
             fi ;;
         gkg-*)
-            # The launcher ends with a killed JVM and kills a stopped one (watchdog): start the node again.
-            if [ ! -d "/proc/$(tb_main_pid "$host")" ]; then
-                tb_gkg_stop "$host"
-                tb_gkg_start "$host"
-            fi ;;
+            # The launcher ends with a killed JVM and kills a stopped one (watchdog): start the node again. Any other
+            # death (a watchdog that fired on a busy JVM) is a finding: it goes into the table's notes.
+            for h in n1 n2 n3; do
+                [ ! -d "/proc/$(tb_main_pid "$h")" ] || continue
+                if [ "$h" != "$host" ] || { [ "$scenario" != kill-9 ] && [ "$scenario" != sigstop ]; }; then
+                    echo "$system,$scenario,$run,$h's JVM died unasked ($(grep -a 'watchdog: no keep-alive\|is gone' "$TB_WORK/$h/launcher.log" 2>/dev/null | tail -1))" \
+                        | tee -a "$out/unsettled.txt"
+                fi
+                tb_gkg_stop "$h"
+                tb_gkg_start "$h"
+            done ;;
     esac
     sleep 2
     wait_ready "$system"
@@ -268,6 +274,7 @@ measure_resources() {
     hz=$(getconf CLK_TCK)
     for host in n1 n2 n3; do
         pid=$(tb_main_pid "$host")
+        if [ ! -d "/proc/$pid" ]; then echo "$system $host: JVM gone, not measured" | tee -a "$out/resources.txt"; continue; fi
         rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
         cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat"); sleep 10; cpu2=$(awk '{print $14 + $15}' "/proc/$pid/stat")
         awk -v s="$system" -v h="$host" -v r="$rss" -v c="$((cpu2 - cpu1))" -v hz="$hz" \
@@ -414,7 +421,7 @@ for system in $systems; do
             java -cp "$JAR" org.gkguardian.testbed.Analyze --probes "$TB_WORK/probes.csv" --fault-us "$fault" \
                 --scenario "$scenario" --system "$system" --run "$run" --names "$names" "${extra[@]}" \
                 --results "$out/results.csv" --png "$out/$system-$scenario-$run.png" || true
-            if ! restore "$system" "$scenario" "$victim"; then
+            if ! restore "$system" "$scenario" "$victim" "$run"; then
                 echo "$system,$scenario,$run,not settled after the fault and its heal" >> "$out/unsettled.txt"
                 restart_system "$system" "did not settle after run $run of $scenario"
             fi
@@ -451,7 +458,7 @@ awk -F, '$4 >= 0 && $6 >= 0 { v[$1 " " $2] = v[$1 " " $2] " " ($6 - $4) } END { 
     done | tee -a "$out/table.txt"
 if [ -s "$out/unsettled.txt" ]; then
     echo
-    echo "Runs after which the cluster did not settle within ${settle_seconds} s (system,scenario,run,what; the cluster was restarted):"
+    echo "Runs after which the cluster did not settle within ${settle_seconds} s (the cluster was restarted), and JVMs that died unasked (restarted):"
     cat "$out/unsettled.txt"
 fi | tee -a "$out/table.txt"
 echo | tee -a "$out/table.txt"

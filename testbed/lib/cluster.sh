@@ -79,8 +79,10 @@ tb_gkg_kamailio_replicated() {
 tb_gkg_start() {
     local host=$1; shift
     local base="$TB_WORK/$host" log="$TB_WORK/$host/data/log/karaf.log"
-    # A restarted node starts a new log, so that its role is read from the new JVM; the old one is kept.
+    # A restarted node starts a new log, so that its role is read from the new JVM; the old one is kept, and so is
+    # the old launcher's (what it did when the JVM died: its release of the VIP, its watchdog).
     [ -f "$log" ] && mv "$log" "$log.$(date +%s%N)"
+    [ -f "$base/launcher.log" ] && mv "$base/launcher.log" "$base/launcher.log.$(date +%s%N)"
     tb_exec "$host" "$TB_KARAF/bin/gkg-node" --karaf "$TB_KARAF" --base "$base" "$@" \
         > "$base/launcher.log" 2>&1 &
     tb_gkg_await_jvm "$host"
