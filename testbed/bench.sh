@@ -130,6 +130,8 @@ wait_ready() {
         for ((i = 0; i < 1200; i++)); do
             ready=yes
             for host in n1 n2 n3; do
+                # A dead node's log still names its last role: it is started again (and reported).
+                [ -d "/proc/$(tb_main_pid "$host")" ] || { revive "$system" "${scenario:-start}" "${run:-0}" none; ready=no; break; }
                 role=$(tb_gkg_role "$host")
                 [ "$role" = master ] || [ "$role" = backup ] || ready=no
                 [ "$(quorum_state "$host")" != lost ] || ready=no
@@ -230,18 +232,43 @@ restore() {
         gkg-*)
             # The launcher ends with a killed JVM and kills a stopped one (watchdog): start the node again. Any other
             # death (a watchdog that fired on a busy JVM) is a finding: it goes into the table's notes.
-            for h in n1 n2 n3; do
-                [ ! -d "/proc/$(tb_main_pid "$h")" ] || continue
-                if [ "$h" != "$host" ] || { [ "$scenario" != kill-9 ] && [ "$scenario" != sigstop ]; }; then
-                    echo "$system,$scenario,$run,$h's JVM died unasked ($(grep -a 'watchdog: no keep-alive\|is gone' "$TB_WORK/$h/launcher.log" 2>/dev/null | tail -1))" \
-                        | tee -a "$out/unsettled.txt"
-                fi
-                tb_gkg_stop "$h"
-                tb_gkg_start "$h"
-            done ;;
+            revive "$system" "$scenario" "$run" "$host" ;;
     esac
     sleep 2
     wait_ready "$system"
+}
+
+# revive SYSTEM SCENARIO RUN VICTIM — restart every node whose JVM is gone. A death other than the fault's (a
+# watchdog that fired on a busy JVM) is a finding: it goes into the table's notes with the launcher's word for it.
+# A restarted JVM keeps a core busy for 10-30 s (Karaf, JIT): the next fault waits until it is quiet, or it would
+# measure the machine.
+revive() {
+    local system=$1 scenario=$2 run=$3 victim=$4 h why revived=""
+    for h in n1 n2 n3; do
+        [ ! -d "/proc/$(tb_main_pid "$h")" ] || continue
+        if [ "$h" != "$victim" ] || { [ "$scenario" != kill-9 ] && [ "$scenario" != sigstop ]; }; then
+            why=$(grep -a 'watchdog: no keep-alive' "$TB_WORK/$h/launcher.log" 2>/dev/null | tail -1)
+            [ -n "$why" ] || why=$(tail -3 "$TB_WORK/$h/launcher.log" 2>/dev/null | grep -v '^karaf:' | head -1)
+            echo "$system,$scenario,$run,$h's JVM died unasked ($why)" | tee -a "$out/unsettled.txt"
+        fi
+        tb_gkg_stop "$h"
+        tb_gkg_start "$h"
+        revived="$revived $h"
+    done
+    for h in $revived; do wait_quiet "$h"; done
+}
+
+# Waits (40 s at most) until HOST's JVM uses less than a third of a core over a second.
+wait_quiet() {
+    local pid i a b hz
+    hz=$(getconf CLK_TCK)
+    for ((i = 0; i < 40; i++)); do
+        pid=$(tb_main_pid "$1")
+        a=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || return 0
+        sleep 1
+        b=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || return 0
+        [ $(( (b - a) * 3 )) -ge "$hz" ] || return 0
+    done
 }
 
 # inject SYSTEM SCENARIO HOST — the fault; for scenarios that heal, it holds the fault, heals it, and

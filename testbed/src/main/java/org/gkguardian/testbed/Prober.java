@@ -114,7 +114,8 @@ public final class Prober {
     private void stopAtDeadline(Process process) {
         try {
             if (!process.waitFor(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                process.destroy();
+                // SIGTERM through the handle: Process.destroy() would also close its output under the reader.
+                process.toHandle().destroy();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
