@@ -33,7 +33,6 @@ import org.gkguardian.api.RoleContext;
 import org.gkguardian.api.RoleTransition;
 import org.gkguardian.api.Severity;
 import org.gkguardian.api.VipControl;
-import org.gkguardian.api.VipStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,11 +123,7 @@ final class RoleMachine {
     private long probeDueNanos = Long.MAX_VALUE;
     /** Votes asked for or the VIP being bound: read by the keep-alive thread, see {@link #watchdogLimit}. */
     private volatile boolean promoting;
-    private volatile NodeStatus snapshot;
-    private long snapshotNanos = Long.MIN_VALUE / 2;
-    /** Something the status shows changed since it was last built. */
-    private boolean statusChanged;
-    private volatile List<MemberStatus> memberSnapshot = List.of();
+    private final StatusSnapshots snapshots;
 
     /**
      * An operator's switchover, as requested in {@code epoch}. It belongs to that epoch: once a later epoch began (the
@@ -217,7 +212,8 @@ final class RoleMachine {
         this.masters = new MasterWatch(notices, journal, clock, settings.quorumPolicy() == QuorumPolicy.MAJORITY,
                 pauseNanos);
         this.roleSince = clock.instant();
-        this.snapshot = buildStatus();
+        this.snapshots = new StatusSnapshots(() -> this.settings, peers, vip, journal, clock);
+        snapshots.initial(self(0));
     }
 
     /**
@@ -473,7 +469,7 @@ final class RoleMachine {
             return false;
         }
         epoch = epochs.raiseTo(seen);
-        statusChanged = true;
+        snapshots.markChanged();
         return true;
     }
 
@@ -603,7 +599,7 @@ final class RoleMachine {
         leave();
         // leave() refreshed them if anything changed; what runs on by itself (the lease left, the peers' ages) is
         // refreshed once per heartbeat, not on every tick: a node at rest should allocate next to nothing.
-        if (now - snapshotNanos >= hb) {
+        if (snapshots.olderThan(hb, now)) {
             refreshSnapshots();
         }
     }
@@ -782,9 +778,9 @@ final class RoleMachine {
         if (last == null || !myState(lastAliveNanos).equals(last.state()) || !followsNow().equals(last.follows())
                 || !safeGatekeeperState().equals(last.gatekeeper()) || !switchoverShown().equals(last.switchover())) {
             broadcast();
-            statusChanged = true;
+            snapshots.markChanged();
         }
-        if (statusChanged) {
+        if (snapshots.changed()) {
             refreshSnapshots();
         }
     }
@@ -1111,7 +1107,7 @@ final class RoleMachine {
         }
         role = to;
         roleSince = clock.instant();
-        statusChanged = true;
+        snapshots.markChanged();
         String master = to == Role.MASTER ? settings.nodeName() : from == Role.MASTER ? "" : masters.master();
         RoleTransition t = new RoleTransition(settings.nodeName(), from, to, epoch, cause, roleSince,
                 Duration.ofNanos(tookNanos), master, detail);
@@ -1145,7 +1141,7 @@ final class RoleMachine {
         }
         QuorumState before = quorum;
         quorum = q;
-        statusChanged = true;
+        snapshots.markChanged();
         if (q == QuorumState.LOST) {
             notices.raise(EventType.QUORUM_LOST, Cause.QUORUM, Map.of(), "quorum-lost", Severity.CRITICAL,
                     "this partition does not hold quorum (" + settings.quorumPolicy().label() + ")");
@@ -1412,63 +1408,25 @@ final class RoleMachine {
     // ---------------------------------------------------------------- snapshots for other threads
 
     private void refreshSnapshots() {
-        statusChanged = false;
-        snapshot = buildStatus();
         long now = nanos.getAsLong();
-        snapshotNanos = now;
-        List<MemberStatus> rows = new ArrayList<>();
-        int index = 1;
-        for (InetAddress a : settings.members()) {
-            if (a.equals(settings.internalAddress())) {
-                rows.add(new MemberStatus(index++, settings.nodeName(), a, true, Optional.of(clock.instant()),
-                        Optional.of(myState(now)), safeGatekeeperState()));
-            } else {
-                Optional<PeerTracker.Peer> p = peers.peer(a);
-                boolean reachable = peers.fresh(a, now) && p.isPresent();
-                rows.add(new MemberStatus(index++, peers.nameOf(a), a, reachable, peers.lastHeardAt(a),
-                        peers.lastKnown(a), p.map(PeerTracker.Peer::gatekeeper).orElse(GatekeeperState.UNKNOWN)));
-            }
-        }
-        memberSnapshot = List.copyOf(rows);
+        snapshots.refresh(self(now), now);
     }
 
-    private NodeStatus buildStatus() {
-        long now = started ? nanos.getAsLong() : 0;
-        Optional<InetAddress> masterAddress = Optional.empty();
-        if (role == Role.MASTER) {
-            masterAddress = Optional.of(settings.internalAddress());
-        } else if (!masters.master().isEmpty()) {
-            for (MemberState m : peers.everKnown()) {
-                if (m.name().equals(masters.master())) {
-                    masterAddress = Optional.of(m.internalAddress());
-                }
-            }
-        }
-        Duration lease = Duration.ZERO;
-        if (role == Role.MASTER) {
-            lease = Duration.ofNanos(Math.min(leaseNanos, agreement.leaseRemaining(now)));
-        }
-        List<VipStatus> vips;
-        try {
-            vips = vip.status();
-        } catch (RuntimeException e) {
-            vips = List.of();
-        }
+    private StatusSnapshots.Self self(long now) {
+        Duration lease = role == Role.MASTER ? Duration.ofNanos(Math.min(leaseNanos, agreement.leaseRemaining(now)))
+                : Duration.ZERO;
         // The master watch learns of our own mastership only at the next observation: a snapshot taken in between
         // must not show a master without a name.
-        String follows = followsNow();
-        return new NodeStatus(settings.nodeName(), settings.internalAddress(), settings.priority(), role, roleSince,
-                epoch, follows.isEmpty() ? Optional.empty() : Optional.of(follows), masterAddress, vips,
-                quorum, lease, safeGatekeeperState(), configDigest, journal.failoverCount(), journal.lastFailover(),
-                journal.lastFailoverCause(), true, role == Role.FAULT ? unhealthyReason(now) : "");
+        return new StatusSnapshots.Self(role, roleSince, epoch, followsNow(), quorum, lease, safeGatekeeperState(),
+                configDigest, role == Role.FAULT ? unhealthyReason(now) : "", myState(now));
     }
 
     NodeStatus status() {
-        return snapshot;
+        return snapshots.status();
     }
 
     List<MemberStatus> members() {
-        return memberSnapshot;
+        return snapshots.members();
     }
 
     Role role() {
