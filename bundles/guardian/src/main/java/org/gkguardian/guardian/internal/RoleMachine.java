@@ -73,8 +73,6 @@ final class RoleMachine {
     private final long renewNanos;
     /** How long before the voters' promise to a silent master runs out its successor gets ready. */
     private final long standEarlyNanos;
-    /** How long a member whose life line ended has to answer over the authenticated channel. */
-    private final long lifeCheckNanos;
     private final long bindGuardNanos;
     private final long incarnation;
     private final PeerTracker peers;
@@ -133,17 +131,9 @@ final class RoleMachine {
     private record Pending(String target, String requestedBy, long epoch, long expiresNanos) {
     }
 
-    /** A member whose life line ended, asked over the authenticated channel whether it lives. */
-    private record LifeCheckSent(long nonce, long sinceNanos) {
-    }
-
-    /** Members whose life line ended and who have not answered yet; their death is believed after the allowance. */
-    private final Map<InetAddress, LifeCheckSent> lifeChecks = new HashMap<>();
-    private long lifeCheckCount;
-    /** When the last "a live member's life line ended" warning was logged, per member (at most one per minute). */
-    private final Map<Object, Long> lifeLineWarned = new HashMap<>();
-    /** When "Ignoring epoch ... far ahead" was last logged at WARN, per member name. */
-    private final Map<Object, Long> farEpochWarned = new HashMap<>();
+    private final LifeChecks lifeChecks;
+    /** "Ignoring epoch ... far ahead" at WARN, per member name. */
+    private final OncePerMinute farEpochWarnings = new OncePerMinute();
 
     /**
      * A campaign in progress: why this node stands, and when each phase began, for the promotion's log line.
@@ -182,11 +172,12 @@ final class RoleMachine {
         this.pauseNanos = t.promiseMs() * 1_000_000L;
         this.renewNanos = t.renewMs() * 1_000_000L;
         this.standEarlyNanos = t.standEarlyMs() * 1_000_000L;
-        this.lifeCheckNanos = t.releaseAllowanceMs() * 1_000_000L;
         // The renewals go on while the VIP is bound: the lease needs room only for the first of them to be answered.
         this.bindGuardNanos = renewNanos;
         long presenceNanos = (t.failureTimeoutMs() + t.verifyTimeoutMs()) * 1_000_000L;
         this.peers = new PeerTracker(settings.internalAddress(), settings.members(), incarnation, presenceNanos);
+        this.lifeChecks = new LifeChecks(settings.nodeName(), settings.internalAddress(), incarnation,
+                t.releaseAllowanceMs() * 1_000_000L, peers::nameOf);
         this.health = new HealthGate(settings.internalAddress(), 3 * t.distrustMs() * 1_000_000L,
                 4 * t.distrustMs() * 1_000_000L);
         this.witnessWatch = new WitnessWatch(pauseNanos, t.rejoinMs() * 1_000_000L);
@@ -297,16 +288,10 @@ final class RoleMachine {
         if (!enter()) {
             return;
         }
-        if (peers.isPeer(member) && !lifeChecks.containsKey(member)) {
-            // The end of a TCP connection is no proof: a host without the secret can forge it. The member is asked
-            // over the authenticated channel; without an answer within the allowance its death is believed, from
-            // the moment the line ended. Its successor gets ready meanwhile (see withoutMastersLapsingSoon).
-            long now = nanos.getAsLong();
-            long nonce = incarnation ^ (++lifeCheckCount * 0x9E3779B97F4A7C15L);
-            lifeChecks.put(member, new LifeCheckSent(nonce, now));
-            sendTo(member, new Wire.LifeCheck(nonce, settings.internalAddress(), member));
-            LOG.debug("{}: the life line to {} ended; asking it over the channel", settings.nodeName(),
-                    peers.nameOf(member));
+        if (peers.isPeer(member) && !lifeChecks.asking(member)) {
+            // Its successor gets ready while the member is asked (see withoutMastersLapsingSoon).
+            Optional<Wire.LifeCheck> check = lifeChecks.lineEnded(member, nanos.getAsLong());
+            check.ifPresent(c -> sendTo(member, c));
             evaluate();
         }
         leave();
@@ -314,45 +299,13 @@ final class RoleMachine {
 
     /** Members that did not answer their life check within the allowance are dead; true when one was. */
     private boolean believeDeaths(long now) {
-        boolean any = false;
-        for (var it = lifeChecks.entrySet().iterator(); it.hasNext();) {
-            var e = it.next();
-            if (now - e.getValue().sinceNanos() < lifeCheckNanos) {
-                continue;
-            }
-            it.remove();
-            InetAddress member = e.getKey();
-            LOG.info("Guardian {} saw the process of {} die (its life line ended and it did not answer within {} ms)",
-                    settings.nodeName(), peers.nameOf(member), lifeCheckNanos / 1_000_000L);
-            agreement.crashed(member, e.getValue().sinceNanos());
-            peers.died(member);
-            masters.gone(member);
-            any = true;
+        List<LifeChecks.Death> dead = lifeChecks.due(now);
+        for (LifeChecks.Death d : dead) {
+            agreement.crashed(d.member(), d.sinceNanos());
+            peers.died(d.member());
+            masters.gone(d.member());
         }
-        return any;
-    }
-
-    /** Whether a warning about {@code key} is due now (none in the last minute), and if so remembers it. */
-    private static boolean oncePerMinute(Map<Object, Long> lastWarned, Object key, long now) {
-        Long last = lastWarned.get(key);
-        if (last != null && now - last <= 60_000_000_000L) {
-            return false;
-        }
-        lastWarned.put(key, now);
-        return true;
-    }
-
-    private void lifeCheckAnswered(Wire.LifeCheckAck a, long now) {
-        LifeCheckSent sent = lifeChecks.get(a.from());
-        if (sent == null || sent.nonce() != a.nonce() || !a.to().equals(settings.internalAddress())) {
-            return;
-        }
-        lifeChecks.remove(a.from());
-        if (oncePerMinute(lifeLineWarned, a.from(), now)) {
-            LOG.warn("{}: the life line to {} ended but {} answered over the authenticated channel within {} ms: not a "
-                    + "death (a network reset, or a forged TCP segment on the internal LAN)", settings.nodeName(),
-                    peers.nameOf(a.from()), peers.nameOf(a.from()), (now - sent.sinceNanos()) / 1_000_000L);
-        }
+        return !dead.isEmpty();
     }
 
     void onMessage(Wire.Message message, long receivedNanos) {
@@ -460,7 +413,7 @@ final class RoleMachine {
         if (seen - epoch > MAX_EPOCH_JUMP && epoch > 0) {
             // It comes with every state and renewal of that member: once a minute at WARN, else DEBUG.
             long now = nanos.getAsLong();
-            if (oncePerMinute(farEpochWarned, from, now)) {
+            if (farEpochWarnings.due(from, now)) {
                 LOG.warn("Ignoring epoch {} from {}: more than {} ahead of ours ({})", seen, from, MAX_EPOCH_JUMP,
                         epoch);
             } else {
@@ -502,7 +455,7 @@ final class RoleMachine {
     private boolean onAgreement(Wire.AgreementMessage message, long receivedNanos) {
         long now = nanos.getAsLong();
         if (message instanceof Wire.LifeCheckAck a) {
-            lifeCheckAnswered(a, now);
+            lifeChecks.answered(a, now);
             return true;
         }
         // A vote request may come from the successor of a member whose death is due to be believed now.
@@ -543,7 +496,7 @@ final class RoleMachine {
             Optional<Wire.LeaseAck> ack = agreement.onRenew(r, epoch, receivedNanos);
             if (ack.isPresent()) {
                 // Our promise stands again on this answer: a death believed later must not cut it short.
-                lifeChecks.remove(r.master());
+                lifeChecks.alive(r.master());
                 lastMasterHeardNanos = receivedNanos;
                 if (candidacy != null) {
                     abandonCandidacy(peers.nameOf(r.master()) + " is master of epoch " + r.epoch());
@@ -1172,7 +1125,7 @@ final class RoleMachine {
         for (MemberState m : visible) {
             if (m.role() == Role.MASTER && !m.name().equals(settings.nodeName())
                     && (agreement.lapsesWithin(m.internalAddress(), now, standEarlyNanos)
-                            || lifeChecks.containsKey(m.internalAddress()))) {
+                            || lifeChecks.asking(m.internalAddress()))) {
                 continue;
             }
             out.add(m);
