@@ -100,36 +100,13 @@ final class RoleMachine {
     private boolean settledOnce;
     private QuorumState quorum = QuorumState.UNKNOWN;
     private String configDigest = "";
-    private Pending switchover;
-    /**
-     * The target of a switchover that ended with its epoch before this node saw the next master, until it sees one:
-     * when that is the target, the change is the switchover's (a renewal can bring the new epoch before the state).
-     */
-    private String endedSwitchoverTarget = "";
-    /** This node's gatekeeper was made ready for a switchover to it, before the master let go. */
-    private boolean preparedForSwitchover;
-    /**
-     * The epoch whose master resigned to this node's voter (it released the VIP, verified it gone, and said so); 0 when
-     * none. A promotion in the next epoch is then a hand-over: no duplicate address check to wait for.
-     */
-    private long handedOverEpoch;
-    /** The master that resigned in {@link #handedOverEpoch}, and when its resignation arrived. */
-    private InetAddress handedOverBy;
-    private long handedOverNanos;
     private Candidacy candidacy;
     /** When the candidate starts its duplicate-address check ahead of the bind; MAX_VALUE when started or none. */
     private long probeDueNanos = Long.MAX_VALUE;
     /** Votes asked for or the VIP being bound: read by the keep-alive thread, see {@link #watchdogLimit}. */
     private volatile boolean promoting;
     private final StatusSnapshots snapshots;
-
-    /**
-     * An operator's switchover, as requested in {@code epoch}. It belongs to that epoch: once a later epoch began (the
-     * target's promotion, or anyone's), it is over on every node, so that no node goes on electing a target that has
-     * long forgotten it.
-     */
-    private record Pending(String target, String requestedBy, long epoch, long expiresNanos) {
-    }
+    private final Switchovers switchovers;
 
     private final LifeChecks lifeChecks;
     /** "Ignoring epoch ... far ahead" at WARN, per member name. */
@@ -202,6 +179,8 @@ final class RoleMachine {
         this.notices = new Notices(settings.nodeName(), journal, publisher, clock, () -> epoch);
         this.masters = new MasterWatch(notices, journal, clock, settings.quorumPolicy() == QuorumPolicy.MAJORITY,
                 pauseNanos);
+        this.switchovers = new Switchovers(settings.nodeName(),
+                (2 * t.startupGraceMs() + 5000) * 1_000_000L, notices);
         this.roleSince = clock.instant();
         this.snapshots = new StatusSnapshots(() -> this.settings, peers, vip, journal, clock);
         snapshots.initial(self(0));
@@ -323,21 +302,10 @@ final class RoleMachine {
                     evaluate();
                 }
             } else if (message instanceof Wire.SwitchoverRequest r) {
-                if (r.epoch() == epoch) {
-                    long timeout = 2 * settings.timings().startupGraceMs() + 5000;
-                    switchover = new Pending(r.target(), r.requestedBy(), epoch,
-                            nanos.getAsLong() + timeout * 1_000_000L);
-                    LOG.info("Switchover to {} requested by {}", r.target(), r.requestedBy());
-                } else {
-                    LOG.warn("Ignoring a switchover request to {} from {} for epoch {} (this is epoch {})", r.target(),
-                            r.requestedBy(), r.epoch(), epoch);
-                }
+                switchovers.requested(r, epoch, nanos.getAsLong());
                 evaluate();
             } else if (message instanceof Wire.SwitchoverCancel c) {
-                if (switchover != null && switchover.target().equals(c.target())
-                        && switchover.requestedBy().equals(c.requestedBy()) && c.epoch() == epoch) {
-                    LOG.warn("Switchover to {} cancelled by {}: the operator's wait ran out", c.target(),
-                            c.requestedBy());
+                if (switchovers.cancels(c, epoch)) {
                     dropSwitchover();
                     evaluate();
                 }
@@ -426,31 +394,6 @@ final class RoleMachine {
         return true;
     }
 
-    /**
-     * The pending switchover, while its target holds it too (this node, or the target's newest state shows it): a
-     * target that never got the request, cancelled it or forgot it at its promotion would not stand, and the others
-     * would wait for it until the request expired, with nobody master.
-     */
-    private Optional<Pending> switchoverInForce(long now) {
-        if (switchover == null) {
-            return Optional.empty();
-        }
-        String target = switchover.target();
-        boolean held = target.equals(settings.nodeName()) || peers.freshPeers(now).stream()
-                .anyMatch(p -> p.state().name().equals(target) && p.switchover().equals(target));
-        return held ? Optional.of(switchover) : Optional.empty();
-    }
-
-    /** A switchover requested in an epoch that has ended is over: done, or made moot by another master. */
-    private void endSwitchoverOfEarlierEpoch() {
-        if (switchover != null && switchover.epoch() < epoch) {
-            LOG.info("Switchover to {} requested by {} in epoch {} is over: epoch {} began", switchover.target(),
-                    switchover.requestedBy(), switchover.epoch(), epoch);
-            endedSwitchoverTarget = masters.master().equals(switchover.target()) ? "" : switchover.target();
-            dropSwitchover();
-        }
-    }
-
     /** Handles a message of the agreement; true when the roles deserve a fresh look. */
     private boolean onAgreement(Wire.AgreementMessage message, long receivedNanos) {
         long now = nanos.getAsLong();
@@ -510,9 +453,7 @@ final class RoleMachine {
                 // A hand-over only from a master that held the VIP: a candidate whose bind failed knows nothing of
                 // who else may hold it.
                 if (agreement.resigned(r, receivedNanos) && r.epoch() == epoch && r.handOver()) {
-                    handedOverEpoch = r.epoch();
-                    handedOverBy = r.master();
-                    handedOverNanos = receivedNanos;
+                    switchovers.handedOver(r.epoch(), r.master(), receivedNanos);
                 }
                 masters.gone(r.master());
                 return true;
@@ -536,13 +477,7 @@ final class RoleMachine {
             configDigest = safeDigest();
             watchRelease();
         }
-        if (switchover != null && now > switchover.expiresNanos()) {
-            if (switchover.requestedBy().equals(settings.nodeName())) {
-                notices.raise(EventType.SWITCHOVER_FAILED, Cause.SWITCHOVER, Map.of(GuardianEvent.MEMBER,
-                        switchover.target()), "switchover-failed", Severity.MINOR,
-                        "the switchover to " + switchover.target() + " did not complete in time");
-            }
-            LOG.warn("Switchover to {} did not complete in time; dropped", switchover.target());
+        if (switchovers.expired(now)) {
             dropSwitchover();
         }
         evaluate();
@@ -620,11 +555,8 @@ final class RoleMachine {
                 return choice.refusal().get();
             }
             MemberState target = choice.target().orElseThrow();
-            long timeout = 2 * settings.timings().startupGraceMs() + 5000;
-            switchover = new Pending(target.name(), settings.nodeName(), epoch, now + timeout * 1_000_000L);
-            notices.clear("switchover-failed", Cause.SWITCHOVER, Map.of(GuardianEvent.MEMBER, target.name()));
+            switchovers.requestedHere(target.name(), epoch, now);
             membership.send(Wire.encode(new Wire.SwitchoverRequest(target.name(), settings.nodeName(), epoch)));
-            LOG.info("Switchover to {} requested by the operator on {}", target.name(), settings.nodeName());
             evaluate();
             return OperatorResult.accepted("switchover to " + target.name() + " requested");
         } finally {
@@ -637,11 +569,10 @@ final class RoleMachine {
         if (!enter()) {
             return;
         }
-        if (switchover != null && switchover.requestedBy().equals(settings.nodeName())
-                && target.map(t -> t.isBlank() || t.trim().equals(switchover.target())).orElse(true)) {
-            LOG.warn("Switchover to {} cancelled: the operator's wait ran out", switchover.target());
+        Optional<Wire.SwitchoverCancel> cancel = switchovers.cancelHere(target, epoch);
+        if (cancel.isPresent()) {
             // The others got the request too: they drop it, unless the master has let go already.
-            send(new Wire.SwitchoverCancel(switchover.target(), settings.nodeName(), epoch));
+            send(cancel.get());
             dropSwitchover();
             evaluate();
         }
@@ -729,7 +660,7 @@ final class RoleMachine {
         lastAliveNanos = nanos.getAsLong();
         Outbox.Outgoing last = outbox.last();
         if (last == null || !myState(lastAliveNanos).equals(last.state()) || !followsNow().equals(last.follows())
-                || !safeGatekeeperState().equals(last.gatekeeper()) || !switchoverShown().equals(last.switchover())) {
+                || !safeGatekeeperState().equals(last.gatekeeper()) || !switchovers.shown().equals(last.switchover())) {
             broadcast();
             snapshots.markChanged();
         }
@@ -768,7 +699,9 @@ final class RoleMachine {
         List<MemberState> visible = visibleStates(now);
         watchMasters(visible);
         // After the master watch, which counts a new master of the switchover's target as the switchover's result.
-        endSwitchoverOfEarlierEpoch();
+        if (switchovers.endedBefore(epoch, masters.master())) {
+            dropSwitchover();
+        }
 
         // 1. What makes a master let go at once.
         if (role == Role.MASTER) {
@@ -815,23 +748,23 @@ final class RoleMachine {
         ElectionResult result;
         try {
             result = rule.decide(new ElectionInput(visible, q.allowsMaster(), settings.preempt(),
-                    switchoverInForce(now).map(Pending::target)));
+                    switchovers.inForce(peers.freshPeers(now)).map(Switchovers.Pending::target)));
         } catch (RuntimeException e) {
             LOG.error("The election rule failed; keeping the current roles", e);
             return;
         }
         boolean chosen = result.master().filter(settings.nodeName()::equals).isPresent();
-        Pending switchover = switchoverInForce(now).orElse(null);
-        if (role == Role.MASTER && !chosen && switchover != null && !maintenance
-                && result.master().filter(switchover.target()::equals).isPresent()
-                && !gatekeeperReadyOn(switchover.target(), now)) {
+        Switchovers.Pending inForce = switchovers.inForce(peers.freshPeers(now)).orElse(null);
+        if (role == Role.MASTER && !chosen && inForce != null && !maintenance
+                && result.master().filter(inForce.target()::equals).isPresent()
+                && !gatekeeperReadyOn(inForce.target(), now)) {
             // A hand-over, not a failure: the VIP stays here until the target's gatekeeper answers, so that the
             // clients' outage is the votes and the bind, not a gatekeeper's start.
-            LOG.debug("switchover to {}: waiting for its gatekeeper to be ready", switchover.target());
+            LOG.debug("switchover to {}: waiting for its gatekeeper to be ready", inForce.target());
             return;
         }
         if (role == Role.MASTER && !chosen) {
-            demote(maintenance ? Role.MAINTENANCE : Role.BACKUP, demotionCause(visible, result, switchover != null),
+            demote(maintenance ? Role.MAINTENANCE : Role.BACKUP, demotionCause(visible, result, inForce != null),
                     result.reason().isEmpty() ? "the election chose " + result.master().orElse("nobody")
                             : result.reason());
         } else if (role != Role.MASTER && chosen && q.allowsMaster() && healthy && !maintenance
@@ -839,13 +772,13 @@ final class RoleMachine {
             Optional<MemberState> holder = visible.stream()
                     .filter(m -> m.role() == Role.MASTER && !m.name().equals(settings.nodeName())).findFirst();
             if (holder.isPresent()) {
-                if (switchover != null && switchover.target().equals(settings.nodeName()) && !preparedForSwitchover) {
+                if (inForce != null && inForce.target().equals(settings.nodeName()) && !switchovers.prepared()) {
                     prepareForSwitchover(holder.get().name());
                 }
                 LOG.debug("elected, waiting for {} to let the master role go", holder.get().name());
                 return;
             }
-            stand(now, promotionCause(result, switchover), result.reason());
+            stand(now, promotionCause(result, inForce), result.reason());
         } else if (role != Role.MASTER && !chosen && candidacy != null) {
             abandonCandidacy("the election chose " + result.master().orElse("nobody"));
         }
@@ -860,7 +793,7 @@ final class RoleMachine {
             // The duplicate address check runs while the gatekeeper gets ready and the votes come in (none is needed
             // when the master resigned to us: see tryTakeOver). While the voters' promise to a silent master still
             // runs, it starts late enough to end with the promise: the old master may still hold the VIP until then.
-            probeDueNanos = handedOverEpoch == epoch ? Long.MAX_VALUE
+            probeDueNanos = switchovers.handedOverIn(epoch) ? Long.MAX_VALUE
                     : agreement.promiseEnd().orElse(t0) - vip.probeTime().toNanos();
             probeAheadWhenDue(t0);
             // The votes are asked for before the gatekeeper starts and come back while it does (a cold start takes
@@ -954,9 +887,7 @@ final class RoleMachine {
         // The master of the epoch before ours held the VIP and resigned to us (Wire.Resign.handOver): it released the
         // VIP, verified, and no other guardian can hold it (the votes saw to that). Anything else takes the
         // duplicate address check first.
-        boolean handedOver = handedOverEpoch != 0 && handedOverEpoch == epoch && won > epoch
-                && resignerStillBacksOff(now);
-        handedOverEpoch = 0;
+        boolean handedOver = switchovers.takeHandOver(epoch, won, now, pauseNanos, a -> peers.fresh(a, now));
         try {
             atTheEdge(() -> {
                 if (handedOver) {
@@ -995,18 +926,11 @@ final class RoleMachine {
         details.put(GuardianEvent.OLD_MASTER, old);
         details.put(GuardianEvent.NEW_MASTER, settings.nodeName());
         notices.event(EventType.MASTER_CHANGED, c.cause(), details);
-        endSwitchoverOfEarlierEpoch();
-        preparedForSwitchover = false;
+        if (switchovers.endedBefore(epoch, masters.master())) {
+            dropSwitchover();
+        }
+        switchovers.promoted();
         broadcast();
-    }
-
-    /**
-     * The resignation is recent (within the voters' promise) and its master is still heard. A hand-over heard long ago
-     * proves nothing once the resigner is out of sight: a pair's member cut off may have been elected again with the
-     * witness meanwhile (seen in the simulation: two holders, the second bound without the duplicate-address check).
-     */
-    private boolean resignerStillBacksOff(long now) {
-        return now - handedOverNanos <= pauseNanos && peers.fresh(handedOverBy, now);
     }
 
     /**
@@ -1135,15 +1059,13 @@ final class RoleMachine {
 
     private void watchMasters(List<MemberState> visible) {
         String before = masters.master();
-        Optional<String> target = switchover != null ? Optional.of(switchover.target())
-                : Optional.of(endedSwitchoverTarget).filter(t -> !t.isEmpty());
-        masters.observe(visible, role == Role.MASTER, target, nanos.getAsLong());
+        masters.observe(visible, role == Role.MASTER, switchovers.targetOfMasterChange(), nanos.getAsLong());
         if (!masters.master().isEmpty() && !masters.master().equals(before)) {
-            endedSwitchoverTarget = "";
+            switchovers.newMasterSeen();
         }
     }
 
-    private Cause promotionCause(ElectionResult result, Pending switchover) {
+    private Cause promotionCause(ElectionResult result, Switchovers.Pending switchover) {
         if (switchover != null && switchover.target().equals(settings.nodeName())) {
             return Cause.SWITCHOVER;
         }
@@ -1230,13 +1152,9 @@ final class RoleMachine {
     /** Publishes this node's state (role thread only), then sends it. */
     private void broadcast() {
         outbox.publish(new Outbox.Outgoing(myState(nanos.getAsLong()), safeGatekeeperState(), followsNow(),
-                Set.copyOf(peers.inView().keySet()), switchoverShown()));
+                Set.copyOf(peers.inView().keySet()), switchovers.shown()));
     }
 
-    /** The target of the switchover this node holds pending, for the others to see; empty when none. */
-    private String switchoverShown() {
-        return switchover == null ? "" : switchover.target();
-    }
 
     /** The heartbeat thread's beat; see {@link Outbox#beat}. Safe from any thread. */
     void heartbeat() {
@@ -1320,7 +1238,7 @@ final class RoleMachine {
      * (a cold standby starts it; a warm one only checks it).
      */
     private void prepareForSwitchover(String master) {
-        preparedForSwitchover = true;
+        switchovers.markPrepared();
         RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, agreement.nextEpoch(epoch),
                 vip.configured());
         long t0 = nanos.getAsLong();
@@ -1337,11 +1255,9 @@ final class RoleMachine {
 
     /** The switchover is over without this node's promotion: a gatekeeper started for it goes back to standby. */
     private void dropSwitchover() {
-        switchover = null;
-        if (preparedForSwitchover && role != Role.MASTER && candidacy == null) {
+        if (switchovers.drop() && role != Role.MASTER && candidacy == null) {
             safeStandDown(new RoleContext(settings.nodeName(), role, epoch, vip.configured()));
         }
-        preparedForSwitchover = false;
     }
 
     /** The member's gatekeeper answers (or it has none to manage), from its newest state. */
