@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -59,7 +58,6 @@ final class RoleMachine {
 
     private volatile Settings settings;
     private final ElectionRule rule;
-    private final GatekeeperControl gatekeeper;
     private final VipControl vip;
     private final Epochs epochs;
     private final Membership membership;
@@ -73,7 +71,6 @@ final class RoleMachine {
     private final long renewNanos;
     /** How long before the voters' promise to a silent master runs out its successor gets ready. */
     private final long standEarlyNanos;
-    private final long bindGuardNanos;
     private final long incarnation;
     private final PeerTracker peers;
     private final Agreement agreement;
@@ -89,37 +86,22 @@ final class RoleMachine {
     private boolean maintenance;
     private long startedNanos;
     private volatile long lastAliveNanos;
-    private volatile long busySince = Long.MIN_VALUE;
     private long lastLanCheckNanos = Long.MIN_VALUE;
     private long eligibleSinceNanos = Long.MIN_VALUE;
     private final WitnessWatch witnessWatch;
-    /** When this node last answered a renewal of the master it backs: the latest start of that master's fault. */
-    private long lastMasterHeardNanos = Long.MIN_VALUE;
     private volatile boolean started;
     private volatile boolean stopped;
     private boolean settledOnce;
     private QuorumState quorum = QuorumState.UNKNOWN;
     private String configDigest = "";
-    private Candidacy candidacy;
-    /** When the candidate starts its duplicate-address check ahead of the bind; MAX_VALUE when started or none. */
-    private long probeDueNanos = Long.MAX_VALUE;
-    /** Votes asked for or the VIP being bound: read by the keep-alive thread, see {@link #watchdogLimit}. */
-    private volatile boolean promoting;
+    private final Edges edges;
+    private final Promotion promotion;
     private final StatusSnapshots snapshots;
     private final Switchovers switchovers;
 
     private final LifeChecks lifeChecks;
     /** "Ignoring epoch ... far ahead" at WARN, per member name. */
     private final OncePerMinute farEpochWarnings = new OncePerMinute();
-
-    /**
-     * A campaign in progress: why this node stands, and when each phase began, for the promotion's log line.
-     *
-     * @param faultNanos when the master was last heard from, or this node started (first election)
-     */
-    private record Candidacy(Cause cause, String reason, RoleContext context, long faultNanos, long suspectedNanos,
-            long preparedNanos, long askedNanos) {
-    }
 
     RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, Epochs epochs,
             Membership membership, Publisher publisher, Journal journal, LongSupplier nanos, Clock clock,
@@ -135,7 +117,6 @@ final class RoleMachine {
         this.incarnation = incarnation;
         this.settings = settings;
         this.rule = rule;
-        this.gatekeeper = gatekeeper;
         this.vip = vip;
         this.epochs = epochs;
         this.membership = membership;
@@ -149,8 +130,6 @@ final class RoleMachine {
         this.pauseNanos = t.promiseMs() * 1_000_000L;
         this.renewNanos = t.renewMs() * 1_000_000L;
         this.standEarlyNanos = t.standEarlyMs() * 1_000_000L;
-        // The renewals go on while the VIP is bound: the lease needs room only for the first of them to be answered.
-        this.bindGuardNanos = renewNanos;
         long presenceNanos = (t.failureTimeoutMs() + t.verifyTimeoutMs()) * 1_000_000L;
         this.peers = new PeerTracker(settings.internalAddress(), settings.members(), incarnation, presenceNanos);
         this.lifeChecks = new LifeChecks(settings.nodeName(), settings.internalAddress(), incarnation,
@@ -181,6 +160,11 @@ final class RoleMachine {
                 pauseNanos);
         this.switchovers = new Switchovers(settings.nodeName(),
                 (2 * t.startupGraceMs() + 5000) * 1_000_000L, notices);
+        this.edges = new Edges(settings.nodeName(), gatekeeper, vip, outbox, nanos,
+                () -> lastAliveNanos = nanos.getAsLong());
+        // The renewals go on while the VIP is bound: the lease needs room only for the first of them to be answered.
+        this.promotion = new Promotion(settings.nodeName(), agreement, edges, vip, outbox, switchovers, peers, health,
+                notices, nanos, renewNanos, renewNanos, pauseNanos);
         this.roleSince = clock.instant();
         this.snapshots = new StatusSnapshots(() -> this.settings, peers, vip, journal, clock);
         snapshots.initial(self(0));
@@ -207,7 +191,7 @@ final class RoleMachine {
         health.lan(lanUp);
         witnessWatch.lan(lanUp);
         started = true;
-        configDigest = safeDigest();
+        configDigest = edges.configDigest();
         LOG.info("Guardian {} starting: {}, epoch {}, last vote in epoch {}", settings.nodeName(), settings, epoch,
                 epochs.ballot().epoch());
         evaluate();
@@ -440,8 +424,8 @@ final class RoleMachine {
             if (ack.isPresent()) {
                 // Our promise stands again on this answer: a death believed later must not cut it short.
                 lifeChecks.alive(r.master());
-                lastMasterHeardNanos = receivedNanos;
-                if (candidacy != null) {
+                promotion.masterHeard(receivedNanos);
+                if (promotion.standing()) {
                     abandonCandidacy(peers.nameOf(r.master()) + " is master of epoch " + r.epoch());
                 }
                 sendTo(r.master(), ack.get());
@@ -474,7 +458,7 @@ final class RoleMachine {
             boolean lanUp = lanCheck.up(settings.internalAddress());
             health.lan(lanUp);
             witnessWatch.lan(lanUp);
-            configDigest = safeDigest();
+            configDigest = edges.configDigest();
             watchRelease();
         }
         if (switchovers.expired(now)) {
@@ -507,7 +491,7 @@ final class RoleMachine {
         if (role == Role.MASTER && agreement.leaseRemaining(now) <= 0) {
             loseLease(now);
             leave();
-        } else if (candidacy != null) {
+        } else if (promotion.standing()) {
             campaign(now);
             leave();
         } else {
@@ -660,7 +644,7 @@ final class RoleMachine {
         lastAliveNanos = nanos.getAsLong();
         Outbox.Outgoing last = outbox.last();
         if (last == null || !myState(lastAliveNanos).equals(last.state()) || !followsNow().equals(last.follows())
-                || !safeGatekeeperState().equals(last.gatekeeper()) || !switchovers.shown().equals(last.switchover())) {
+                || !edges.gatekeeperState().equals(last.gatekeeper()) || !switchovers.shown().equals(last.switchover())) {
             broadcast();
             snapshots.markChanged();
         }
@@ -672,7 +656,7 @@ final class RoleMachine {
     private void evaluate() {
         long now = nanos.getAsLong();
         peers.prune(now);
-        GatekeeperState gk = safeGatekeeperState();
+        GatekeeperState gk = edges.gatekeeperState();
         if (health.gatekeeper(gk.healthy(), gk.label())) {
             if (health.gatekeeperHealthy()) {
                 notices.cleared(EventType.GATEKEEPER_RECOVERED, "gatekeeper-fault", Cause.HEALTH, Map.of());
@@ -779,153 +763,56 @@ final class RoleMachine {
                 return;
             }
             stand(now, promotionCause(result, inForce), result.reason());
-        } else if (role != Role.MASTER && !chosen && candidacy != null) {
+        } else if (role != Role.MASTER && !chosen && promotion.standing()) {
             abandonCandidacy("the election chose " + result.master().orElse("nobody"));
         }
     }
 
-    /** Gets the gatekeeper ready, then asks the others for the next epoch. */
+    /** Gets the gatekeeper ready, then asks the others for the next epoch: see {@link Promotion}. */
     private void stand(long now, Cause cause, String reason) {
-        if (candidacy == null) {
-            long t0 = nanos.getAsLong();
-            RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, agreement.nextEpoch(epoch),
-                    vip.configured());
-            // The duplicate address check runs while the gatekeeper gets ready and the votes come in (none is needed
-            // when the master resigned to us: see tryTakeOver). While the voters' promise to a silent master still
-            // runs, it starts late enough to end with the promise: the old master may still hold the VIP until then.
-            probeDueNanos = switchovers.handedOverIn(epoch) ? Long.MAX_VALUE
-                    : agreement.promiseEnd().orElse(t0) - vip.probeTime().toNanos();
-            probeAheadWhenDue(t0);
-            // The votes are asked for before the gatekeeper starts and come back while it does (a cold start takes
-            // longer than a round trip); nothing is bound before it answers. The launcher's tighter limit waits
-            // for the end of the start (a busy start must not get the JVM killed): ipbinding sends it before the
-            // bind, which is what keeps a stopped new master from holding the VIP past its lease.
-            Optional<Wire.VoteRequest> early = agreement.campaign(epoch, t0);
-            early.ifPresent(this::send);
-            try {
-                atTheEdge(() -> gatekeeper.prepareMaster(context));
-            } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
-                agreement.endCampaign();
-                safeStandDown(context);
-                promotionFailed(Cause.HEALTH, "the gatekeeper could not be made ready: " + e.getMessage());
-                return;
-            }
-            candidacy = new Candidacy(cause, reason, context, faultTime(t0), t0, nanos.getAsLong(),
-                    early.isPresent() ? t0 : Long.MIN_VALUE);
-            promoting = true;
-        }
-        campaign(nanos.getAsLong());
+        act(promotion.stand(epoch, role, cause, reason, this::eligible));
     }
 
-    /** When the master this node followed was last heard from (or this node started): the fault's latest start. */
-    private long faultTime(long fallback) {
-        return lastMasterHeardNanos != Long.MIN_VALUE ? lastMasterHeardNanos : fallback;
-    }
-
-    private void probeAheadWhenDue(long now) {
-        if (now >= probeDueNanos) {
-            probeDueNanos = Long.MAX_VALUE;
-            vip.probeAhead();
-        }
-    }
-
-    /** Asks for votes, at most once per renewal interval, and takes over once they suffice. */
     private void campaign(long now) {
-        Candidacy c = candidacy;
-        if (c == null) {
-            return;
-        }
-        probeAheadWhenDue(now);
-        if (c.askedNanos() == Long.MIN_VALUE || now - c.askedNanos() >= renewNanos) {
-            Optional<Wire.VoteRequest> request = agreement.campaign(epoch, now);
-            if (request.isEmpty()) {
-                return;
-            }
-            candidacy = new Candidacy(c.cause(), c.reason(), c.context(), c.faultNanos(), c.suspectedNanos(),
-                    c.preparedNanos(), c.askedNanos() == Long.MIN_VALUE ? now : c.askedNanos());
-            if (c.askedNanos() != Long.MIN_VALUE && !agreement.lastRefusal().isEmpty()) {
-                LOG.debug("{} asks again for epoch {}: {}", settings.nodeName(), request.get().epoch(),
-                        agreement.lastRefusal());
-            }
-            send(request.get());
-        }
-        tryTakeOver(now);
+        act(promotion.campaign(now, epoch, role, this::eligible));
+    }
+
+    private void tryTakeOver(long now) {
+        act(promotion.tryTakeOver(now, epoch, role, this::eligible));
     }
 
     private void abandonCandidacy(String why) {
-        Candidacy c = candidacy;
-        if (c == null) {
+        promotion.abandon(why, role, epoch);
+    }
+
+    /** Whether this node may become master now: healthy, not in maintenance, not distrusting what it hears. */
+    private boolean eligible(long now) {
+        return healthyNow(now) && !maintenance && now >= distrustUntil;
+    }
+
+    private void act(Optional<Promotion.Outcome> outcome) {
+        if (outcome.isEmpty()) {
             return;
         }
-        candidacy = null;
-        promoting = false;
-        probeDueNanos = Long.MAX_VALUE;
-        agreement.endCampaign();
-        LOG.debug("{} stops standing: {}", settings.nodeName(), why);
-        if (role != Role.MASTER) {
-            safeStandDown(new RoleContext(settings.nodeName(), role, epoch, vip.configured()));
+        if (outcome.get() instanceof Promotion.Failed f) {
+            promotionFailed(f.cause(), f.why());
+        } else if (outcome.get() instanceof Promotion.Won w) {
+            becomeMaster(w);
         }
     }
 
-    /** Binds the VIP once a majority granted the epoch, while the lease still has room for the bind. */
-    private void tryTakeOver(long now) {
-        Candidacy c = candidacy;
-        if (c == null || role == Role.MASTER || !agreement.elected(now, bindGuardNanos)) {
-            return;
-        }
-        if (!healthyNow(now) || maintenance || now < distrustUntil) {
-            abandonCandidacy("no longer eligible");
-            return;
-        }
-        long votedNanos = now;
-        long won = agreement.becomeMaster();
-        candidacy = null;
-        probeDueNanos = Long.MAX_VALUE;
-        RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, won, vip.configured());
-        // Renewals go out while the VIP is bound (the duplicate-address check takes a while), from the heartbeat thread.
-        outbox.renewing(agreement.renewal(now));
-        // The master of the epoch before ours held the VIP and resigned to us (Wire.Resign.handOver): it released the
-        // VIP, verified, and no other guardian can hold it (the votes saw to that). Anything else takes the
-        // duplicate address check first.
-        boolean handedOver = switchovers.takeHandOver(epoch, won, now, pauseNanos, a -> peers.fresh(a, now));
-        try {
-            atTheEdge(() -> {
-                if (handedOver) {
-                    vip.bindHandedOver(context);
-                } else {
-                    vip.bind(context);
-                }
-            });
-        } catch (VipControl.VipException | RuntimeException e) {
-            promoting = false;
-            outbox.renewing(null);
-            resignOnceReleased(agreement.stepDown(false));
-            safeStandDown(context);
-            boolean conflict = e instanceof VipControl.VipException v && v.conflict();
-            if (conflict) {
-                health.conflict(nanos.getAsLong());
-                notices.raise(EventType.VIP_CONFLICT, Cause.VIP_CONFLICT, Map.of(GuardianEvent.TEXT, e.getMessage()),
-                        "vip-conflict", Severity.CRITICAL, "another host answers for the VIP: " + e.getMessage());
-            }
-            promotionFailed(conflict ? Cause.VIP_CONFLICT : Cause.HEALTH, "the VIP could not be bound: "
-                    + e.getMessage());
-            return;
-        }
-        long boundNanos = nanos.getAsLong();
-        epoch = epochs.raiseTo(won);
+    /** The VIP is bound: master of the epoch won. */
+    private void becomeMaster(Promotion.Won w) {
+        epoch = epochs.raiseTo(w.epoch());
         health.promoted();
-        notices.clear("promotion-failed", c.cause(), Map.of());
+        notices.clear("promotion-failed", w.cause(), Map.of());
         String old = masters.master();
-        setRole(Role.MASTER, c.cause(), c.reason(), boundNanos - c.suspectedNanos());
-        promoting = false;
-        LOG.info("Promotion of {} to master of epoch {}: fault to suspicion {} ms, gatekeeper ready {} ms, votes {} ms, "
-                + "VIP bound {} ms, total since the fault {} ms", settings.nodeName(), epoch,
-                ms(c.suspectedNanos() - c.faultNanos()), ms(c.preparedNanos() - c.suspectedNanos()),
-                ms(votedNanos - c.preparedNanos()), ms(boundNanos - votedNanos), ms(boundNanos - c.faultNanos()));
+        setRole(Role.MASTER, w.cause(), w.reason(), w.boundNanos() - w.candidacy().suspectedNanos());
+        promotion.done(w, epoch);
         Map<String, String> details = new HashMap<>();
         details.put(GuardianEvent.OLD_MASTER, old);
         details.put(GuardianEvent.NEW_MASTER, settings.nodeName());
-        notices.event(EventType.MASTER_CHANGED, c.cause(), details);
+        notices.event(EventType.MASTER_CHANGED, w.cause(), details);
         if (switchovers.endedBefore(epoch, masters.master())) {
             dropSwitchover();
         }
@@ -946,35 +833,15 @@ final class RoleMachine {
         setRole(Role.FAULT, cause, why, 0);
     }
 
-    private static long ms(long nanos) {
-        return Math.max(0, nanos / 1_000_000L);
-    }
-
     private void demote(Role to, Cause cause, String detail) {
         long t0 = nanos.getAsLong();
         if (role == Role.MASTER) {
             outbox.renewing(null);
-            resignOnceReleased(agreement.stepDown(true));
-            safeStandDown(new RoleContext(settings.nodeName(), to, epoch, vip.configured()));
+            edges.releaseThenResign(agreement.stepDown(true), epoch);
+            edges.standDown(new RoleContext(settings.nodeName(), to, epoch, vip.configured()));
         }
         setRole(to, cause, detail, nanos.getAsLong() - t0);
         broadcast();
-    }
-
-    /**
-     * Releases the VIP, then resigns: only with the VIP gone may the voters turn to someone else, and they should not
-     * wait for the gatekeeper to stop first (a switchover's outage). A release not verified yet sends no resignation:
-     * the voters' promise runs out instead.
-     */
-    private void resignOnceReleased(Optional<Wire.Resign> resign) {
-        vip.release();
-        Optional<String> problem = vip.releaseProblem();
-        if (problem.isEmpty()) {
-            resign.ifPresent(this::send);
-        } else {
-            LOG.error("{} does not resign as master of epoch {}: its VIP release is not verified ({}); the voters wait "
-                    + "for their promise to run out", settings.nodeName(), epoch, problem.get());
-        }
     }
 
     private void setRole(Role to, Cause cause, String detail, long tookNanos) {
@@ -1151,7 +1018,7 @@ final class RoleMachine {
 
     /** Publishes this node's state (role thread only), then sends it. */
     private void broadcast() {
-        outbox.publish(new Outbox.Outgoing(myState(nanos.getAsLong()), safeGatekeeperState(), followsNow(),
+        outbox.publish(new Outbox.Outgoing(myState(nanos.getAsLong()), edges.gatekeeperState(), followsNow(),
                 Set.copyOf(peers.inView().keySet()), switchovers.shown()));
     }
 
@@ -1169,7 +1036,7 @@ final class RoleMachine {
      * lease no longer protects; killing a backup for a stall would only cost a member.
      */
     boolean progressing() {
-        return role != Role.MASTER && busySince == Long.MIN_VALUE || !started || stopped
+        return role != Role.MASTER && !edges.busy() || !started || stopped
                 || progressing(leaseNanos);
     }
 
@@ -1178,32 +1045,13 @@ final class RoleMachine {
      * candidate asks for the limit too, so that its launcher has it before the bind rather than one keep-alive after.
      */
     Optional<Duration> watchdogLimit() {
-        return role == Role.MASTER || promoting && role != Role.STOPPED ? Optional.of(Duration.ofMillis(settings.timings().watchdogLimitMs()))
-                : Optional.empty();
+        return role == Role.MASTER || promotion.promoting() && role != Role.STOPPED
+                ? Optional.of(Duration.ofMillis(settings.timings().watchdogLimitMs())) : Optional.empty();
     }
 
     private boolean progressing(long within) {
         long now = nanos.getAsLong();
-        long busy = busySince;
-        return started && !stopped && (now - lastAliveNanos <= within
-                || (busy != Long.MIN_VALUE && now - busy <= EDGE_LIMIT_NANOS));
-    }
-
-    /** Runs a bounded action at the edge (gatekeeper start, VIP bind): the role thread is busy, not stuck. */
-    private <E extends Exception> void atTheEdge(EdgeAction<E> action) throws E {
-        busySince = nanos.getAsLong();
-        try {
-            action.run();
-        } finally {
-            busySince = Long.MIN_VALUE;
-            // Busy is not paused: the lease itself tells whether the others moved on meanwhile.
-            lastAliveNanos = nanos.getAsLong();
-        }
-    }
-
-    @FunctionalInterface
-    private interface EdgeAction<E extends Exception> {
-        void run() throws E;
+        return started && !stopped && (now - lastAliveNanos <= within || edges.busyWithin(now, EDGE_LIMIT_NANOS));
     }
 
     private void send(Wire.Message message) {
@@ -1212,25 +1060,6 @@ final class RoleMachine {
 
     private void sendTo(InetAddress member, Wire.AgreementMessage message) {
         outbox.sendTo(member, message);
-    }
-
-    // ---------------------------------------------------------------- edges that must not throw into the machine
-
-    private GatekeeperState safeGatekeeperState() {
-        try {
-            return Objects.requireNonNullElse(gatekeeper.state(), GatekeeperState.UNKNOWN);
-        } catch (RuntimeException e) {
-            LOG.warn("Gatekeeper state unavailable: {}", e.toString());
-            return GatekeeperState.FAILED;
-        }
-    }
-
-    private String safeDigest() {
-        try {
-            return Objects.requireNonNullElse(gatekeeper.configDigest(), "");
-        } catch (RuntimeException e) {
-            return "";
-        }
     }
 
     /**
@@ -1243,20 +1072,20 @@ final class RoleMachine {
                 vip.configured());
         long t0 = nanos.getAsLong();
         try {
-            atTheEdge(() -> gatekeeper.prepareMaster(context));
+            edges.prepareMaster(context);
             LOG.info("Switchover from {} to {}: gatekeeper ready in {} ms; {} lets the VIP go now", master,
-                    settings.nodeName(), ms(nanos.getAsLong() - t0), master);
+                    settings.nodeName(), (nanos.getAsLong() - t0) / 1_000_000L, master);
         } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
             LOG.warn("Switchover from {} to {}: the gatekeeper could not be made ready ({}); {} keeps the role", master,
                     settings.nodeName(), e.getMessage(), master);
-            safeStandDown(new RoleContext(settings.nodeName(), role, epoch, vip.configured()));
+            edges.standDown(new RoleContext(settings.nodeName(), role, epoch, vip.configured()));
         }
     }
 
     /** The switchover is over without this node's promotion: a gatekeeper started for it goes back to standby. */
     private void dropSwitchover() {
-        if (switchovers.drop() && role != Role.MASTER && candidacy == null) {
-            safeStandDown(new RoleContext(settings.nodeName(), role, epoch, vip.configured()));
+        if (switchovers.drop() && role != Role.MASTER && !promotion.standing()) {
+            edges.standDown(new RoleContext(settings.nodeName(), role, epoch, vip.configured()));
         }
     }
 
@@ -1264,14 +1093,6 @@ final class RoleMachine {
     private boolean gatekeeperReadyOn(String member, long now) {
         return peers.freshPeers(now).stream().filter(p -> p.state().name().equals(member))
                 .anyMatch(p -> p.gatekeeper() == GatekeeperState.RUNNING || p.gatekeeper() == GatekeeperState.UNMANAGED);
-    }
-
-    private void safeStandDown(RoleContext context) {
-        try {
-            gatekeeper.standDown(context);
-        } catch (RuntimeException e) {
-            LOG.error("Gatekeeper stand-down failed: {}", e.toString());
-        }
     }
 
     // ---------------------------------------------------------------- snapshots for other threads
@@ -1286,7 +1107,7 @@ final class RoleMachine {
                 : Duration.ZERO;
         // The master watch learns of our own mastership only at the next observation: a snapshot taken in between
         // must not show a master without a name.
-        return new StatusSnapshots.Self(role, roleSince, epoch, followsNow(), quorum, lease, safeGatekeeperState(),
+        return new StatusSnapshots.Self(role, roleSince, epoch, followsNow(), quorum, lease, edges.gatekeeperState(),
                 configDigest, role == Role.FAULT ? unhealthyReason(now) : "", myState(now));
     }
 
