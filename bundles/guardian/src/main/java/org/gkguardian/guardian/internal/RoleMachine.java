@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -91,10 +90,9 @@ final class RoleMachine {
     private final WitnessWatch witnessWatch;
     private volatile boolean started;
     private volatile boolean stopped;
-    private boolean settledOnce;
-    private QuorumState quorum = QuorumState.UNKNOWN;
     private String configDigest = "";
     private final Edges edges;
+    private final Electorate electorate;
     private final Promotion promotion;
     private final StatusSnapshots snapshots;
     private final Switchovers switchovers;
@@ -160,6 +158,8 @@ final class RoleMachine {
                 pauseNanos);
         this.switchovers = new Switchovers(settings.nodeName(),
                 (2 * t.startupGraceMs() + 5000) * 1_000_000L, notices);
+        this.electorate = new Electorate(() -> this.settings, peers, agreement, witnessWatch, notices,
+                lifeChecks::asking, pauseNanos, standEarlyNanos);
         this.edges = new Edges(settings.nodeName(), gatekeeper, vip, outbox, nanos,
                 () -> lastAliveNanos = nanos.getAsLong());
         // The renewals go on while the VIP is bound: the lease needs room only for the first of them to be answered.
@@ -252,7 +252,7 @@ final class RoleMachine {
             return;
         }
         if (peers.isPeer(member) && !lifeChecks.asking(member)) {
-            // Its successor gets ready while the member is asked (see withoutMastersLapsingSoon).
+            // Its successor gets ready while the member is asked (see Electorate#withoutMastersLapsingSoon).
             Optional<Wire.LifeCheck> check = lifeChecks.lineEnded(member, nanos.getAsLong());
             check.ifPresent(c -> sendTo(member, c));
             evaluate();
@@ -512,15 +512,9 @@ final class RoleMachine {
             LOG.info("The witness answers {} again; it stands in for a silent member only once the channel has merged "
                     + "or after {} ms", settings.nodeName(), settings.timings().rejoinMs());
         }
-        if (answered && witnessStandsIn(atNanos)) {
+        if (answered && electorate.witnessStandsIn(atNanos)) {
             agreement.witnessAnswered(atNanos);
         }
-    }
-
-    /** See {@link WitnessWatch#standsIn}: a peer heard since this node reconnected shows that the views merged. */
-    private boolean witnessStandsIn(long now) {
-        int others = settings.members().size() - 1;
-        return witnessWatch.standsIn(now, since -> peers.heardCount(now, now - since) == others);
     }
 
     OperatorResult switchover(Optional<String> requested) {
@@ -529,7 +523,7 @@ final class RoleMachine {
         }
         try {
             long now = nanos.getAsLong();
-            QuorumState q = quorum(now);
+            QuorumState q = electorate.quorum(now);
             if (!q.allowsMaster()) {
                 return OperatorResult.refused(Outcome.REFUSED, "this partition is not quorate (" + q.label() + ")");
             }
@@ -677,9 +671,11 @@ final class RoleMachine {
             eligibleSinceNanos = Long.MIN_VALUE;
         }
 
-        QuorumState q = quorum(now);
-        boolean settled = settled(now);
-        updateQuorum(q, settled);
+        QuorumState q = electorate.quorum(now);
+        boolean settled = electorate.settled(now, distrustUntil, startedNanos);
+        if (electorate.show(q, settled)) {
+            snapshots.markChanged();
+        }
         List<MemberState> visible = visibleStates(now);
         watchMasters(visible);
         // After the master watch, which counts a new master of the switchover's target as the switchover's result.
@@ -728,7 +724,8 @@ final class RoleMachine {
         // A node that is not master elects as if a master whose promise runs out soon were gone already: the one
         // to follow it gets its gatekeeper and its duplicate-address check ready meanwhile, and asks for the votes
         // the moment the voters are free. Nothing is bound before they grant it.
-        List<MemberState> visible = role == Role.MASTER ? visibleNow : withoutMastersLapsingSoon(visibleNow, now);
+        List<MemberState> visible = role == Role.MASTER ? visibleNow
+                : electorate.withoutMastersLapsingSoon(visibleNow, now);
         ElectionResult result;
         try {
             result = rule.decide(new ElectionInput(visible, q.allowsMaster(), settings.preempt(),
@@ -869,59 +866,8 @@ final class RoleMachine {
 
     // ---------------------------------------------------------------- observations
 
-    private QuorumState quorum(long now) {
-        int heard = 1 + peers.heardCount(now, pauseNanos);
-        return switch (settings.quorumPolicy()) {
-            case NONE -> QuorumState.NOT_REQUIRED;
-            case MAJORITY -> heard >= settings.quorumSize() ? QuorumState.QUORATE : QuorumState.LOST;
-            case WITNESS -> heard == settings.members().size() || witnessStandsIn(now)
-                    ? QuorumState.QUORATE : QuorumState.LOST;
-        };
-    }
-
-    private void updateQuorum(QuorumState q, boolean settled) {
-        if (q == quorum || (!settled && q == QuorumState.LOST)) {
-            return;
-        }
-        QuorumState before = quorum;
-        quorum = q;
-        snapshots.markChanged();
-        if (q == QuorumState.LOST) {
-            notices.raise(EventType.QUORUM_LOST, Cause.QUORUM, Map.of(), "quorum-lost", Severity.CRITICAL,
-                    "this partition does not hold quorum (" + settings.quorumPolicy().label() + ")");
-        } else if (before == QuorumState.LOST) {
-            notices.cleared(EventType.QUORUM_REGAINED, "quorum-lost", Cause.QUORUM, Map.of());
-        }
-    }
-
-    /**
-     * This node and every member heard within the presence window, except a master whose lease this node no longer
-     * backs: once its promise ran out (or its process died), it is not the master the election should keep.
-     */
     private List<MemberState> visibleStates(long now) {
-        List<MemberState> out = new ArrayList<>();
-        out.add(myState(now));
-        for (PeerTracker.Peer p : peers.freshPeers(now)) {
-            MemberState m = p.state();
-            if (m.role() == Role.MASTER && agreement.lapsed(m.internalAddress(), now)) {
-                continue;
-            }
-            out.add(m);
-        }
-        return out;
-    }
-
-    private List<MemberState> withoutMastersLapsingSoon(List<MemberState> visible, long now) {
-        List<MemberState> out = new ArrayList<>(visible.size());
-        for (MemberState m : visible) {
-            if (m.role() == Role.MASTER && !m.name().equals(settings.nodeName())
-                    && (agreement.lapsesWithin(m.internalAddress(), now, standEarlyNanos)
-                            || lifeChecks.asking(m.internalAddress()))) {
-                continue;
-            }
-            out.add(m);
-        }
-        return out;
+        return electorate.visible(myState(now), now);
     }
 
     private void watchMasters(List<MemberState> visible) {
@@ -966,41 +912,6 @@ final class RoleMachine {
 
     private String unhealthyReason(long now) {
         return health.reason(now);
-    }
-
-    /**
-     * Whether this node knows enough to take part in an election: not right after a pause, past the startup grace
-     * (or it has heard every configured member), and it holds a current state of every member it hears. A state is
-     * dropped as soon as its member falls silent, so an old state is never combined with a new sign of life; a
-     * member heard again counts only once its new state has been handled.
-     */
-    private boolean settled(long now) {
-        if (now < distrustUntil) {
-            return false;
-        }
-        long grace = settings.timings().startupGraceMs() * 1_000_000L;
-        for (Map.Entry<InetAddress, Long> e : peers.inView().entrySet()) {
-            InetAddress a = e.getKey();
-            // A member whose process died is not waited for, though the channel keeps it in the view a while longer
-            // (VERIFY_SUSPECT): a node restarted within the startup grace would otherwise not stand until then.
-            if (peers.hasState(a) || peers.dead(a)) {
-                continue;
-            }
-            if (peers.fresh(a, now) || now - e.getValue() < grace) {
-                return false;
-            }
-        }
-        if (settledOnce) {
-            return true;
-        }
-        boolean heardAll = settings.members().stream()
-                .filter(a -> !a.equals(settings.internalAddress()))
-                .allMatch(a -> peers.hasState(a) && peers.fresh(a, now));
-        if (heardAll || now - startedNanos >= settings.startupGraceMs() * 1_000_000L) {
-            settledOnce = true;
-            return true;
-        }
-        return false;
     }
 
     private MemberState myState(long now) {
@@ -1107,7 +1018,7 @@ final class RoleMachine {
                 : Duration.ZERO;
         // The master watch learns of our own mastership only at the next observation: a snapshot taken in between
         // must not show a master without a name.
-        return new StatusSnapshots.Self(role, roleSince, epoch, followsNow(), quorum, lease, edges.gatekeeperState(),
+        return new StatusSnapshots.Self(role, roleSince, epoch, followsNow(), electorate.shown(), lease, edges.gatekeeperState(),
                 configDigest, role == Role.FAULT ? unhealthyReason(now) : "", myState(now));
     }
 
