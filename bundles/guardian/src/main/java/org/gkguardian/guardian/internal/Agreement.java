@@ -1,5 +1,6 @@
 package org.gkguardian.guardian.internal;
 
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -78,6 +79,27 @@ final class Agreement {
     /** Written by the channel's threads as answers arrive (see {@link #onAck}), read by the role thread. */
     private final Map<InetAddress, Long> acks = new ConcurrentHashMap<>();
     private long witnessNanos = Long.MIN_VALUE;
+
+    /** The agreement of a member of the configured cluster, with the votes and leases its quorum policy asks for. */
+    static Agreement forMember(Settings settings, long incarnation, BallotBox box) {
+        Timings t = settings.timings();
+        List<InetAddress> members = settings.members();
+        int needed = switch (settings.quorumPolicy()) {
+            case NONE -> 1;
+            case WITNESS -> members.size();
+            case MAJORITY -> settings.quorumSize();
+        };
+        // The witness's tie-break: the highest configured address (the patent's order) may count it at once.
+        InetAddress best = members.stream().max(Comparator.comparing(a -> new BigInteger(1, a.getAddress())))
+                .orElseThrow();
+        long witnessDelay = best.equals(settings.internalAddress()) ? 0 : t.promiseMs() * 1_000_000L;
+        boolean exclusive = settings.quorumPolicy() == QuorumPolicy.MAJORITY;
+        return new Agreement(settings.internalAddress(), settings.nodeName(), incarnation, box, needed,
+                settings.quorumPolicy() == QuorumPolicy.WITNESS,
+                members.size() > 1 && settings.quorumPolicy() != QuorumPolicy.NONE, t.leaseMs() * 1_000_000L,
+                t.promiseMs() * 1_000_000L, t.releaseAllowanceMs() * 1_000_000L, witnessDelay,
+                exclusive ? 1 : members.size(), members.indexOf(settings.internalAddress()));
+    }
 
     /**
      * @param needed            votes that make a master, this node's own included (a majority; every member under

@@ -1,11 +1,9 @@
 package org.gkguardian.guardian.internal;
 
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +90,7 @@ final class RoleMachine {
     private volatile boolean stopped;
     private String configDigest = "";
     private final Edges edges;
+    private final PeerAlarms alarms;
     private final Electorate electorate;
     private final Promotion promotion;
     private final StatusSnapshots snapshots;
@@ -136,28 +135,14 @@ final class RoleMachine {
                 4 * t.distrustMs() * 1_000_000L);
         this.witnessWatch = new WitnessWatch(pauseNanos, t.rejoinMs() * 1_000_000L);
         this.outbox = new Outbox(membership, peers, nanos, incarnation, t.heartbeatMs() * 1_000_000L, renewNanos);
-        boolean single = settings.members().size() == 1;
-        boolean witness = settings.quorumPolicy() == QuorumPolicy.WITNESS;
-        int needed = switch (settings.quorumPolicy()) {
-            case NONE -> 1;
-            case WITNESS -> settings.members().size();
-            case MAJORITY -> settings.quorumSize();
-        };
-        // The witness's tie-break: the highest configured address (the patent's order) may count it at once.
-        InetAddress best = settings.members().stream()
-                .max(Comparator.comparing(a -> new BigInteger(1, a.getAddress()))).orElseThrow();
-        long witnessDelay = best.equals(settings.internalAddress()) ? 0 : t.promiseMs() * 1_000_000L;
-        boolean exclusive = settings.quorumPolicy() == QuorumPolicy.MAJORITY;
-        this.agreement = new Agreement(settings.internalAddress(), settings.nodeName(), incarnation, epochs, needed,
-                witness, !single && settings.quorumPolicy() != QuorumPolicy.NONE, leaseNanos, pauseNanos,
-                t.releaseAllowanceMs() * 1_000_000L, witnessDelay, exclusive ? 1 : settings.members().size(),
-                settings.members().indexOf(settings.internalAddress()));
+        this.agreement = Agreement.forMember(settings, incarnation, epochs);
         this.epoch = epochs.current();
         this.notices = new Notices(settings.nodeName(), journal, publisher, clock, () -> epoch);
         this.masters = new MasterWatch(notices, journal, clock, settings.quorumPolicy() == QuorumPolicy.MAJORITY,
                 pauseNanos);
         this.switchovers = new Switchovers(settings.nodeName(),
                 (2 * t.startupGraceMs() + 5000) * 1_000_000L, notices);
+        this.alarms = new PeerAlarms(() -> this.settings, peers, notices, health, vip);
         this.electorate = new Electorate(() -> this.settings, peers, agreement, witnessWatch, notices,
                 lifeChecks::asking, pauseNanos, standEarlyNanos);
         this.edges = new Edges(settings.nodeName(), gatekeeper, vip, outbox, nanos,
@@ -228,18 +213,7 @@ final class RoleMachine {
         if (!enter()) {
             return;
         }
-        PeerTracker.ViewChange change = peers.onView(members, nanos.getAsLong());
-        for (InetAddress gone : change.gone()) {
-            if (settings.members().contains(gone)) {
-                String who = peers.nameOf(gone);
-                notices.raise(EventType.MEMBER_DOWN, Cause.FAILURE, Map.of(GuardianEvent.MEMBER, who),
-                        "member-down:" + gone.getHostAddress(), Severity.MAJOR, "member " + who + " left the view");
-            }
-        }
-        for (InetAddress came : change.came()) {
-            notices.cleared(EventType.MEMBER_UP, "member-down:" + came.getHostAddress(), Cause.ELECTION,
-                    Map.of(GuardianEvent.MEMBER, peers.nameOf(came)));
-        }
+        alarms.viewChanged(peers.onView(members, nanos.getAsLong()));
         LOG.debug("view: {}", members);
         broadcast();
         evaluate();
@@ -303,58 +277,10 @@ final class RoleMachine {
         if (!peers.accept(s, clock.instant(), nanos.getAsLong())) {
             return;
         }
-        checkName(m);
+        alarms.checkName(m);
         observeEpoch(m.epoch(), m.name());
         masters.heard(m.internalAddress(), m.role() == Role.MASTER, nanos.getAsLong());
-        String mismatch = "config-mismatch:" + m.internalAddress().getHostAddress();
-        if (!configDigest.isEmpty() && !m.configDigest().isEmpty() && !configDigest.equals(m.configDigest())) {
-            notices.raise(EventType.CONFIG_MISMATCH, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()),
-                    mismatch, Severity.WARNING, "gatekeeper configuration of " + m.name() + " differs from ours");
-        } else {
-            notices.clear(mismatch, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()));
-        }
-    }
-
-    /**
-     * Two members with one name would both take the election's choice for themselves: the one with the lower
-     * internal address stays out of the elections until the names differ; both raise an alarm naming both addresses.
-     */
-    private void checkName(MemberState m) {
-        String alarm = "duplicate-name:" + m.internalAddress().getHostAddress();
-        if (!m.name().equals(settings.nodeName())) {
-            if (notices.clear(alarm, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()))) {
-                health.duplicateName("");
-            }
-            return;
-        }
-        String text = "node.name '" + m.name() + "' is used by both " + settings.internalAddress().getHostAddress()
-                + " and " + m.internalAddress().getHostAddress();
-        notices.raise(EventType.CONFIG_MISMATCH, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()), alarm,
-                Severity.CRITICAL, text);
-        boolean lower = new BigInteger(1, settings.internalAddress().getAddress())
-                .compareTo(new BigInteger(1, m.internalAddress().getAddress())) < 0;
-        if (lower) {
-            health.duplicateName(text + "; the member with the higher address keeps the name");
-        }
-    }
-
-    /**
-     * A release that could not be verified leaves the VIP here, where every other node's duplicate-address check
-     * refuses it: one alarm while the provider retries, cleared when a retry worked.
-     */
-    private void watchRelease() {
-        Optional<String> problem;
-        try {
-            problem = vip.releaseProblem();
-        } catch (RuntimeException e) {
-            problem = Optional.of("release state unavailable: " + e);
-        }
-        if (problem.isPresent()) {
-            notices.raise(EventType.VIP_CONFLICT, Cause.HEALTH, Map.of(), "vip-release-failed", Severity.CRITICAL,
-                    problem.get());
-        } else if (notices.clear("vip-release-failed", Cause.HEALTH, Map.of())) {
-            LOG.info("The VIP release on {} is verified now", settings.nodeName());
-        }
+        alarms.checkConfig(m, configDigest);
     }
 
     /** Adopts a higher epoch a member reports, unless it is absurdly far ahead. */
@@ -459,7 +385,7 @@ final class RoleMachine {
             health.lan(lanUp);
             witnessWatch.lan(lanUp);
             configDigest = edges.configDigest();
-            watchRelease();
+            alarms.watchRelease();
         }
         if (switchovers.expired(now)) {
             dropSwitchover();
