@@ -110,6 +110,25 @@ final class Promotion {
     }
 
     /**
+     * The master will let go once this node's gatekeeper answers: get it ready now, while the master still serves
+     * (a cold standby starts it; a warm one only checks it).
+     */
+    void prepareForSwitchover(String master, long epoch, Role role) {
+        switchovers.markPrepared();
+        RoleContext context = new RoleContext(nodeName, Role.MASTER, agreement.nextEpoch(epoch), vip.configured());
+        long t0 = nanos.getAsLong();
+        try {
+            edges.prepareMaster(context);
+            LOG.info("Switchover from {} to {}: gatekeeper ready in {} ms; {} lets the VIP go now", master, nodeName,
+                    ms(nanos.getAsLong() - t0), master);
+        } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
+            LOG.warn("Switchover from {} to {}: the gatekeeper could not be made ready ({}); {} keeps the role", master,
+                    nodeName, e.getMessage(), master);
+            edges.standDown(new RoleContext(nodeName, role, epoch, vip.configured()));
+        }
+    }
+
+    /**
      * Gets the gatekeeper ready, then asks the others for the next epoch.
      *
      * @param eligible whether this node may still become master (healthy, not in maintenance, not distrusted)

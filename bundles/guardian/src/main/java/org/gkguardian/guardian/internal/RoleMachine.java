@@ -652,42 +652,34 @@ final class RoleMachine {
         // the moment the voters are free. Nothing is bound before they grant it.
         List<MemberState> visible = role == Role.MASTER ? visibleNow
                 : electorate.withoutMastersLapsingSoon(visibleNow, now);
+        Optional<Switchovers.Pending> inForce = switchovers.inForce(peers.freshPeers(now));
         ElectionResult result;
         try {
             result = rule.decide(new ElectionInput(visible, q.allowsMaster(), settings.preempt(),
-                    switchovers.inForce(peers.freshPeers(now)).map(Switchovers.Pending::target)));
+                    inForce.map(Switchovers.Pending::target)));
         } catch (RuntimeException e) {
             LOG.error("The election rule failed; keeping the current roles", e);
             return;
         }
-        boolean chosen = result.master().filter(settings.nodeName()::equals).isPresent();
-        Switchovers.Pending inForce = switchovers.inForce(peers.freshPeers(now)).orElse(null);
-        if (role == Role.MASTER && !chosen && inForce != null && !maintenance
-                && result.master().filter(inForce.target()::equals).isPresent()
-                && !gatekeeperReadyOn(inForce.target(), now)) {
-            // A hand-over, not a failure: the VIP stays here until the target's gatekeeper answers, so that the
-            // clients' outage is the votes and the bind, not a gatekeeper's start.
-            LOG.debug("switchover to {}: waiting for its gatekeeper to be ready", inForce.target());
-            return;
-        }
-        if (role == Role.MASTER && !chosen) {
-            demote(maintenance ? Role.MAINTENANCE : Role.BACKUP, demotionCause(visible, result, inForce != null),
-                    result.reason().isEmpty() ? "the election chose " + result.master().orElse("nobody")
-                            : result.reason());
-        } else if (role != Role.MASTER && chosen && q.allowsMaster() && healthy && !maintenance
-                && now >= distrustUntil) {
-            Optional<MemberState> holder = visible.stream()
-                    .filter(m -> m.role() == Role.MASTER && !m.name().equals(settings.nodeName())).findFirst();
-            if (holder.isPresent()) {
-                if (inForce != null && inForce.target().equals(settings.nodeName()) && !switchovers.prepared()) {
-                    prepareForSwitchover(holder.get().name());
+        boolean targetReady = role == Role.MASTER && inForce.isPresent()
+                && Switchovers.targetReady(inForce.get().target(), peers.freshPeers(now));
+        ElectionAction action = ElectionAction.decide(new ElectionAction.Situation(settings.nodeName(), role, visible,
+                inForce, targetReady, switchovers.prepared(), promotion.standing(), maintenance,
+                q.allowsMaster() && healthy && !maintenance && now >= distrustUntil, masters.seenBefore()), result);
+        switch (action.kind()) {
+            case WAIT_FOR_TARGET -> LOG.debug("switchover to {}: waiting for its gatekeeper to be ready",
+                    action.detail());
+            case LET_GO -> demote(maintenance ? Role.MAINTENANCE : Role.BACKUP, action.cause(), action.detail());
+            case PREPARE_AND_WAIT, WAIT_FOR_HOLDER -> {
+                if (action.kind() == ElectionAction.Kind.PREPARE_AND_WAIT) {
+                    promotion.prepareForSwitchover(action.detail(), epoch, role);
                 }
-                LOG.debug("elected, waiting for {} to let the master role go", holder.get().name());
-                return;
+                LOG.debug("elected, waiting for {} to let the master role go", action.detail());
             }
-            stand(now, promotionCause(result, inForce), result.reason());
-        } else if (role != Role.MASTER && !chosen && promotion.standing()) {
-            abandonCandidacy("the election chose " + result.master().orElse("nobody"));
+            case STAND -> stand(now, action.cause(), action.detail());
+            case STOP_STANDING -> abandonCandidacy(action.detail());
+            default -> {
+            }
         }
     }
 
@@ -804,34 +796,6 @@ final class RoleMachine {
         }
     }
 
-    private Cause promotionCause(ElectionResult result, Switchovers.Pending switchover) {
-        if (switchover != null && switchover.target().equals(settings.nodeName())) {
-            return Cause.SWITCHOVER;
-        }
-        if (masters.seenBefore()) {
-            return result.cause() == Cause.PREEMPTION ? Cause.PREEMPTION : Cause.FAILURE;
-        }
-        return Cause.ELECTION;
-    }
-
-    private Cause demotionCause(List<MemberState> visible, ElectionResult result, boolean switchingOver) {
-        if (maintenance) {
-            return Cause.MAINTENANCE;
-        }
-        if (switchingOver) {
-            return Cause.SWITCHOVER;
-        }
-        boolean otherMaster = visible.stream()
-                .anyMatch(m -> m.role() == Role.MASTER && !m.name().equals(settings.nodeName()));
-        if (otherMaster) {
-            return Cause.SPLIT_BRAIN;
-        }
-        if (visible.stream().anyMatch(MemberState::preemptRequested)) {
-            return Cause.PREEMPTION;
-        }
-        return result.cause();
-    }
-
     private boolean healthyNow(long now) {
         return health.healthy(now);
     }
@@ -899,37 +863,11 @@ final class RoleMachine {
         outbox.sendTo(member, message);
     }
 
-    /**
-     * The master will let go once this node's gatekeeper answers: get it ready now, while the master still serves
-     * (a cold standby starts it; a warm one only checks it).
-     */
-    private void prepareForSwitchover(String master) {
-        switchovers.markPrepared();
-        RoleContext context = new RoleContext(settings.nodeName(), Role.MASTER, agreement.nextEpoch(epoch),
-                vip.configured());
-        long t0 = nanos.getAsLong();
-        try {
-            edges.prepareMaster(context);
-            LOG.info("Switchover from {} to {}: gatekeeper ready in {} ms; {} lets the VIP go now", master,
-                    settings.nodeName(), (nanos.getAsLong() - t0) / 1_000_000L, master);
-        } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
-            LOG.warn("Switchover from {} to {}: the gatekeeper could not be made ready ({}); {} keeps the role", master,
-                    settings.nodeName(), e.getMessage(), master);
-            edges.standDown(new RoleContext(settings.nodeName(), role, epoch, vip.configured()));
-        }
-    }
-
     /** The switchover is over without this node's promotion: a gatekeeper started for it goes back to standby. */
     private void dropSwitchover() {
         if (switchovers.drop() && role != Role.MASTER && !promotion.standing()) {
             edges.standDown(new RoleContext(settings.nodeName(), role, epoch, vip.configured()));
         }
-    }
-
-    /** The member's gatekeeper answers (or it has none to manage), from its newest state. */
-    private boolean gatekeeperReadyOn(String member, long now) {
-        return peers.freshPeers(now).stream().filter(p -> p.state().name().equals(member))
-                .anyMatch(p -> p.gatekeeper() == GatekeeperState.RUNNING || p.gatekeeper() == GatekeeperState.UNMANAGED);
     }
 
     // ---------------------------------------------------------------- snapshots for other threads

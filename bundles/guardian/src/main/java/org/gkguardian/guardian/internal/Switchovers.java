@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.gkguardian.api.Cause;
 import org.gkguardian.api.EventType;
+import org.gkguardian.api.GatekeeperState;
 import org.gkguardian.api.GuardianEvent;
 import org.gkguardian.api.Severity;
 import org.slf4j.Logger;
@@ -152,6 +153,13 @@ final class Switchovers {
         boolean held = p.target().equals(nodeName) || freshPeers.stream()
                 .anyMatch(peer -> peer.state().name().equals(p.target()) && peer.switchover().equals(p.target()));
         return held ? Optional.of(p) : Optional.empty();
+    }
+
+    /** Whether the member's gatekeeper answers (or it has none to manage), from its newest state. */
+    static boolean targetReady(String member, List<PeerTracker.Peer> freshPeers) {
+        return freshPeers.stream().filter(p -> p.state().name().equals(member))
+                .anyMatch(p -> p.gatekeeper() == GatekeeperState.RUNNING
+                        || p.gatekeeper() == GatekeeperState.UNMANAGED);
     }
 
     /** The target of the pending request, for the others to see; empty when none. */
