@@ -12,12 +12,16 @@ import org.gkguardian.api.MemberState;
 import org.gkguardian.api.QuorumState;
 import org.gkguardian.api.Role;
 import org.gkguardian.api.Severity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What this node sees for the election: whether its partition holds quorum (alarmed when it loses it), which members
  * it sees, and whether it knows enough yet to take part. Role thread only.
  */
 final class Electorate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Electorate.class);
 
     private final Supplier<Settings> settings;
     private final PeerTracker peers;
@@ -56,6 +60,21 @@ final class Electorate {
             case WITNESS -> heard == s.members().size() || witnessStandsIn(now) ? QuorumState.QUORATE
                     : QuorumState.LOST;
         };
+    }
+
+    /** Whether this node's internal LAN link is up: a node cut off does not take the witness's word. */
+    void lan(boolean up) {
+        witnessWatch.lan(up);
+    }
+
+    /** The witness answered (or not) at {@code atNanos}; true when its answer stands in for the silent members. */
+    boolean witnessAnswered(boolean answered, long atNanos) {
+        if (witnessWatch.probed(answered, atNanos)) {
+            Settings s = settings.get();
+            LOG.info("The witness answers {} again; it stands in for a silent member only once the channel has merged "
+                    + "or after {} ms", s.nodeName(), s.timings().rejoinMs());
+        }
+        return answered && witnessStandsIn(atNanos);
     }
 
     /** See {@link WitnessWatch#standsIn}: a peer heard since this node reconnected shows that the views merged. */

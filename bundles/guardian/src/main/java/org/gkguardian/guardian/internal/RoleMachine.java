@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The role state machine of one node. Every method except {@link #heard}, {@link #heartbeat} and the snapshot
+ * The role state machine of one node. Every method except {@link #received}, {@link #heartbeat} and the snapshot
  * readers runs on the guardian's single role thread, so transitions are serialized without locks.
  *
  * <p>Who may be master is decided by {@link Agreement} (votes and leases); which member should be is decided by the
@@ -65,10 +65,6 @@ final class RoleMachine {
     private final LanCheck lanCheck;
     private final long pauseNanos;
     private final long leaseNanos;
-    private final long renewNanos;
-    /** How long before the voters' promise to a silent master runs out its successor gets ready. */
-    private final long standEarlyNanos;
-    private final long incarnation;
     private final PeerTracker peers;
     private final Agreement agreement;
     private final Notices notices;
@@ -85,11 +81,11 @@ final class RoleMachine {
     private volatile long lastAliveNanos;
     private long lastLanCheckNanos = Long.MIN_VALUE;
     private long eligibleSinceNanos = Long.MIN_VALUE;
-    private final WitnessWatch witnessWatch;
     private volatile boolean started;
     private volatile boolean stopped;
     private String configDigest = "";
     private final Edges edges;
+    private final Voter voter;
     private final PeerAlarms alarms;
     private final Electorate electorate;
     private final Promotion promotion;
@@ -111,7 +107,6 @@ final class RoleMachine {
     RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, Epochs epochs,
             Membership membership, Publisher publisher, Journal journal, LongSupplier nanos, Clock clock,
             LanCheck lanCheck, long incarnation) {
-        this.incarnation = incarnation;
         this.settings = settings;
         this.rule = rule;
         this.vip = vip;
@@ -125,15 +120,13 @@ final class RoleMachine {
         Timings t = settings.timings();
         this.leaseNanos = t.leaseMs() * 1_000_000L;
         this.pauseNanos = t.promiseMs() * 1_000_000L;
-        this.renewNanos = t.renewMs() * 1_000_000L;
-        this.standEarlyNanos = t.standEarlyMs() * 1_000_000L;
+        long renewNanos = t.renewMs() * 1_000_000L;
         long presenceNanos = (t.failureTimeoutMs() + t.verifyTimeoutMs()) * 1_000_000L;
         this.peers = new PeerTracker(settings.internalAddress(), settings.members(), incarnation, presenceNanos);
         this.lifeChecks = new LifeChecks(settings.nodeName(), settings.internalAddress(), incarnation,
                 t.releaseAllowanceMs() * 1_000_000L, peers::nameOf);
         this.health = new HealthGate(settings.internalAddress(), 3 * t.distrustMs() * 1_000_000L,
                 4 * t.distrustMs() * 1_000_000L);
-        this.witnessWatch = new WitnessWatch(pauseNanos, t.rejoinMs() * 1_000_000L);
         this.outbox = new Outbox(membership, peers, nanos, incarnation, t.heartbeatMs() * 1_000_000L, renewNanos);
         this.agreement = Agreement.forMember(settings, incarnation, epochs);
         this.epoch = epochs.current();
@@ -143,13 +136,16 @@ final class RoleMachine {
         this.switchovers = new Switchovers(settings.nodeName(),
                 (2 * t.startupGraceMs() + 5000) * 1_000_000L, notices);
         this.alarms = new PeerAlarms(() -> this.settings, peers, notices, health, vip);
-        this.electorate = new Electorate(() -> this.settings, peers, agreement, witnessWatch, notices,
-                lifeChecks::asking, pauseNanos, standEarlyNanos);
+        this.electorate = new Electorate(() -> this.settings, peers, agreement,
+                new WitnessWatch(pauseNanos, t.rejoinMs() * 1_000_000L), notices,
+                lifeChecks::asking, pauseNanos, t.standEarlyMs() * 1_000_000L);
         this.edges = new Edges(settings.nodeName(), gatekeeper, vip, outbox, nanos,
                 () -> lastAliveNanos = nanos.getAsLong());
         // The renewals go on while the VIP is bound: the lease needs room only for the first of them to be answered.
         this.promotion = new Promotion(settings.nodeName(), agreement, edges, vip, outbox, switchovers, peers, health,
                 notices, nanos, renewNanos, renewNanos, pauseNanos);
+        this.voter = new Voter(settings.nodeName(), peers, agreement, epochs, outbox, lifeChecks, switchovers, masters,
+                promotion, settings.internalAddress(), MAX_EPOCH_JUMP);
         this.roleSince = clock.instant();
         this.snapshots = new StatusSnapshots(() -> this.settings, peers, vip, journal, clock);
         snapshots.initial(self(0));
@@ -172,9 +168,7 @@ final class RoleMachine {
         startedNanos = nanos.getAsLong();
         lastAliveNanos = startedNanos;
         lastLanCheckNanos = startedNanos - settings.timings().heartbeatMs() * 1_000_000L;
-        boolean lanUp = lanCheck.up(settings.internalAddress());
-        health.lan(lanUp);
-        witnessWatch.lan(lanUp);
+        checkLan();
         started = true;
         configDigest = edges.configDigest();
         LOG.info("Guardian {} starting: {}, epoch {}, last vote in epoch {}", settings.nodeName(), settings, epoch,
@@ -183,30 +177,9 @@ final class RoleMachine {
         leave();
     }
 
-    /**
-     * Channel thread, as a message arrives at {@code atNanos}: a state stamps when its member last heard us (see
-     * {@link PeerTracker#heard}); a lease renewal's answer counts at once, so that the lease stays right while the
-     * role thread is busy binding the VIP. Returns whether the role thread must handle the message too.
-     */
+    /** Channel thread, as a message arrives: see {@link Voter#received}. Not trusted right after a pause. */
     boolean received(Wire.Message message, long atNanos) {
-        if (atNanos < distrustUntil) {
-            return true;
-        }
-        if (message instanceof Wire.StateMessage s) {
-            peers.heard(s, atNanos);
-        } else if (message instanceof Wire.LifeCheck c) {
-            // Answered here, on the receiving thread: a busy role thread must not make a live member look dead.
-            if (c.to().equals(settings.internalAddress()) && peers.isPeer(c.from())) {
-                outbox.sendTo(c.from(), new Wire.LifeCheckAck(c.nonce(), settings.internalAddress(), c.from()));
-            }
-            return false;
-        } else if (message instanceof Wire.LeaseAck a) {
-            if (peers.isPeer(a.voter())) {
-                agreement.onAck(a);
-            }
-            return false;
-        }
-        return true;
+        return atNanos < distrustUntil || voter.received(message, atNanos);
     }
 
     void onView(Set<InetAddress> members) {
@@ -228,7 +201,7 @@ final class RoleMachine {
         if (peers.isPeer(member) && !lifeChecks.asking(member)) {
             // Its successor gets ready while the member is asked (see Electorate#withoutMastersLapsingSoon).
             Optional<Wire.LifeCheck> check = lifeChecks.lineEnded(member, nanos.getAsLong());
-            check.ifPresent(c -> sendTo(member, c));
+            check.ifPresent(c -> outbox.sendTo(member, c));
             evaluate();
         }
         leave();
@@ -314,21 +287,9 @@ final class RoleMachine {
         // A vote request may come from the successor of a member whose death is due to be believed now.
         boolean died = believeDeaths(now);
         if (message instanceof Wire.VoteRequest r) {
-            if (!peers.isPeer(r.candidateAddress()) || r.epoch() - epoch > MAX_EPOCH_JUMP) {
-                return died;
-            }
-            long ballotBefore = epochs.ballot().epoch();
-            Wire.VoteReply reply = agreement.onRequest(r, epoch, receivedNanos);
-            if (reply.granted()) {
-                if (r.epoch() != ballotBefore) {
-                    LOG.info("Guardian {} votes for {} in epoch {}", settings.nodeName(), r.candidate(), r.epoch());
-                }
+            if (voter.onRequest(r, epoch, receivedNanos)) {
                 abandonCandidacy("voted for " + r.candidate());
-            } else {
-                LOG.debug("Guardian {} refuses {} epoch {}: {}", settings.nodeName(), r.candidate(), r.epoch(),
-                        reply.reason());
             }
-            sendTo(r.candidateAddress(), reply);
             return died;
         } else if (message instanceof Wire.VoteReply r) {
             if (peers.isPeer(r.voter())) {
@@ -346,28 +307,16 @@ final class RoleMachine {
                         peers.nameOf(r.master()) + " is master of epoch " + r.epoch());
                 demoted = true;
             }
-            Optional<Wire.LeaseAck> ack = agreement.onRenew(r, epoch, receivedNanos);
+            Optional<Wire.LeaseAck> ack = voter.onRenew(r, epoch, receivedNanos);
             if (ack.isPresent()) {
-                // Our promise stands again on this answer: a death believed later must not cut it short.
-                lifeChecks.alive(r.master());
-                promotion.masterHeard(receivedNanos);
                 if (promotion.standing()) {
                     abandonCandidacy(peers.nameOf(r.master()) + " is master of epoch " + r.epoch());
                 }
-                sendTo(r.master(), ack.get());
+                outbox.sendTo(r.master(), ack.get());
             }
             return demoted || died;
-        } else if (message instanceof Wire.Resign r) {
-            if (peers.isPeer(r.master())) {
-                LOG.debug("{} resigned as master of epoch {}", peers.nameOf(r.master()), r.epoch());
-                // A hand-over only from a master that held the VIP: a candidate whose bind failed knows nothing of
-                // who else may hold it.
-                if (agreement.resigned(r, receivedNanos) && r.epoch() == epoch && r.handOver()) {
-                    switchovers.handedOver(r.epoch(), r.master(), receivedNanos);
-                }
-                masters.gone(r.master());
-                return true;
-            }
+        } else if (message instanceof Wire.Resign r && voter.onResign(r, epoch, receivedNanos)) {
+            return true;
         }
         return died;
     }
@@ -381,9 +330,7 @@ final class RoleMachine {
         long hb = settings.timings().heartbeatMs() * 1_000_000L;
         if (now - lastLanCheckNanos >= hb) {
             lastLanCheckNanos = now;
-            boolean lanUp = lanCheck.up(settings.internalAddress());
-            health.lan(lanUp);
-            witnessWatch.lan(lanUp);
+            checkLan();
             configDigest = edges.configDigest();
             alarms.watchRelease();
         }
@@ -400,6 +347,12 @@ final class RoleMachine {
         if (snapshots.olderThan(hb, now)) {
             refreshSnapshots();
         }
+    }
+
+    private void checkLan() {
+        boolean lanUp = lanCheck.up(settings.internalAddress());
+        health.lan(lanUp);
+        electorate.lan(lanUp);
     }
 
     /**
@@ -434,11 +387,7 @@ final class RoleMachine {
     }
 
     void witnessAnswered(boolean answered, long atNanos) {
-        if (witnessWatch.probed(answered, atNanos)) {
-            LOG.info("The witness answers {} again; it stands in for a silent member only once the channel has merged "
-                    + "or after {} ms", settings.nodeName(), settings.timings().rejoinMs());
-        }
-        if (answered && electorate.witnessStandsIn(atNanos)) {
+        if (electorate.witnessAnswered(answered, atNanos)) {
             agreement.witnessAnswered(atNanos);
         }
     }
@@ -476,7 +425,7 @@ final class RoleMachine {
         Optional<Wire.SwitchoverCancel> cancel = switchovers.cancelHere(target, epoch);
         if (cancel.isPresent()) {
             // The others got the request too: they drop it, unless the master has let go already.
-            send(cancel.get());
+            outbox.send(cancel.get());
             dropSwitchover();
             evaluate();
         }
@@ -588,7 +537,7 @@ final class RoleMachine {
         if (health.conflictOver(now) && role != Role.MASTER) {
             notices.clear("vip-conflict", Cause.VIP_CONFLICT, Map.of());
         }
-        boolean healthy = healthyNow(now);
+        boolean healthy = health.healthy(now);
         if (healthy && !maintenance && role != Role.FAULT) {
             if (eligibleSinceNanos == Long.MIN_VALUE) {
                 eligibleSinceNanos = now;
@@ -616,7 +565,7 @@ final class RoleMachine {
                 return;
             }
             if (!healthy) {
-                demote(Role.FAULT, Cause.HEALTH, unhealthyReason(now));
+                demote(Role.FAULT, Cause.HEALTH, health.reason(now));
                 return;
             }
         }
@@ -627,7 +576,7 @@ final class RoleMachine {
             Cause cause = resting == Role.MAINTENANCE || role == Role.MAINTENANCE ? Cause.MAINTENANCE
                     : role == Role.INITIALIZING ? Cause.STARTUP : Cause.HEALTH;
             abandonCandidacy(resting.label());
-            setRole(resting, cause, resting == Role.FAULT ? unhealthyReason(now) : "", 0);
+            setRole(resting, cause, resting == Role.FAULT ? health.reason(now) : "", 0);
         }
 
         // 3. The election.
@@ -702,7 +651,7 @@ final class RoleMachine {
 
     /** Whether this node may become master now: healthy, not in maintenance, not distrusting what it hears. */
     private boolean eligible(long now) {
-        return healthyNow(now) && !maintenance && now >= distrustUntil;
+        return health.healthy(now) && !maintenance && now >= distrustUntil;
     }
 
     private void act(Optional<Promotion.Outcome> outcome) {
@@ -796,19 +745,11 @@ final class RoleMachine {
         }
     }
 
-    private boolean healthyNow(long now) {
-        return health.healthy(now);
-    }
-
-    private String unhealthyReason(long now) {
-        return health.reason(now);
-    }
-
     private MemberState myState(long now) {
         boolean preemptRequested = settings.preempt() && role == Role.BACKUP && eligibleSinceNanos != Long.MIN_VALUE
                 && now - eligibleSinceNanos >= settings.preemptDelayMs() * 1_000_000L;
         return new MemberState(settings.nodeName(), settings.internalAddress(), settings.priority(),
-                healthyNow(now), role, epoch, maintenance, configDigest, preemptRequested);
+                health.healthy(now), role, epoch, maintenance, configDigest, preemptRequested);
     }
 
     private String followsNow() {
@@ -855,14 +796,6 @@ final class RoleMachine {
         return started && !stopped && (now - lastAliveNanos <= within || edges.busyWithin(now, EDGE_LIMIT_NANOS));
     }
 
-    private void send(Wire.Message message) {
-        outbox.send(message);
-    }
-
-    private void sendTo(InetAddress member, Wire.AgreementMessage message) {
-        outbox.sendTo(member, message);
-    }
-
     /** The switchover is over without this node's promotion: a gatekeeper started for it goes back to standby. */
     private void dropSwitchover() {
         if (switchovers.drop() && role != Role.MASTER && !promotion.standing()) {
@@ -883,7 +816,7 @@ final class RoleMachine {
         // The master watch learns of our own mastership only at the next observation: a snapshot taken in between
         // must not show a master without a name.
         return new StatusSnapshots.Self(role, roleSince, epoch, followsNow(), electorate.shown(), lease, edges.gatekeeperState(),
-                configDigest, role == Role.FAULT ? unhealthyReason(now) : "", myState(now));
+                configDigest, role == Role.FAULT ? health.reason(now) : "", myState(now));
     }
 
     NodeStatus status() {
