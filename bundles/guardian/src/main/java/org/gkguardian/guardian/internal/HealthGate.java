@@ -26,6 +26,8 @@ final class HealthGate {
     private int failedPromotions;
     private String lastFailure = "";
     private String duplicateName = "";
+    /** Since when the node has been eligible without a break (healthy, not drained, not in fault); MIN_VALUE if not. */
+    private long eligibleSince = Long.MIN_VALUE;
 
     /**
      * @param conflictHoldNanos how long a VIP conflict keeps the node out
@@ -35,6 +37,20 @@ final class HealthGate {
         this.internalAddress = internalAddress;
         this.conflictHoldNanos = conflictHoldNanos;
         this.pauseHoldNanos = pauseHoldNanos;
+    }
+
+    /** Whether the node is eligible now (healthy, not in maintenance, not in fault): starts or breaks the stretch. */
+    void eligible(boolean eligible, long now) {
+        if (!eligible) {
+            eligibleSince = Long.MIN_VALUE;
+        } else if (eligibleSince == Long.MIN_VALUE) {
+            eligibleSince = now;
+        }
+    }
+
+    /** Whether the node has been eligible without a break for at least {@code nanos} (the preempt delay). */
+    boolean eligibleFor(long nanos, long now) {
+        return eligibleSince != Long.MIN_VALUE && now - eligibleSince >= nanos;
     }
 
     boolean healthy(long now) {

@@ -16,7 +16,6 @@ import org.gkguardian.api.ElectionResult;
 import org.gkguardian.api.ElectionRule;
 import org.gkguardian.api.EventType;
 import org.gkguardian.api.GatekeeperControl;
-import org.gkguardian.api.GatekeeperState;
 import org.gkguardian.api.GuardianEvent;
 import org.gkguardian.api.MemberState;
 import org.gkguardian.api.MemberStatus;
@@ -45,8 +44,6 @@ import org.slf4j.LoggerFactory;
 final class RoleMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoleMachine.class);
-    /** An epoch this far ahead of ours is not a real cluster's: ignored rather than adopted. */
-    private static final long MAX_EPOCH_JUMP = 1_000_000L;
     /**
      * The longest a gatekeeper start or a VIP bind may keep the role thread (their own timeouts are shorter): past
      * it the thread counts as stuck, so the heartbeats, renewals and the launcher's keep-alives stop.
@@ -80,21 +77,18 @@ final class RoleMachine {
     private long startedNanos;
     private volatile long lastAliveNanos;
     private long lastLanCheckNanos = Long.MIN_VALUE;
-    private long eligibleSinceNanos = Long.MIN_VALUE;
     private volatile boolean started;
     private volatile boolean stopped;
     private String configDigest = "";
     private final Edges edges;
     private final Voter voter;
-    private final PeerAlarms alarms;
+    private final Alarms alarms;
     private final Electorate electorate;
     private final Promotion promotion;
     private final StatusSnapshots snapshots;
     private final Switchovers switchovers;
 
     private final LifeChecks lifeChecks;
-    /** "Ignoring epoch ... far ahead" at WARN, per member name. */
-    private final OncePerMinute farEpochWarnings = new OncePerMinute();
 
     RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, Epochs epochs,
             Membership membership, Publisher publisher, Journal journal, LongSupplier nanos, Clock clock,
@@ -135,7 +129,7 @@ final class RoleMachine {
                 pauseNanos);
         this.switchovers = new Switchovers(settings.nodeName(),
                 (2 * t.startupGraceMs() + 5000) * 1_000_000L, notices);
-        this.alarms = new PeerAlarms(() -> this.settings, peers, notices, health, vip);
+        this.alarms = new Alarms(() -> this.settings, peers, notices, health, vip);
         this.electorate = new Electorate(() -> this.settings, peers, agreement,
                 new WitnessWatch(pauseNanos, t.rejoinMs() * 1_000_000L), notices,
                 lifeChecks::asking, pauseNanos, t.standEarlyMs() * 1_000_000L);
@@ -145,7 +139,7 @@ final class RoleMachine {
         this.promotion = new Promotion(settings.nodeName(), agreement, edges, vip, outbox, switchovers, peers, health,
                 notices, nanos, renewNanos, renewNanos, pauseNanos);
         this.voter = new Voter(settings.nodeName(), peers, agreement, epochs, outbox, lifeChecks, switchovers, masters,
-                promotion, settings.internalAddress(), MAX_EPOCH_JUMP);
+                promotion, settings.internalAddress());
         this.roleSince = clock.instant();
         this.snapshots = new StatusSnapshots(() -> this.settings, peers, vip, journal, clock);
         snapshots.initial(self(0));
@@ -261,15 +255,7 @@ final class RoleMachine {
         if (seen <= epoch) {
             return true;
         }
-        if (seen - epoch > MAX_EPOCH_JUMP && epoch > 0) {
-            // It comes with every state and renewal of that member: once a minute at WARN, else DEBUG.
-            long now = nanos.getAsLong();
-            if (farEpochWarnings.due(from, now)) {
-                LOG.warn("Ignoring epoch {} from {}: more than {} ahead of ours ({})", seen, from, MAX_EPOCH_JUMP,
-                        epoch);
-            } else {
-                LOG.debug("Ignoring epoch {} from {}", seen, from);
-            }
+        if (!voter.believable(seen, epoch, from, nanos.getAsLong())) {
             return false;
         }
         epoch = epochs.raiseTo(seen);
@@ -294,7 +280,7 @@ final class RoleMachine {
         } else if (message instanceof Wire.VoteReply r) {
             if (peers.isPeer(r.voter())) {
                 agreement.onReply(r);
-                tryTakeOver(now);
+                act(promotion.tryTakeOver(now, epoch, role, this::eligible));
             }
             return died;
         } else if (message instanceof Wire.LeaseRenew r) {
@@ -371,7 +357,7 @@ final class RoleMachine {
             loseLease(now);
             leave();
         } else if (promotion.standing()) {
-            campaign(now);
+            act(promotion.campaign(now, epoch, role, this::eligible));
             leave();
         } else {
             lastAliveNanos = nanos.getAsLong();
@@ -525,26 +511,9 @@ final class RoleMachine {
     private void evaluate() {
         long now = nanos.getAsLong();
         peers.prune(now);
-        GatekeeperState gk = edges.gatekeeperState();
-        if (health.gatekeeper(gk.healthy(), gk.label())) {
-            if (health.gatekeeperHealthy()) {
-                notices.cleared(EventType.GATEKEEPER_RECOVERED, "gatekeeper-fault", Cause.HEALTH, Map.of());
-            } else {
-                notices.raise(EventType.GATEKEEPER_FAULT, Cause.HEALTH, Map.of(), "gatekeeper-fault",
-                        Severity.CRITICAL, "the local gatekeeper is " + gk.label());
-            }
-        }
-        if (health.conflictOver(now) && role != Role.MASTER) {
-            notices.clear("vip-conflict", Cause.VIP_CONFLICT, Map.of());
-        }
+        alarms.watchHealth(edges.gatekeeperState(), role == Role.MASTER, now);
         boolean healthy = health.healthy(now);
-        if (healthy && !maintenance && role != Role.FAULT) {
-            if (eligibleSinceNanos == Long.MIN_VALUE) {
-                eligibleSinceNanos = now;
-            }
-        } else {
-            eligibleSinceNanos = Long.MIN_VALUE;
-        }
+        health.eligible(healthy && !maintenance && role != Role.FAULT, now);
 
         QuorumState q = electorate.quorum(now);
         boolean settled = electorate.settled(now, distrustUntil, startedNanos);
@@ -625,24 +594,11 @@ final class RoleMachine {
                 }
                 LOG.debug("elected, waiting for {} to let the master role go", action.detail());
             }
-            case STAND -> stand(now, action.cause(), action.detail());
+            case STAND -> act(promotion.stand(epoch, role, action.cause(), action.detail(), this::eligible));
             case STOP_STANDING -> abandonCandidacy(action.detail());
             default -> {
             }
         }
-    }
-
-    /** Gets the gatekeeper ready, then asks the others for the next epoch: see {@link Promotion}. */
-    private void stand(long now, Cause cause, String reason) {
-        act(promotion.stand(epoch, role, cause, reason, this::eligible));
-    }
-
-    private void campaign(long now) {
-        act(promotion.campaign(now, epoch, role, this::eligible));
-    }
-
-    private void tryTakeOver(long now) {
-        act(promotion.tryTakeOver(now, epoch, role, this::eligible));
     }
 
     private void abandonCandidacy(String why) {
@@ -654,6 +610,7 @@ final class RoleMachine {
         return health.healthy(now) && !maintenance && now >= distrustUntil;
     }
 
+    /** Carries out what a step of the candidacy (see {@link Promotion}) came to. */
     private void act(Optional<Promotion.Outcome> outcome) {
         if (outcome.isEmpty()) {
             return;
@@ -746,8 +703,8 @@ final class RoleMachine {
     }
 
     private MemberState myState(long now) {
-        boolean preemptRequested = settings.preempt() && role == Role.BACKUP && eligibleSinceNanos != Long.MIN_VALUE
-                && now - eligibleSinceNanos >= settings.preemptDelayMs() * 1_000_000L;
+        boolean preemptRequested = settings.preempt() && role == Role.BACKUP
+                && health.eligibleFor(settings.preemptDelayMs() * 1_000_000L, now);
         return new MemberState(settings.nodeName(), settings.internalAddress(), settings.priority(),
                 health.healthy(now), role, epoch, maintenance, configDigest, preemptRequested);
     }

@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 final class Voter {
 
     private static final Logger LOG = LoggerFactory.getLogger(Voter.class);
+    /** An epoch this far ahead of ours is not a real cluster's: ignored rather than adopted. */
+    private static final long MAX_EPOCH_JUMP = 1_000_000L;
 
     private final String nodeName;
     private final PeerTracker peers;
@@ -24,11 +26,11 @@ final class Voter {
     private final MasterWatch masters;
     private final Promotion promotion;
     private final InetAddress self;
-    private final long maxEpochJump;
+    /** "Ignoring epoch ... far ahead" at WARN, per member name. */
+    private final OncePerMinute farEpochWarnings = new OncePerMinute();
 
-    /** @param maxEpochJump an epoch this far ahead of ours is not a real cluster's: no vote for it */
     Voter(String nodeName, PeerTracker peers, Agreement agreement, Epochs epochs, Outbox outbox, LifeChecks lifeChecks,
-            Switchovers switchovers, MasterWatch masters, Promotion promotion, InetAddress self, long maxEpochJump) {
+            Switchovers switchovers, MasterWatch masters, Promotion promotion, InetAddress self) {
         this.nodeName = nodeName;
         this.peers = peers;
         this.agreement = agreement;
@@ -39,7 +41,6 @@ final class Voter {
         this.masters = masters;
         this.promotion = promotion;
         this.self = self;
-        this.maxEpochJump = maxEpochJump;
     }
 
     /**
@@ -65,9 +66,25 @@ final class Voter {
         return true;
     }
 
+    /**
+     * Whether an epoch {@code seen} above ours may be adopted: not when it is absurdly far ahead. It comes with every
+     * state and renewal of that member: once a minute at WARN, else DEBUG.
+     */
+    boolean believable(long seen, long epoch, String from, long now) {
+        if (seen - epoch <= MAX_EPOCH_JUMP || epoch <= 0) {
+            return true;
+        }
+        if (farEpochWarnings.due(from, now)) {
+            LOG.warn("Ignoring epoch {} from {}: more than {} ahead of ours ({})", seen, from, MAX_EPOCH_JUMP, epoch);
+        } else {
+            LOG.debug("Ignoring epoch {} from {}", seen, from);
+        }
+        return false;
+    }
+
     /** A candidate's request, answered; true when this node granted it (then it stops standing itself). */
     boolean onRequest(Wire.VoteRequest r, long epoch, long receivedNanos) {
-        if (!peers.isPeer(r.candidateAddress()) || r.epoch() - epoch > maxEpochJump) {
+        if (!peers.isPeer(r.candidateAddress()) || r.epoch() - epoch > MAX_EPOCH_JUMP) {
             return false;
         }
         long ballotBefore = epochs.ballot().epoch();

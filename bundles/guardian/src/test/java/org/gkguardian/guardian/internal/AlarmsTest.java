@@ -14,7 +14,7 @@ import org.gkguardian.api.Role;
 import org.gkguardian.api.RoleTransition;
 import org.junit.jupiter.api.Test;
 
-class PeerAlarmsTest {
+class AlarmsTest {
 
     private final Settings settings = settings();
     private final Journal journal = new Journal(10);
@@ -28,7 +28,7 @@ class PeerAlarmsTest {
         }
     }, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), () -> 1);
     private final HealthGate health = new HealthGate(settings.internalAddress(), 1, 1);
-    private final PeerAlarms alarms = new PeerAlarms(() -> settings, new PeerTracker(settings.internalAddress(),
+    private final Alarms alarms = new Alarms(() -> settings, new PeerTracker(settings.internalAddress(),
             settings.members(), 1, 1), notices, health, new Fakes.Vip(new Fakes.Ops(), "n2"));
 
     private static Settings settings() {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.gkguardian.api.Cause;
 import org.gkguardian.api.EventType;
+import org.gkguardian.api.GatekeeperState;
 import org.gkguardian.api.GuardianEvent;
 import org.gkguardian.api.MemberState;
 import org.gkguardian.api.Severity;
@@ -15,13 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The alarms about the other members and what they left behind: a member that left the view, a member using this
- * node's name, a gatekeeper configuration that differs, and a VIP release here that could not be verified. Role
- * thread only.
+ * The alarms the role machine raises and clears on what it observes: a member that left the view, a member using this
+ * node's name, a gatekeeper configuration that differs, the local gatekeeper's faults, a VIP conflict that is over,
+ * and a VIP release here that could not be verified. Role thread only.
  */
-final class PeerAlarms {
+final class Alarms {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PeerAlarms.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Alarms.class);
 
     private final Supplier<Settings> settings;
     private final PeerTracker peers;
@@ -29,7 +30,7 @@ final class PeerAlarms {
     private final HealthGate health;
     private final VipControl vip;
 
-    PeerAlarms(Supplier<Settings> settings, PeerTracker peers, Notices notices, HealthGate health, VipControl vip) {
+    Alarms(Supplier<Settings> settings, PeerTracker peers, Notices notices, HealthGate health, VipControl vip) {
         this.settings = settings;
         this.peers = peers;
         this.notices = notices;
@@ -84,6 +85,24 @@ final class PeerAlarms {
                     mismatch, Severity.WARNING, "gatekeeper configuration of " + m.name() + " differs from ours");
         } else {
             notices.clear(mismatch, Cause.CONFIGURATION, Map.of(GuardianEvent.MEMBER, m.name()));
+        }
+    }
+
+    /**
+     * The local gatekeeper's health, alarmed while it is faulty; a VIP conflict's alarm is cleared once its hold is
+     * over, unless this node is master.
+     */
+    void watchHealth(GatekeeperState gatekeeper, boolean master, long now) {
+        if (health.gatekeeper(gatekeeper.healthy(), gatekeeper.label())) {
+            if (health.gatekeeperHealthy()) {
+                notices.cleared(EventType.GATEKEEPER_RECOVERED, "gatekeeper-fault", Cause.HEALTH, Map.of());
+            } else {
+                notices.raise(EventType.GATEKEEPER_FAULT, Cause.HEALTH, Map.of(), "gatekeeper-fault",
+                        Severity.CRITICAL, "the local gatekeeper is " + gatekeeper.label());
+            }
+        }
+        if (health.conflictOver(now) && !master) {
+            notices.clear("vip-conflict", Cause.VIP_CONFLICT, Map.of());
         }
     }
 
