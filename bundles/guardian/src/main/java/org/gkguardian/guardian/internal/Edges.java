@@ -29,41 +29,27 @@ final class Edges {
     private final VipControl vip;
     private final Outbox outbox;
     private final LongSupplier nanos;
-    private final Runnable alive;
-    private volatile long busySince = Long.MIN_VALUE;
+    private final Liveness liveness;
 
-    /** @param alive what the role thread does when an action ends: it was alive throughout */
     Edges(String nodeName, GatekeeperControl gatekeeper, VipControl vip, Outbox outbox, LongSupplier nanos,
-            Runnable alive) {
+            Liveness liveness) {
         this.nodeName = nodeName;
         this.gatekeeper = gatekeeper;
         this.vip = vip;
         this.outbox = outbox;
         this.nanos = nanos;
-        this.alive = alive;
+        this.liveness = liveness;
     }
 
     /** Runs a bounded action at the edge (gatekeeper start, VIP bind): the role thread is busy, not stuck. */
     <E extends Exception> void run(Action<E> action) throws E {
-        busySince = nanos.getAsLong();
+        liveness.busy(nanos.getAsLong());
         try {
             action.run();
         } finally {
-            busySince = Long.MIN_VALUE;
             // Busy is not paused: the lease itself tells whether the others moved on meanwhile.
-            alive.run();
+            liveness.idle(nanos.getAsLong());
         }
-    }
-
-    /** Whether an action at the edge runs now. Any thread. */
-    boolean busy() {
-        return busySince != Long.MIN_VALUE;
-    }
-
-    /** Whether an action at the edge runs now and began within {@code limit}. Any thread. */
-    boolean busyWithin(long now, long limit) {
-        long busy = busySince;
-        return busy != Long.MIN_VALUE && now - busy <= limit;
     }
 
     GatekeeperState gatekeeperState() {

@@ -44,11 +44,6 @@ import org.slf4j.LoggerFactory;
 final class RoleMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoleMachine.class);
-    /**
-     * The longest a gatekeeper start or a VIP bind may keep the role thread (their own timeouts are shorter): past
-     * it the thread counts as stuck, so the heartbeats, renewals and the launcher's keep-alives stop.
-     */
-    private static final long EDGE_LIMIT_NANOS = 30_000_000_000L;
 
     private volatile Settings settings;
     private final ElectionRule rule;
@@ -74,11 +69,8 @@ final class RoleMachine {
     private Instant roleSince;
     private volatile long epoch;
     private boolean maintenance;
-    private long startedNanos;
-    private volatile long lastAliveNanos;
+    private final Liveness liveness = new Liveness();
     private long lastLanCheckNanos = Long.MIN_VALUE;
-    private volatile boolean started;
-    private volatile boolean stopped;
     private String configDigest = "";
     private final Edges edges;
     private final Voter voter;
@@ -133,8 +125,7 @@ final class RoleMachine {
         this.electorate = new Electorate(() -> this.settings, peers, agreement,
                 new WitnessWatch(pauseNanos, t.rejoinMs() * 1_000_000L), notices,
                 lifeChecks::asking, pauseNanos, t.standEarlyMs() * 1_000_000L);
-        this.edges = new Edges(settings.nodeName(), gatekeeper, vip, outbox, nanos,
-                () -> lastAliveNanos = nanos.getAsLong());
+        this.edges = new Edges(settings.nodeName(), gatekeeper, vip, outbox, nanos, liveness);
         // The renewals go on while the VIP is bound: the lease needs room only for the first of them to be answered.
         this.promotion = new Promotion(settings.nodeName(), agreement, edges, vip, outbox, switchovers, peers, health,
                 notices, nanos, renewNanos, renewNanos, pauseNanos);
@@ -159,11 +150,10 @@ final class RoleMachine {
     // ---------------------------------------------------------------- inputs
 
     void start() {
-        startedNanos = nanos.getAsLong();
-        lastAliveNanos = startedNanos;
+        long startedNanos = nanos.getAsLong();
         lastLanCheckNanos = startedNanos - settings.timings().heartbeatMs() * 1_000_000L;
         checkLan();
-        started = true;
+        liveness.start(startedNanos);
         configDigest = edges.configDigest();
         LOG.info("Guardian {} starting: {}, epoch {}, last vote in epoch {}", settings.nodeName(), settings, epoch,
                 epochs.ballot().epoch());
@@ -360,7 +350,7 @@ final class RoleMachine {
             act(promotion.campaign(now, epoch, role, this::eligible));
             leave();
         } else {
-            lastAliveNanos = nanos.getAsLong();
+            liveness.alive(nanos.getAsLong());
         }
     }
 
@@ -445,7 +435,7 @@ final class RoleMachine {
 
     /** Lets the VIP go, stands the gatekeeper down, tells the others and stops. */
     void stop(Cause cause) {
-        if (stopped) {
+        if (liveness.stopped()) {
             return;
         }
         if (role == Role.MASTER) {
@@ -455,7 +445,7 @@ final class RoleMachine {
             setRole(Role.STOPPED, cause, "guardian stopping", 0);
         }
         broadcast();
-        stopped = true;
+        liveness.stop();
         refreshSnapshots();
     }
 
@@ -467,11 +457,11 @@ final class RoleMachine {
      * forgotten. A shorter gap needs nothing special: the lease is counted from the answers' send times.
      */
     private boolean enter() {
-        if (!started || stopped) {
+        if (!liveness.running()) {
             return false;
         }
         long now = nanos.getAsLong();
-        long gap = now - lastAliveNanos;
+        long gap = liveness.sinceAlive(now);
         if (gap > pauseNanos) {
             long gapMs = gap / 1_000_000L;
             if (role == Role.MASTER) {
@@ -487,7 +477,7 @@ final class RoleMachine {
             health.paused(now);
             peers.forgetAll();
         }
-        lastAliveNanos = now;
+        liveness.alive(now);
         return true;
     }
 
@@ -496,9 +486,10 @@ final class RoleMachine {
      * status) if we changed. What it follows counts too: the others see at once whom this node follows.
      */
     private void leave() {
-        lastAliveNanos = nanos.getAsLong();
+        long now = nanos.getAsLong();
+        liveness.alive(now);
         Outbox.Outgoing last = outbox.last();
-        if (last == null || !myState(lastAliveNanos).equals(last.state()) || !followsNow().equals(last.follows())
+        if (last == null || !myState(now).equals(last.state()) || !followsNow().equals(last.follows())
                 || !edges.gatekeeperState().equals(last.gatekeeper()) || !switchovers.shown().equals(last.switchover())) {
             broadcast();
             snapshots.markChanged();
@@ -516,7 +507,7 @@ final class RoleMachine {
         health.eligible(healthy && !maintenance && role != Role.FAULT, now);
 
         QuorumState q = electorate.quorum(now);
-        boolean settled = electorate.settled(now, distrustUntil, startedNanos);
+        boolean settled = electorate.settled(now, distrustUntil, liveness.startedNanos());
         if (electorate.show(q, settled)) {
             snapshots.markChanged();
         }
@@ -724,8 +715,8 @@ final class RoleMachine {
 
     /** The heartbeat thread's beat; see {@link Outbox#beat}. Safe from any thread. */
     void heartbeat() {
-        if (started && !stopped) {
-            outbox.beat(progressing(leaseNanos));
+        if (liveness.running()) {
+            outbox.beat(liveness.progressing(leaseNanos, nanos.getAsLong()));
         }
     }
 
@@ -735,8 +726,8 @@ final class RoleMachine {
      * lease no longer protects; killing a backup for a stall would only cost a member.
      */
     boolean progressing() {
-        return role != Role.MASTER && !edges.busy() || !started || stopped
-                || progressing(leaseNanos);
+        return role != Role.MASTER && !liveness.busy() || !liveness.running()
+                || liveness.progressing(leaseNanos, nanos.getAsLong());
     }
 
     /**
@@ -746,11 +737,6 @@ final class RoleMachine {
     Optional<Duration> watchdogLimit() {
         return role == Role.MASTER || promotion.promoting() && role != Role.STOPPED
                 ? Optional.of(Duration.ofMillis(settings.timings().watchdogLimitMs())) : Optional.empty();
-    }
-
-    private boolean progressing(long within) {
-        long now = nanos.getAsLong();
-        return started && !stopped && (now - lastAliveNanos <= within || edges.busyWithin(now, EDGE_LIMIT_NANOS));
     }
 
     /** The switchover is over without this node's promotion: a gatekeeper started for it goes back to standby. */
