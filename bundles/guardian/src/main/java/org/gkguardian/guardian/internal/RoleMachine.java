@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * first, before anything else, when its lease runs out, when its JVM was paused for longer than the voters' promise,
  * or when the election names someone else; only then does it tell its voters that it resigned. A candidate binds the
  * VIP only once a majority granted it the epoch and its lease still has room for the bind.
+ *
+ * <p>This class orchestrates the role thread (inputs, then {@link #evaluate}, then acting); each job is a class of its
+ * own: {@link Electorate} (quorum, visible members, settling), {@link ElectionAction} (what to do about the election),
+ * {@link Promotion} (the candidacy), {@link Voter} (answering candidates and masters), {@link Switchovers},
+ * {@link LifeChecks}, {@link Alarms}, {@link Edges} (gatekeeper and VIP calls), {@link Liveness} and
+ * {@link StatusSnapshots}.
  */
 final class RoleMachine {
 
