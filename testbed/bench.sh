@@ -364,7 +364,7 @@ record_phases() {
     death=$(first_after_ms "$fault_us" "saw the process of $victim die" "$TB_WORK/$host/data/log/karaf.log"*)
     bind=$(cat "$TB_WORK/$host/data/log/karaf.log"* 2>/dev/null | grep -a "bound and announced for node $host " \
         | awk -v since="$since" 'substr($0, 1, 23) >= since' | sort | head -1)
-    dad=$(echo "$bind" | sed -nE 's/.*dad_ms=([0-9]+).*/\1/p'); add=$(echo "$bind" | sed -nE 's/.*add_ms=([0-9]+).*/\1/p')
+    dad=$(echo "$bind" | sed -nE 's/.*[(]dad_ms=([0-9]+).*/\1/p'); add=$(echo "$bind" | sed -nE 's/.* add_ms=([0-9]+).*/\1/p')
     announce=$(echo "$bind" | sed -nE 's/.*first_announcement_ms=([0-9]+).*/\1/p')
     echo "$line" | sed -E 's/.*fault to suspicion ([0-9]+) ms, gatekeeper ready ([0-9]+) ms, votes ([0-9]+) ms, VIP bound ([0-9]+) ms, total since the fault ([0-9]+) ms.*/\1,\2,\3,\4,\5/' \
         | sed "s/^/$system,$scenario,$run,/; s/\$/,$released,$death,${dad:--},${add:--},${announce:--},$host/" >> "$out/phases.csv"
