@@ -360,8 +360,12 @@ record_phases() {
     line=$(promotion_lines | awk -v since="$since" 'substr($0, 4, 23) >= since' | sort -k2 | head -1)
     [ -n "$line" ] || return 0
     host=${line%% *}; line=${line#* }
-    released=$(first_after_ms "$fault_us" "VIPs released in" "$TB_WORK/$victim/launcher.log"*)
-    death=$(first_after_ms "$fault_us" "saw the process of $victim die" "$TB_WORK/$host/data/log/karaf.log"*)
+    released=- death=-
+    # Only a dead or stopped master's launcher releases, and only its death is seen.
+    if [ "$scenario" = kill-9 ] || [ "$scenario" = sigstop ]; then
+        released=$(first_after_ms "$fault_us" "VIPs released in" "$TB_WORK/$victim/launcher.log"*)
+        death=$(first_after_ms "$fault_us" "saw the process of $victim die" "$TB_WORK/$host/data/log/karaf.log"*)
+    fi
     bind=$(cat "$TB_WORK/$host/data/log/karaf.log"* 2>/dev/null | grep -a "bound and announced for node $host " \
         | awk -v since="$since" 'substr($0, 1, 23) >= since' | sort | head -1)
     dad=$(echo "$bind" | sed -nE 's/.*[(]dad_ms=([0-9]+).*/\1/p'); add=$(echo "$bind" | sed -nE 's/.* add_ms=([0-9]+).*/\1/p')
@@ -442,6 +446,7 @@ for system in $systems; do
             heal=$(inject "$system" "$scenario" "$victim")
             wait "$prober" || true
             end=$(tb_fault_now_us)
+            cp "$TB_WORK/probes.csv" "$out/probes-$system-$scenario-$run.csv" 2>/dev/null || true
             extra=(--end-us "$end")
             [ -n "$heal" ] && extra+=(--heal-us "$heal")
             [[ $system == gkg-* ]] && extra+=(--roles "$TB_WORK/watcher.log")
@@ -490,8 +495,8 @@ if [ -s "$out/unsettled.txt" ]; then
 fi | tee -a "$out/table.txt"
 echo | tee -a "$out/table.txt"
 cat "$out/load.txt" | tee -a "$out/table.txt"
-echo
-echo "heal -> the healed node back in the cluster (its quorum-regained), ms, min/median/max over the runs where it lost quorum:"
+echo "heal -> the healed node back in the cluster (its quorum-regained), ms, min/median/max over the runs where it lost quorum:" \
+    | tee -a "$out/table.txt"
 awk -F, '$4 != "-" { v[$1 " " $2] = v[$1 " " $2] " " $4 } END { for (k in v) print k, v[k] }' "$out/merges.csv" | sort \
     | while read -r system scenario values; do
         sorted=$(printf '%s\n' $values | sort -n | tr '\n' ' '); set -- $sorted
