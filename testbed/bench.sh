@@ -398,8 +398,9 @@ print_phases() {
 }
 
 count_false_failovers() {
-    local system=$1 seconds=$2 stress changes=0 doubles=0 samples=0 last now
-    last=$(wait_single_owner)
+    local system=$1 seconds=$2 stress changes=0 doubles=0 samples=0 last now kills_before kills
+    last=$(wait_single_owner) || last=""
+    kills_before=$(watchdog_kills)
     stress-ng --cpu 2 --timeout "${seconds}s" --quiet &
     stress=$!
     # Sample until stress-ng ends: under full load one sample takes far longer than its 0.1 s pause.
@@ -411,9 +412,14 @@ count_false_failovers() {
         sleep 0.1
     done
     wait "$stress" || true
-    echo "$system: $changes VIP owner changes (false failovers) and $doubles samples with two holders in ${seconds}s with both cores saturated (stress-ng --cpu 2), $samples samples of every node's eth1" \
+    kills=$(( $(watchdog_kills) - kills_before ))
+    echo "$system: $changes VIP owner changes (false failovers) and $doubles samples with two holders in ${seconds}s with both cores saturated (stress-ng --cpu 2), $samples samples of every node's eth1; $kills JVMs killed by their launcher's watchdog meanwhile" \
         | tee -a "$out/resources.txt"
+    cat "$TB_WORK"/n?/launcher.log* 2>/dev/null | grep -a 'watchdog: no keep-alive' | tail -n "$kills" | tee -a "$out/resources.txt" || true
 }
+
+# How many times a launcher's watchdog killed its JVM, over every launcher log of this system so far.
+watchdog_kills() { cat "$TB_WORK"/n?/launcher.log* 2>/dev/null | grep -ac 'watchdog: no keep-alive' || true; }
 
 for system in $systems; do
     tb_init
