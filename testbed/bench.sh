@@ -360,11 +360,15 @@ record_phases() {
     line=$(promotion_lines | awk -v since="$since" 'substr($0, 4, 23) >= since' | sort -k2 | head -1)
     [ -n "$line" ] || return 0
     host=${line%% *}; line=${line#* }
-    released=$(first_after_ms "$fault_us" "VIPs released in" "$TB_WORK/$victim/launcher.log"*)
-    death=$(first_after_ms "$fault_us" "saw the process of $victim die" "$TB_WORK/$host/data/log/karaf.log"*)
+    released=- death=-
+    # Only a dead or stopped master's launcher releases, and only its death is seen.
+    if [ "$scenario" = kill-9 ] || [ "$scenario" = sigstop ]; then
+        released=$(first_after_ms "$fault_us" "VIPs released in" "$TB_WORK/$victim/launcher.log"*)
+        death=$(first_after_ms "$fault_us" "saw the process of $victim die" "$TB_WORK/$host/data/log/karaf.log"*)
+    fi
     bind=$(cat "$TB_WORK/$host/data/log/karaf.log"* 2>/dev/null | grep -a "bound and announced for node $host " \
         | awk -v since="$since" 'substr($0, 1, 23) >= since' | sort | head -1)
-    dad=$(echo "$bind" | sed -nE 's/.*dad_ms=([0-9]+).*/\1/p'); add=$(echo "$bind" | sed -nE 's/.*add_ms=([0-9]+).*/\1/p')
+    dad=$(echo "$bind" | sed -nE 's/.*[(]dad_ms=([0-9]+).*/\1/p'); add=$(echo "$bind" | sed -nE 's/.* add_ms=([0-9]+).*/\1/p')
     announce=$(echo "$bind" | sed -nE 's/.*first_announcement_ms=([0-9]+).*/\1/p')
     echo "$line" | sed -E 's/.*fault to suspicion ([0-9]+) ms, gatekeeper ready ([0-9]+) ms, votes ([0-9]+) ms, VIP bound ([0-9]+) ms, total since the fault ([0-9]+) ms.*/\1,\2,\3,\4,\5/' \
         | sed "s/^/$system,$scenario,$run,/; s/\$/,$released,$death,${dad:--},${add:--},${announce:--},$host/" >> "$out/phases.csv"
@@ -394,8 +398,9 @@ print_phases() {
 }
 
 count_false_failovers() {
-    local system=$1 seconds=$2 stress changes=0 doubles=0 samples=0 last now
-    last=$(wait_single_owner)
+    local system=$1 seconds=$2 stress changes=0 doubles=0 samples=0 last now kills_before kills
+    last=$(wait_single_owner) || last=""
+    kills_before=$(watchdog_kills)
     stress-ng --cpu 2 --timeout "${seconds}s" --quiet &
     stress=$!
     # Sample until stress-ng ends: under full load one sample takes far longer than its 0.1 s pause.
@@ -407,9 +412,14 @@ count_false_failovers() {
         sleep 0.1
     done
     wait "$stress" || true
-    echo "$system: $changes VIP owner changes (false failovers) and $doubles samples with two holders in ${seconds}s with both cores saturated (stress-ng --cpu 2), $samples samples of every node's eth1" \
+    kills=$(( $(watchdog_kills) - kills_before ))
+    echo "$system: $changes VIP owner changes (false failovers) and $doubles samples with two holders in ${seconds}s with both cores saturated (stress-ng --cpu 2), $samples samples of every node's eth1; $kills JVMs killed by their launcher's watchdog meanwhile" \
         | tee -a "$out/resources.txt"
+    cat "$TB_WORK"/n?/launcher.log* 2>/dev/null | grep -a 'watchdog: no keep-alive' | tail -n "$kills" | tee -a "$out/resources.txt" || true
 }
+
+# How many times a launcher's watchdog killed its JVM, over every launcher log of this system so far.
+watchdog_kills() { cat "$TB_WORK"/n?/launcher.log* 2>/dev/null | grep -ac 'watchdog: no keep-alive' || true; }
 
 for system in $systems; do
     tb_init
@@ -442,6 +452,7 @@ for system in $systems; do
             heal=$(inject "$system" "$scenario" "$victim")
             wait "$prober" || true
             end=$(tb_fault_now_us)
+            cp "$TB_WORK/probes.csv" "$out/probes-$system-$scenario-$run.csv" 2>/dev/null || true
             extra=(--end-us "$end")
             [ -n "$heal" ] && extra+=(--heal-us "$heal")
             [[ $system == gkg-* ]] && extra+=(--roles "$TB_WORK/watcher.log")
@@ -490,8 +501,8 @@ if [ -s "$out/unsettled.txt" ]; then
 fi | tee -a "$out/table.txt"
 echo | tee -a "$out/table.txt"
 cat "$out/load.txt" | tee -a "$out/table.txt"
-echo
-echo "heal -> the healed node back in the cluster (its quorum-regained), ms, min/median/max over the runs where it lost quorum:"
+echo "heal -> the healed node back in the cluster (its quorum-regained), ms, min/median/max over the runs where it lost quorum:" \
+    | tee -a "$out/table.txt"
 awk -F, '$4 != "-" { v[$1 " " $2] = v[$1 " " $2] " " $4 } END { for (k in v) print k, v[k] }' "$out/merges.csv" | sort \
     | while read -r system scenario values; do
         sorted=$(printf '%s\n' $values | sort -n | tr '\n' ' '); set -- $sorted

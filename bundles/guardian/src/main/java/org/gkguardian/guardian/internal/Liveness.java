@@ -18,6 +18,8 @@ final class Liveness {
     private long startedNanos;
     private volatile long lastAliveNanos;
     private volatile long busySince = Long.MIN_VALUE;
+    /** When this master's lease ends (role thread's view, published for the keep-alive thread); MIN_VALUE: none. */
+    private volatile long leaseEndNanos = Long.MIN_VALUE;
 
     void start(long now) {
         startedNanos = now;
@@ -49,6 +51,17 @@ final class Liveness {
     /** How long since the role thread was last alive. */
     long sinceAlive(long now) {
         return now - lastAliveNanos;
+    }
+
+    /** When this master's lease ends, as the role thread last saw it; MIN_VALUE when it has none. */
+    void leaseEnds(long endNanos) {
+        leaseEndNanos = endNanos;
+    }
+
+    /** {@code limitMs} plus what is left of the lease published last (nothing when none is). */
+    long plusLeaseLeft(long limitMs, long now) {
+        long end = leaseEndNanos;
+        return end == Long.MIN_VALUE ? limitMs : limitMs + Math.max(0, end - now) / 1_000_000L;
     }
 
     /** An action at the edge begins. */

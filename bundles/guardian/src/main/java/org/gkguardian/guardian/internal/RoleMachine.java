@@ -55,7 +55,6 @@ final class RoleMachine {
     private final ElectionRule rule;
     private final VipControl vip;
     private final Epochs epochs;
-    private final Membership membership;
     private final Publisher publisher;
     private final Journal journal;
     private final LongSupplier nanos;
@@ -103,7 +102,6 @@ final class RoleMachine {
         this.rule = rule;
         this.vip = vip;
         this.epochs = epochs;
-        this.membership = membership;
         this.publisher = publisher;
         this.journal = journal;
         this.nanos = nanos;
@@ -126,7 +124,7 @@ final class RoleMachine {
         this.masters = new MasterWatch(notices, journal, clock, settings.quorumPolicy() == QuorumPolicy.MAJORITY,
                 pauseNanos);
         this.switchovers = new Switchovers(settings.nodeName(),
-                (2 * t.startupGraceMs() + 5000) * 1_000_000L, notices);
+                (2 * t.startupGraceMs() + 5000) * 1_000_000L, notices, outbox);
         this.alarms = new Alarms(() -> this.settings, peers, notices, health, vip);
         this.electorate = new Electorate(() -> this.settings, peers, agreement,
                 new WitnessWatch(pauseNanos, t.rejoinMs() * 1_000_000L), notices,
@@ -356,7 +354,9 @@ final class RoleMachine {
             act(promotion.campaign(now, epoch, role, this::eligible));
             leave();
         } else {
-            liveness.alive(nanos.getAsLong());
+            long alive = nanos.getAsLong();
+            liveness.alive(alive);
+            publishLeaseEnd(alive);
         }
     }
 
@@ -380,20 +380,12 @@ final class RoleMachine {
         }
         try {
             long now = nanos.getAsLong();
-            QuorumState q = electorate.quorum(now);
-            if (!q.allowsMaster()) {
-                return OperatorResult.refused(Outcome.REFUSED, "this partition is not quorate (" + q.label() + ")");
+            OperatorResult result = switchovers.requestHere(requested, electorate.quorum(now), visibleStates(now),
+                    rule, settings.members(), peers.everKnown(), epoch, now);
+            if (result.outcome() == Outcome.ACCEPTED) {
+                evaluate();
             }
-            SwitchoverTarget choice = SwitchoverTarget.choose(requested, visibleStates(now), rule, settings.members(),
-                    peers.everKnown());
-            if (choice.refusal().isPresent()) {
-                return choice.refusal().get();
-            }
-            MemberState target = choice.target().orElseThrow();
-            switchovers.requestedHere(target.name(), epoch, now);
-            membership.send(Wire.encode(new Wire.SwitchoverRequest(target.name(), settings.nodeName(), epoch)));
-            evaluate();
-            return OperatorResult.accepted("switchover to " + target.name() + " requested");
+            return result;
         } finally {
             leave();
         }
@@ -494,6 +486,7 @@ final class RoleMachine {
     private void leave() {
         long now = nanos.getAsLong();
         liveness.alive(now);
+        publishLeaseEnd(now);
         Outbox.Outgoing last = outbox.last();
         if (last == null || !myState(now).equals(last.state()) || !followsNow().equals(last.follows())
                 || !edges.gatekeeperState().equals(last.gatekeeper()) || !switchovers.shown().equals(last.switchover())) {
@@ -741,8 +734,25 @@ final class RoleMachine {
      * candidate asks for the limit too, so that its launcher has it before the bind rather than one keep-alive after.
      */
     Optional<Duration> watchdogLimit() {
-        return role == Role.MASTER || promotion.promoting() && role != Role.STOPPED
-                ? Optional.of(Duration.ofMillis(settings.timings().watchdogLimitMs())) : Optional.empty();
+        if (role != Role.MASTER && (!promotion.promoting() || role == Role.STOPPED)) {
+            return Optional.empty();
+        }
+        // What the voters' promise leaves after the lease is the launcher's in any case; the rest of the lease is
+        // too, since this process lets the VIP go by itself at the lease's end only if it runs. Without it a master
+        // would be killed for any stall of 100 ms (fast profile) even right after a renewal, as happened to new
+        // masters on a loaded machine; a stale (earlier) lease end only makes the limit tighter.
+        long limitMs = settings.timings().watchdogLimitMs();
+        return Optional.of(Duration.ofMillis(role == Role.MASTER ? liveness.plusLeaseLeft(limitMs, nanos.getAsLong())
+                : limitMs));
+    }
+
+    /**
+     * Publishes when this master's lease ends, for {@link #watchdogLimit}. No lease of its own (a backup, a candidate,
+     * or a master that needs no voters' answers) publishes none: its launcher gets the base limit.
+     */
+    private void publishLeaseEnd(long now) {
+        long left = role == Role.MASTER ? agreement.leaseRemaining(now) : 0;
+        liveness.leaseEnds(left > 0 && left <= leaseNanos ? now + left : Long.MIN_VALUE);
     }
 
     /** The switchover is over without this node's promotion: a gatekeeper started for it goes back to standby. */

@@ -8,7 +8,12 @@ import java.util.function.Predicate;
 import org.gkguardian.api.Cause;
 import org.gkguardian.api.EventType;
 import org.gkguardian.api.GatekeeperState;
+import org.gkguardian.api.ElectionRule;
 import org.gkguardian.api.GuardianEvent;
+import org.gkguardian.api.MemberState;
+import org.gkguardian.api.OperatorResult;
+import org.gkguardian.api.OperatorResult.Outcome;
+import org.gkguardian.api.QuorumState;
 import org.gkguardian.api.Severity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +38,7 @@ final class Switchovers {
     private final String nodeName;
     private final long timeoutNanos;
     private final Notices notices;
+    private final Outbox outbox;
     private Pending pending;
     /**
      * The target of a switchover that ended with its epoch before this node saw the next master, until it sees one:
@@ -51,13 +57,38 @@ final class Switchovers {
     private long handedOverNanos;
 
     /** @param timeoutNanos how long a request waits for its master before it is dropped */
-    Switchovers(String nodeName, long timeoutNanos, Notices notices) {
+    Switchovers(String nodeName, long timeoutNanos, Notices notices, Outbox outbox) {
         this.nodeName = nodeName;
         this.timeoutNanos = timeoutNanos;
         this.notices = notices;
+        this.outbox = outbox;
     }
 
     // ---------------------------------------------------------------- requests
+
+    /**
+     * The operator on this node asks for a switchover, to a named member or (empty) the best other: refused with the
+     * reason, or requested here and sent to the others.
+     *
+     * @param quorum    whether this partition holds quorum
+     * @param visible   the members this node sees, itself included
+     * @param configured the configured members' internal addresses
+     * @param everKnown every member state this node has known
+     */
+    OperatorResult requestHere(Optional<String> requested, QuorumState quorum, List<MemberState> visible,
+            ElectionRule rule, List<InetAddress> configured, Iterable<MemberState> everKnown, long epoch, long now) {
+        if (!quorum.allowsMaster()) {
+            return OperatorResult.refused(Outcome.REFUSED, "this partition is not quorate (" + quorum.label() + ")");
+        }
+        SwitchoverTarget choice = SwitchoverTarget.choose(requested, visible, rule, configured, everKnown);
+        if (choice.refusal().isPresent()) {
+            return choice.refusal().get();
+        }
+        String target = choice.target().orElseThrow().name();
+        requestedHere(target, epoch, now);
+        outbox.send(new Wire.SwitchoverRequest(target, nodeName, epoch));
+        return OperatorResult.accepted("switchover to " + target + " requested");
+    }
 
     /** The operator on this node asked for a switchover to {@code target} in {@code epoch}. */
     void requestedHere(String target, long epoch, long now) {

@@ -15,6 +15,8 @@ import org.gkguardian.api.EventType;
 import org.gkguardian.api.GatekeeperState;
 import org.gkguardian.api.GuardianEvent;
 import org.gkguardian.api.MemberState;
+import org.gkguardian.api.OperatorResult;
+import org.gkguardian.api.QuorumState;
 import org.gkguardian.api.Role;
 import org.gkguardian.api.RoleTransition;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,18 @@ class SwitchoversTest {
             published.add(event);
         }
     }, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), () -> 3);
-    private final Switchovers switchovers = new Switchovers("n1", 6500 * MS, notices);
+    private final List<Wire.Message> sent = new ArrayList<>();
+    private final Outbox outbox = new Outbox(new Membership() {
+        @Override
+        public void send(byte[] payload) {
+            sent.add(Wire.decode(payload, 0, payload.length));
+        }
+
+        @Override
+        public void close() {
+        }
+    }, new PeerTracker(SimCluster.ip("10.0.0.1"), List.of(SimCluster.ip("10.0.0.1")), 1, 1), () -> 0, 1, 1, 1);
+    private final Switchovers switchovers = new Switchovers("n1", 6500 * MS, notices, outbox);
 
     private static PeerTracker.Peer peer(String name, String address, String holds) {
         MemberState m = new MemberState(name, SimCluster.ip(address), 100, true, Role.BACKUP, 3, false, "", false);
@@ -85,6 +98,22 @@ class SwitchoversTest {
         assertTrue(switchovers.cancelHere(Optional.of("n3"), 3).isEmpty(), "another target");
         assertEquals(new Wire.SwitchoverCancel("n2", "n1", 3), switchovers.cancelHere(Optional.of(" n2 "), 3)
                 .orElseThrow());
+    }
+
+    @Test
+    void theOperatorsRequestGoesToTheOthersOnlyWhenThisPartitionIsQuorateAndTheTargetEligible() {
+        List<MemberState> visible = List.of(peer("n1", "10.0.0.1", "").state(), peer("n2", "10.0.0.2", "").state());
+        var rule = new org.gkguardian.election.internal.PatentElectionRule();
+        List<InetAddress> configured = List.of(SimCluster.ip("10.0.0.1"), SimCluster.ip("10.0.0.2"));
+        assertEquals(OperatorResult.Outcome.REFUSED, switchovers.requestHere(Optional.of("n2"),
+                QuorumState.LOST, visible, rule, configured, visible, 3, 0).outcome());
+        assertEquals(OperatorResult.Outcome.UNKNOWN_TARGET, switchovers.requestHere(Optional.of("n9"),
+                QuorumState.QUORATE, visible, rule, configured, visible, 3, 0).outcome());
+        assertEquals(List.of(), sent);
+        assertEquals(OperatorResult.Outcome.ACCEPTED, switchovers.requestHere(Optional.of("n2"),
+                QuorumState.QUORATE, visible, rule, configured, visible, 3, 0).outcome());
+        assertEquals(List.of(new Wire.SwitchoverRequest("n2", "n1", 3)), sent);
+        assertEquals("n2", switchovers.shown());
     }
 
     @Test
