@@ -1,8 +1,6 @@
 package org.gkguardian.ipbinding.internal;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,37 +21,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class NetlinkRoute implements RouteLink {
     private static final int AF_NETLINK = 16;
     private static final int SOCK_RAW = 3;
-    private static final int SOCK_CLOEXEC = 0x80000;
     private static final int NETLINK_ROUTE = 0;
-    private static final short POLLIN = 1;
-    private static final int EINTR = 4;
     /** struct sockaddr_nl: the kernel (pid 0), no groups. */
     private static final byte[] KERNEL = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
             .putShort((short) AF_NETLINK).array();
     private static final int RECEIVE_BUFFER = 32 * 1024;
 
-    /** The few libc calls a netlink request needs. */
-    interface LibC extends Library {
-        int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        NativeLong sendto(int fd, byte[] buffer, NativeLong length, int flags, byte[] address, int addressLength)
-                throws LastErrorException;
-
-        NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags) throws LastErrorException;
-
-        int poll(byte[] fds, NativeLong count, int timeoutMs) throws LastErrorException;
-
-        int if_nametoindex(String name);
-
-        String strerror(int errno);
-
-        int close(int fd);
-    }
-
-    private final LibC libc;
+    private final Libc libc;
     private final AtomicInteger sequence = new AtomicInteger((int) (System.nanoTime() & 0x3fffffff));
 
-    private NetlinkRoute(LibC libc) {
+    private NetlinkRoute(Libc libc) {
         this.libc = libc;
     }
 
@@ -64,8 +41,8 @@ final class NetlinkRoute implements RouteLink {
      */
     static Result<NetlinkRoute> open() {
         try {
-            LibC c = Native.load("c", LibC.class);
-            int fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+            Libc c = Libc.load();
+            int fd = c.socket(AF_NETLINK, SOCK_RAW | Libc.SOCK_CLOEXEC, NETLINK_ROUTE);
             c.close(fd);
             return Result.of(new NetlinkRoute(c));
         } catch (LastErrorException e) {
@@ -154,7 +131,7 @@ final class NetlinkRoute implements RouteLink {
 
     private int openSocket() throws IOException {
         try {
-            return libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+            return libc.socket(AF_NETLINK, SOCK_RAW | Libc.SOCK_CLOEXEC, NETLINK_ROUTE);
         } catch (LastErrorException e) {
             throw new IOException("cannot open a routing netlink socket: " + e.getMessage(), e);
         }
@@ -171,19 +148,13 @@ final class NetlinkRoute implements RouteLink {
     /** One datagram, waiting for it no later than the deadline. */
     private int receive(int fd, byte[] buf, long deadline) throws IOException {
         while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new IOException("no answer from the kernel's routing netlink in time");
-            }
-            byte[] pollfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(fd).putShort(POLLIN).array();
             try {
-                // Whole milliseconds, rounded up, so that a short wait still waits.
-                if (libc.poll(pollfd, new NativeLong(1), (int) Math.max(1, (left + 999_999) / 1_000_000)) <= 0) {
-                    continue;
+                if (!libc.awaitReadable(fd, deadline)) {
+                    throw new IOException("no answer from the kernel's routing netlink in time");
                 }
                 return libc.recv(fd, buf, new NativeLong(buf.length), 0).intValue();
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) {
+                if (e.getErrorCode() != Libc.EINTR) {
                     throw new IOException("netlink receive failed: " + e.getMessage(), e);
                 }
             }

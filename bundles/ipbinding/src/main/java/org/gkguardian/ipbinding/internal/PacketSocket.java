@@ -1,8 +1,6 @@
 package org.gkguardian.ipbinding.internal;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
@@ -21,38 +19,15 @@ import java.util.Optional;
 public final class PacketSocket implements ArpLink {
     private static final int AF_PACKET = 17;
     private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_CLOEXEC = 0x80000;
     private static final int ETH_P_ARP = 0x0806;
     private static final int MSG_DONTWAIT = 0x40;
-    private static final short POLLIN = 1;
     private static final int PACKET_OUTGOING = 4;
-    private static final int EINTR = 4;
-    private static final int EAGAIN = 11;
     /** sizeof(struct sockaddr_ll). */
     private static final int SOCKADDR_LL = 20;
     /** More than an ARP packet, so that a longer frame's tail is cut, not its start. */
     private static final int RECEIVE_BUFFER = 64;
 
-    /** The few libc calls a packet socket needs. */
-    interface LibC extends Library {
-        int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        int bind(int fd, byte[] address, int length) throws LastErrorException;
-
-        NativeLong sendto(int fd, byte[] buffer, NativeLong length, int flags, byte[] address, int addressLength)
-                throws LastErrorException;
-
-        NativeLong recvfrom(int fd, byte[] buffer, NativeLong length, int flags, byte[] address,
-                IntByReference addressLength) throws LastErrorException;
-
-        int poll(byte[] fds, NativeLong count, int timeoutMs) throws LastErrorException;
-
-        int if_nametoindex(String name);
-
-        int close(int fd);
-    }
-
-    private static volatile LibC libc;
+    private static volatile Libc libc;
 
     private final String interfaceName;
     private final int ifindex;
@@ -74,7 +49,7 @@ public final class PacketSocket implements ArpLink {
      */
     public static Optional<String> unavailable() {
         try {
-            int fd = libc().socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            int fd = libc().socket(AF_PACKET, SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
             libc().close(fd);
             return Optional.empty();
         } catch (LastErrorException e) {
@@ -94,12 +69,12 @@ public final class PacketSocket implements ArpLink {
     public static PacketSocket open(String interfaceName) throws IOException {
         byte[] mac = hardwareAddress(interfaceName);
         try {
-            LibC c = libc();
+            Libc c = libc();
             int ifindex = c.if_nametoindex(interfaceName);
             if (ifindex == 0) {
                 throw new IOException("no interface " + interfaceName);
             }
-            int fd = c.socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+            int fd = c.socket(AF_PACKET, SOCK_DGRAM | Libc.SOCK_CLOEXEC, htons(ETH_P_ARP));
             try {
                 c.bind(fd, sockaddr(ifindex, null), SOCKADDR_LL);
             } catch (LastErrorException e) {
@@ -114,10 +89,10 @@ public final class PacketSocket implements ArpLink {
         }
     }
 
-    private static LibC libc() {
-        LibC loaded = libc;
+    private static Libc libc() {
+        Libc loaded = libc;
         if (loaded == null) {
-            loaded = Native.load("c", LibC.class);
+            loaded = Libc.load();
             libc = loaded;
         }
         return loaded;
@@ -188,18 +163,12 @@ public final class PacketSocket implements ArpLink {
             if (queued.isPresent()) {
                 return queued;
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return Optional.empty();
-            }
-            byte[] pollfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(fd).putShort(POLLIN).array();
             try {
-                // Whole milliseconds, rounded up, so that a short wait still waits.
-                libc().poll(pollfd, new NativeLong(1), (int) Math.max(1, (left + 999_999) / 1_000_000));
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) {
-                    throw new IOException("waiting for ARP on " + interfaceName + " failed: " + e.getMessage(), e);
+                if (!libc().awaitReadable(fd, deadline)) {
+                    return Optional.empty();
                 }
+            } catch (LastErrorException e) {
+                throw new IOException("waiting for ARP on " + interfaceName + " failed: " + e.getMessage(), e);
             }
         }
     }
@@ -221,7 +190,7 @@ public final class PacketSocket implements ArpLink {
             length = libc().recvfrom(fd, buffer, new NativeLong(buffer.length), MSG_DONTWAIT, from, fromLength)
                     .longValue();
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EINTR) {
+            if (e.getErrorCode() == Libc.EAGAIN || e.getErrorCode() == Libc.EINTR) {
                 return Optional.empty();
             }
             throw new IOException("receiving ARP on " + interfaceName + " failed: " + e.getMessage(), e);
