@@ -280,6 +280,10 @@ measure_gkg() {
             host=n$i
             read -r rss pss count < <(tree_memory "${launchers[i]}")
             roles_before=${changes[i]}
+            if [ ! -e "/proc/${jvms[i]}" ]; then
+                emit "$host: its JVM ${jvms[i]} is gone; its launcher said: $(grep -a 'watchdog\|ended' "$TB_WORK/$host/launcher.log" | tail -2 | tr '\n' ' ')"
+                continue
+            fi
             emit "$(printf '%-4s %-7s %8s %14s  %s' "$host" "$(tb_gkg_role "$host")" "$(mib "$rss")" \
                 "$(longest_stop "$out/gc-${jvms[i]}.log" "${load_from[i]}" 1e9)" \
                 "$(grep -aoE "Role [a-z]+ -> [a-z]+ on $host " "$TB_WORK/$host/data/log/karaf.log" | tail -n +$(( roles_before + 1 )) \
