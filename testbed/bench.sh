@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The failover benchmark: the same faults against keepalived (VRRPv3, advert_int 1 and 0.1) and GK
-# Guardian (default and fast profiles, Kamailio in cold standby) on the same namespace topology, in one
-# run. Run as root after a build (./gkg test, or mvn install -DskipTests). Prints the table, writes a
+# Guardian (default and fast profiles, Kamailio in cold or warm standby) on the same namespace topology, in
+# one run. Run as root after a build (./gkg test, or mvn install -DskipTests). Prints the table, writes a
 # PNG timeline per run, and never decides anything by timing: it measures.
 #
 #   testbed/bench.sh [--runs N] [--out DIR] [--systems "keepalived-1 keepalived-0.1 gkg-default gkg-fast"]
+#                    [--settle-seconds S]
 #                    [--scenarios "kill-9 sigstop link-down partition loss flap switchover"]
 #                    [--stress-seconds S] [--stress-systems "gkg-default"] [--keep] [--footprint yes|no]
 #
@@ -12,6 +13,10 @@
 # (203.0.113.100) whose prober asks for the VIP 203.0.113.10 every 10 ms by ARP (and SIP OPTIONS where a
 # gatekeeper runs) and records who answers, and an NMS (198.51.100.200) that runs snmptrapd (INFORMs from
 # every guardian) and a watcher reading every node's gkgNodeRole over SNMP every ~250 ms.
+#
+# Systems: keepalived-ADVERT_INT, and gkg-PROFILE with Kamailio in cold standby (started on the master only,
+# so a new owner includes Kamailio's start) or gkg-PROFILE-warm (every node's Kamailio runs, listening on
+# the VIP with ip_free_bind; only the address moves, like keepalived: the like-for-like comparison).
 #
 # Scenarios, each hitting the current VIP owner at a random point of the heartbeat / advert cycle:
 #   kill-9      the guardian JVM (or keepalived) is killed
@@ -27,6 +32,9 @@
 # owner changes, time from the heal to a single owner (terminal) and to one agreed master (NMS).
 # Per system: RSS and idle CPU per node, notifications sent and lost, and with --stress-seconds the
 # VIP owner changes while stress-ng saturates both cores (false failovers).
+# The load average is printed before every cell (DIR/load.txt). A cluster that has no single VIP owner within
+# --settle-seconds (default 30) before or after a run is reported as not settled (DIR/unsettled.txt, in the
+# table), restarted, and the benchmark goes on.
 # First, unless --footprint no, the footprint benchmark (testbed/bench-footprint.sh: RSS, PSS, heap, threads
 # and idle CPU per node and profile, start-to-role times, keepalived as the yardstick) into DIR/footprint.
 set -euo pipefail
@@ -44,6 +52,7 @@ stress_seconds=0
 stress_systems="gkg-default"
 keep=no
 footprint=yes
+settle_seconds=30
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) runs=$2; shift 2 ;;
@@ -54,6 +63,7 @@ while [ $# -gt 0 ]; do
         --stress-systems) stress_systems=$2; shift 2 ;;
         --keep) keep=yes; shift ;;
         --footprint) footprint=$2; shift 2 ;;
+        --settle-seconds) settle_seconds=$2; shift 2 ;;
         *) echo "bench: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -62,6 +72,12 @@ for tool in keepalived arping java snmpget snmpset snmptrapd nft tc kamailio; do
 done
 [ "$stress_seconds" = 0 ] || command -v stress-ng >/dev/null \
     || { echo "bench: stress-ng is missing (apt-get install stress-ng)" >&2; exit 1; }
+for system in $systems; do
+    case $system in
+        keepalived-*|gkg-default|gkg-fast|gkg-default-warm|gkg-fast-warm) ;;
+        *) echo "bench: unknown system '$system' (keepalived-ADVERT_INT, gkg-default, gkg-fast, gkg-default-warm, gkg-fast-warm)" >&2; exit 2 ;;
+    esac
+done
 JAR="$here/target/gk-guardian-testbed.jar"
 [ -f "$JAR" ] || { echo "bench: build first ($JAR missing)" >&2; exit 1; }
 mkdir -p "$out"
@@ -69,6 +85,8 @@ mkdir -p "$out"
 : > "$out/phases.csv"
 : > "$out/resources.txt"
 : > "$out/merges.csv"
+: > "$out/load.txt"
+: > "$out/unsettled.txt"
 if [ "$footprint" = yes ]; then "$here/bench-footprint.sh" --out "$out/footprint"; fi
 members=198.51.100.11,198.51.100.12,198.51.100.13
 nms=198.51.100.200
@@ -78,14 +96,21 @@ OID_CONTROL_TARGET=.1.3.6.1.4.1.99999.1.4.1.0
 OID_CONTROL_ACTION=.1.3.6.1.4.1.99999.1.4.2.0
 V3_ADMIN=(-v3 -l authPriv -u benchadmin -a SHA-256 -A benchAuthPass1 -x AES -X benchPrivPass1)
 
+# gkg-fast-warm -> fast; gkg-default -> default.
+profile_of() { local p=${1#gkg-}; echo "${p%-warm}"; }
+standby_of() { if [[ $1 == *-warm ]]; then echo warm; else echo cold; fi; }
+
+# The one host that holds the VIP, within --settle-seconds; fails (and says who holds it) when there is none or
+# more than one by then, so that the caller reports the run as not settled instead of waiting forever.
 wait_single_owner() {
-    local i h
-    for ((i = 0; i < 600; i++)); do
+    local h deadline=$((SECONDS + settle_seconds))
+    while :; do
         h=$(tb_gkg_vip_holders)
         if [ "$(echo "$h" | wc -w)" = 1 ]; then echo "${h% }"; return 0; fi
+        [ "$SECONDS" -lt "$deadline" ] || break
         sleep 0.1
     done
-    echo "bench: no single VIP owner (holders: '$(tb_gkg_vip_holders)')" >&2
+    echo "bench: no single VIP owner after ${settle_seconds} s (holders: '${h% }')" >&2
     return 1
 }
 
@@ -97,13 +122,16 @@ quorum_state() {
 }
 
 # Every guardian is master or backup and none is cut off from the quorum (a healed partition is merged
-# back), and one host holds the VIP: the cluster is ready for the next fault.
+# back), and one host holds the VIP: the cluster is ready for the next fault. Fails when it is not so after
+# 120 s (roles) and --settle-seconds (the owner).
 wait_ready() {
     local system=$1 host i role ready
     if [[ $system == gkg-* ]]; then
         for ((i = 0; i < 1200; i++)); do
             ready=yes
             for host in n1 n2 n3; do
+                # A dead node's log still names its last role: it is started again (and reported).
+                [ -d "/proc/$(tb_main_pid "$host")" ] || { revive "$system" "${scenario:-start}" "${run:-0}" none; ready=no; break; }
                 role=$(tb_gkg_role "$host")
                 [ "$role" = master ] || [ "$role" = backup ] || ready=no
                 [ "$(quorum_state "$host")" != lost ] || ready=no
@@ -111,7 +139,10 @@ wait_ready() {
             [ "$ready" = yes ] && break
             sleep 0.1
         done
-        [ "$ready" = yes ] || echo "bench: cluster not whole after 120 s: $(for h in n1 n2 n3; do printf '%s=%s/quorum-%s ' "$h" "$(tb_gkg_role "$h")" "$(quorum_state "$h")"; done)" >&2
+        if [ "$ready" != yes ]; then
+            echo "bench: cluster not whole after 120 s: $(for h in n1 n2 n3; do printf '%s=%s/quorum-%s ' "$h" "$(tb_gkg_role "$h")" "$(quorum_state "$h")"; done)" >&2
+            return 1
+        fi
     fi
     wait_single_owner > /dev/null
 }
@@ -134,15 +165,38 @@ start_system() {
             for i in 1 2 3; do tb_keepalived_start "n$i" $((100 + i)) "${system#keepalived-}"; done ;;
         gkg-*)
             for i in 1 2 3; do
-                tb_gkg_node "n$i" "198.51.100.1$i" 100 "$members" "${system#gkg-}"
-                tb_gkg_kamailio "n$i" cold
+                tb_gkg_node "n$i" "198.51.100.1$i" 100 "$members" "$(profile_of "$system")"
+                tb_gkg_kamailio "n$i" "$(standby_of "$system")"
                 tb_gkg_cfg "n$i" org.gkguardian.snmp ".notification.targets = v2c-inform:$nms/162:public" \
                     ".v3.users = benchadmin:SHA-256:benchAuthPass1:AES:benchPrivPass1:write"
             done
             start_nms
             for i in 1 2 3; do tb_gkg_start "n$i"; done ;;
     esac
-    wait_ready "$system"
+    wait_ready "$system" || restart_system "$system" "did not settle after its start"
+}
+
+# A cluster that did not settle: say so, stop every node the way an operator would and start it again. The
+# benchmark goes on either way (the next run reports what it finds).
+restart_system() {
+    local system=$1 why=$2 i
+    echo "bench: $system $why; restarting every node" >&2
+    case $system in
+        keepalived-*)
+            for i in 1 2 3; do
+                tb_keepalived_kill9 "n$i"
+                tb_exec "n$i" ip addr del "$TB_VIP/24" dev eth1 2>/dev/null || true
+                tb_keepalived_start "n$i" $((100 + i)) "${system#keepalived-}" || true
+            done ;;
+        gkg-*)
+            for i in 1 2 3; do
+                tb_fault_heal "n$i"; tb_fault_loss_clear "n$i"; tb_link_up "n$i"
+                tb_fault_cont "n$i" 2>/dev/null || true
+                tb_gkg_stop "n$i"
+            done
+            for i in 1 2 3; do tb_gkg_start "n$i" || true; done ;;
+    esac
+    wait_ready "$system" || echo "bench: $system did not settle after a restart either" >&2
 }
 
 # The NMS: snmptrapd acknowledging the guardians' INFORMs, and the role watcher.
@@ -167,7 +221,7 @@ WATCH
 
 # Bring a node back after a fault, as an operator would: restart what died, plug what was cut.
 restore() {
-    local system=$1 scenario=$2 host=$3
+    local system=$1 scenario=$2 host=$3 run=$4 h
     case $system in
         keepalived-*)
             if [ "$scenario" = kill-9 ]; then
@@ -176,14 +230,45 @@ restore() {
                 tb_keepalived_start "$host" $((100 + ${host#n})) "${system#keepalived-}"
             fi ;;
         gkg-*)
-            # The launcher ends with a killed JVM and kills a stopped one (watchdog): start the node again.
-            if [ ! -d "/proc/$(tb_main_pid "$host")" ]; then
-                tb_gkg_stop "$host"
-                tb_gkg_start "$host"
-            fi ;;
+            # The launcher ends with a killed JVM and kills a stopped one (watchdog): start the node again. Any other
+            # death (a watchdog that fired on a busy JVM) is a finding: it goes into the table's notes.
+            revive "$system" "$scenario" "$run" "$host" ;;
     esac
     sleep 2
     wait_ready "$system"
+}
+
+# revive SYSTEM SCENARIO RUN VICTIM — restart every node whose JVM is gone. A death other than the fault's (a
+# watchdog that fired on a busy JVM) is a finding: it goes into the table's notes with the launcher's word for it.
+# A restarted JVM keeps a core busy for 10-30 s (Karaf, JIT): the next fault waits until it is quiet, or it would
+# measure the machine.
+revive() {
+    local system=$1 scenario=$2 run=$3 victim=$4 h why revived=""
+    for h in n1 n2 n3; do
+        [ ! -d "/proc/$(tb_main_pid "$h")" ] || continue
+        if [ "$h" != "$victim" ] || { [ "$scenario" != kill-9 ] && [ "$scenario" != sigstop ]; }; then
+            why=$(grep -a 'watchdog: no keep-alive' "$TB_WORK/$h/launcher.log" 2>/dev/null | tail -1)
+            [ -n "$why" ] || why=$(tail -3 "$TB_WORK/$h/launcher.log" 2>/dev/null | grep -v '^karaf:' | head -1)
+            echo "$system,$scenario,$run,$h's JVM died unasked ($why)" | tee -a "$out/unsettled.txt"
+        fi
+        tb_gkg_stop "$h"
+        tb_gkg_start "$h"
+        revived="$revived $h"
+    done
+    for h in $revived; do wait_quiet "$h"; done
+}
+
+# Waits (40 s at most) until HOST's JVM uses less than a third of a core over a second.
+wait_quiet() {
+    local pid i a b hz
+    hz=$(getconf CLK_TCK)
+    for ((i = 0; i < 40; i++)); do
+        pid=$(tb_main_pid "$1")
+        a=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || return 0
+        sleep 1
+        b=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || return 0
+        [ $(( (b - a) * 3 )) -ge "$hz" ] || return 0
+    done
 }
 
 # inject SYSTEM SCENARIO HOST — the fault; for scenarios that heal, it holds the fault, heals it, and
@@ -216,6 +301,7 @@ measure_resources() {
     hz=$(getconf CLK_TCK)
     for host in n1 n2 n3; do
         pid=$(tb_main_pid "$host")
+        if [ ! -d "/proc/$pid" ]; then echo "$system $host: JVM gone, not measured" | tee -a "$out/resources.txt"; continue; fi
         rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
         cpu1=$(awk '{print $14 + $15}' "/proc/$pid/stat"); sleep 10; cpu2=$(awk '{print $14 + $15}' "/proc/$pid/stat")
         awk -v s="$system" -v h="$host" -v r="$rss" -v c="$((cpu2 - cpu1))" -v hz="$hz" \
@@ -237,41 +323,84 @@ count_notifications() {
 }
 
 # Every node's "Promotion of ... to master of epoch ...: fault to suspicion A ms, gatekeeper ready B ms, votes C ms,
-# VIP bound D ms, total since the fault E ms" lines, oldest first within each node.
+# VIP bound D ms, total since the fault E ms" lines, oldest first within each node, each prefixed with its host.
 promotion_lines() {
     local h
     for h in n1 n2 n3; do
-        cat "$TB_WORK/$h/data/log/karaf.log"* 2>/dev/null | grep -a "Promotion of .* to master of epoch" || true
+        cat "$TB_WORK/$h/data/log/karaf.log"* 2>/dev/null | grep -a "Promotion of .* to master of epoch" | sed "s/^/$h /" || true
     done
 }
 
-# The phases of the first promotion after the fault (FAULT_US), as the new master recorded them. Log lines start
-# with their local time as 2026-12-02T07:10:44,064, so they compare as strings.
+# Microseconds since the epoch of a karaf.log line's time (2026-12-02T07:10:44,064 ...).
+log_us() { echo $(( $(date -d "$(echo "${1:0:23}" | tr T ' ' | tr , .)" +%s%N) / 1000 )); }
+
+# Milliseconds from FAULT_US to the first line of FILES matching PATTERN at or after it, "-" when none.
+# Karaf's lines start with 2026-12-02T07:10:44,064; the launcher's (gkg-node) carry 07:10:44.064 after the PID.
+first_after_ms() {
+    local fault_us=$1 pattern=$2 line us; shift 2
+    while read -r line; do
+        if [[ $line =~ ^gkg-node\[[0-9]+\]\ ([0-9:]+\.[0-9]{3}) ]]; then
+            us=$(( $(date -d "$(date -d "@$((fault_us / 1000000))" +%F) ${BASH_REMATCH[1]}" +%s%N) / 1000 ))
+        else
+            us=$(log_us "$line")
+        fi
+        if [ "$us" -ge "$fault_us" ]; then echo $(( (us - fault_us) / 1000 )); return; fi
+    done < <(cat "$@" 2>/dev/null | grep -a -- "$pattern" || true)
+    echo -
+}
+
+# The phases of the first promotion after the fault (FAULT_US), as the new master recorded them, and around it:
+# when the old master's launcher had its VIP released (kill-9, sigstop), when the new master believed the death
+# (kill-9: the life line ended and the life check went unanswered), and its bind's duplicate-address check, address
+# add and first gratuitous ARP (ipbinding's "bound and announced" line). Log lines start with their local time as
+# 2026-12-02T07:10:44,064, so they compare as strings.
 record_phases() {
-    local system=$1 scenario=$2 run=$3 fault_us=$4 line since
+    local system=$1 scenario=$2 run=$3 fault_us=$4 victim=$5 line since host released death bind dad add announce
     since=$(date -d "@$((fault_us / 1000000))" +%Y-%m-%dT%H:%M:%S),$(printf '%03d' $(( fault_us % 1000000 / 1000 )))
-    line=$(promotion_lines | awk -v since="$since" 'substr($0, 1, 23) >= since' | sort | head -1)
+    line=$(promotion_lines | awk -v since="$since" 'substr($0, 4, 23) >= since' | sort -k2 | head -1)
     [ -n "$line" ] || return 0
+    host=${line%% *}; line=${line#* }
+    released=- death=-
+    # Only a dead or stopped master's launcher releases, and only its death is seen.
+    if [ "$scenario" = kill-9 ] || [ "$scenario" = sigstop ]; then
+        released=$(first_after_ms "$fault_us" "VIPs released in" "$TB_WORK/$victim/launcher.log"*)
+        death=$(first_after_ms "$fault_us" "saw the process of $victim die" "$TB_WORK/$host/data/log/karaf.log"*)
+    fi
+    bind=$(cat "$TB_WORK/$host/data/log/karaf.log"* 2>/dev/null | grep -a "bound and announced for node $host " \
+        | awk -v since="$since" 'substr($0, 1, 23) >= since' | sort | head -1)
+    dad=$(echo "$bind" | sed -nE 's/.*[(]dad_ms=([0-9]+).*/\1/p'); add=$(echo "$bind" | sed -nE 's/.* add_ms=([0-9]+).*/\1/p')
+    announce=$(echo "$bind" | sed -nE 's/.*first_announcement_ms=([0-9]+).*/\1/p')
     echo "$line" | sed -E 's/.*fault to suspicion ([0-9]+) ms, gatekeeper ready ([0-9]+) ms, votes ([0-9]+) ms, VIP bound ([0-9]+) ms, total since the fault ([0-9]+) ms.*/\1,\2,\3,\4,\5/' \
-        | sed "s/^/$system,$scenario,$run,/" >> "$out/phases.csv"
+        | sed "s/^/$system,$scenario,$run,/; s/\$/,$released,$death,${dad:--},${add:--},${announce:--},$host/" >> "$out/phases.csv"
 }
 
 # Median of each phase per system and scenario: where the time of a failover goes.
 print_phases() {
     [ -s "$out/phases.csv" ] || return 0
     echo
-    echo "Where the failover time goes (median ms, from the new master's own record; suspicion = from the last"
-    echo "renewal it answered to the start of its candidacy; VIP bound includes the duplicate-address check):"
-    printf '%-11s %-12s %10s %10s %8s %10s %8s %5s\n' scenario system suspicion gatekeeper votes "VIP bound" total runs
+    echo "Where the failover time goes (median ms over the runs; suspicion .. total from the new master's own record:"
+    echo "suspicion = from the last renewal it answered (its 'fault') to the start of its candidacy, gatekeeper = its"
+    echo "gatekeeper made ready, votes = asking until a majority granted the epoch (includes waiting out the voters'"
+    echo "promise), VIP bound = the bind (includes the rest of the duplicate-address check); released = the real fault"
+    echo "to the old master's launcher having removed its VIP, death = the real fault to the new master believing the"
+    echo "old one's death (life line ended, life check unanswered); dad/add/garp = the bind's duplicate-address check,"
+    echo "ip addr add and first gratuitous ARP):"
+    printf '%-11s %-16s %9s %10s %6s %9s %6s %8s %6s %5s %5s %5s %5s\n' scenario system suspicion gatekeeper votes "VIP bound" \
+        total released death dad add garp runs
     sort -t, -k2,2 -k1,1 "$out/phases.csv" | awk -F, '
-        function median(list,   n, a, i, t) { n = split(list, a, " "); for (i = 1; i <= n; i++) for (t = i + 1; t <= n; t++) if (a[t] + 0 < a[i] + 0) { x = a[i]; a[i] = a[t]; a[t] = x }; return a[int((n + 1) / 2)] }
-        { k = $2 " " $1; keys[k] = 1; s[k] = s[k] " " $4; g[k] = g[k] " " $5; v[k] = v[k] " " $6; b[k] = b[k] " " $7; t[k] = t[k] " " $8; n[k]++ }
-        END { for (k in keys) { split(k, p, " "); printf "%-11s %-12s %10s %10s %8s %10s %8s %5d\n", p[1], p[2], median(s[k]), median(g[k]), median(v[k]), median(b[k]), median(t[k]), n[k] } }' | sort
+        function median(list,   n, a, i, t, m, x) { m = 0; n = split(list, a, " "); for (i = 1; i <= n; i++) if (a[i] != "-") { m++; a[m] = a[i] }
+            if (m == 0) return "-"
+            for (i = 1; i <= m; i++) for (t = i + 1; t <= m; t++) if (a[t] + 0 < a[i] + 0) { x = a[i]; a[i] = a[t]; a[t] = x }; return a[int((m + 1) / 2)] }
+        { k = $2 " " $1; keys[k] = 1; for (c = 4; c <= 13; c++) v[k, c] = v[k, c] " " (c <= NF ? $c : "-"); n[k]++ }
+        END { for (k in keys) { split(k, p, " "); printf "%-11s %-16s %9s %10s %6s %9s %6s %8s %6s %5s %5s %5s %5d\n", p[1], p[2],
+            median(v[k, 4]), median(v[k, 5]), median(v[k, 6]), median(v[k, 7]), median(v[k, 8]), median(v[k, 9]),
+            median(v[k, 10]), median(v[k, 11]), median(v[k, 12]), median(v[k, 13]), n[k] } }' | sort
 }
 
 count_false_failovers() {
-    local system=$1 seconds=$2 stress changes=0 doubles=0 samples=0 last now
-    last=$(wait_single_owner)
+    local system=$1 seconds=$2 stress changes=0 doubles=0 samples=0 last now kills_before kills
+    last=$(wait_single_owner) || last=""
+    kills_before=$(watchdog_kills)
     stress-ng --cpu 2 --timeout "${seconds}s" --quiet &
     stress=$!
     # Sample until stress-ng ends: under full load one sample takes far longer than its 0.1 s pause.
@@ -283,9 +412,14 @@ count_false_failovers() {
         sleep 0.1
     done
     wait "$stress" || true
-    echo "$system: $changes VIP owner changes (false failovers) and $doubles samples with two holders in ${seconds}s with both cores saturated (stress-ng --cpu 2), $samples samples of every node's eth1" \
+    kills=$(( $(watchdog_kills) - kills_before ))
+    echo "$system: $changes VIP owner changes (false failovers) and $doubles samples with two holders in ${seconds}s with both cores saturated (stress-ng --cpu 2), $samples samples of every node's eth1; $kills JVMs killed by their launcher's watchdog meanwhile" \
         | tee -a "$out/resources.txt"
+    cat "$TB_WORK"/n?/launcher.log* 2>/dev/null | grep -a 'watchdog: no keep-alive' | tail -n "$kills" | tee -a "$out/resources.txt" || true
 }
+
+# How many times a launcher's watchdog killed its JVM, over every launcher log of this system so far.
+watchdog_kills() { cat "$TB_WORK"/n?/launcher.log* 2>/dev/null | grep -ac 'watchdog: no keep-alive' || true; }
 
 for system in $systems; do
     tb_init
@@ -301,8 +435,14 @@ for system in $systems; do
     sip=--no-sip; [[ $system == gkg-* ]] && sip=""
     for scenario in $scenarios; do
         if [ "$scenario" = switchover ] && [[ $system != gkg-* ]]; then continue; fi
+        # A figure taken on a busy machine measures the machine: the load before each cell goes with the table.
+        echo "$system $scenario: load average before the cell: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/load.txt"
         for ((run = 1; run <= runs; run++)); do
-            victim=$(wait_single_owner)
+            if ! victim=$(wait_single_owner); then
+                echo "$system,$scenario,$run,no single VIP owner before the fault" >> "$out/unsettled.txt"
+                restart_system "$system" "had no single VIP owner before run $run of $scenario"
+                victim=$(wait_single_owner) || { echo "bench: $system/$scenario run $run skipped" >&2; continue; }
+            fi
             # shellcheck disable=SC2086
             tb_exec term java -cp "$JAR" org.gkguardian.testbed.Prober --iface eth1 --vip "$TB_VIP" \
                 --seconds "$(window_seconds "$scenario")" $sip --out "$TB_WORK/probes.csv" &
@@ -312,15 +452,19 @@ for system in $systems; do
             heal=$(inject "$system" "$scenario" "$victim")
             wait "$prober" || true
             end=$(tb_fault_now_us)
+            cp "$TB_WORK/probes.csv" "$out/probes-$system-$scenario-$run.csv" 2>/dev/null || true
             extra=(--end-us "$end")
             [ -n "$heal" ] && extra+=(--heal-us "$heal")
             [[ $system == gkg-* ]] && extra+=(--roles "$TB_WORK/watcher.log")
             java -cp "$JAR" org.gkguardian.testbed.Analyze --probes "$TB_WORK/probes.csv" --fault-us "$fault" \
                 --scenario "$scenario" --system "$system" --run "$run" --names "$names" "${extra[@]}" \
                 --results "$out/results.csv" --png "$out/$system-$scenario-$run.png" || true
-            restore "$system" "$scenario" "$victim"
+            if ! restore "$system" "$scenario" "$victim" "$run"; then
+                echo "$system,$scenario,$run,not settled after the fault and its heal" >> "$out/unsettled.txt"
+                restart_system "$system" "did not settle after run $run of $scenario"
+            fi
             if [[ $system == gkg-* ]]; then
-                record_phases "$system" "$scenario" "$run" "$fault"
+                record_phases "$system" "$scenario" "$run" "$fault" "$victim"
             fi
             if [[ $system == gkg-* ]] && [ -n "$heal" ]; then
                 merged=$(merged_after_ms "$victim" "$heal")
@@ -341,8 +485,24 @@ done
 echo
 java -cp "$JAR" org.gkguardian.testbed.Report "$out/results.csv" keepalived-0.1 | tee "$out/table.txt"
 print_phases | tee -a "$out/table.txt"
-echo
-echo "heal -> the healed node back in the cluster (its quorum-regained), ms, min/median/max over the runs where it lost quorum:"
+# Issue 17 asks for the SIP outage within the ARP outage + 50 ms: per run, the difference.
+echo | tee -a "$out/table.txt"
+echo "SIP outage - ARP outage per run (ms, min/median/max; the terminal's SIP probes go through its neighbour cache):" \
+    | tee -a "$out/table.txt"
+awk -F, '$4 >= 0 && $6 >= 0 { v[$1 " " $2] = v[$1 " " $2] " " ($6 - $4) } END { for (k in v) print k, v[k] }' "$out/results.csv" | sort \
+    | while read -r scenario system values; do
+        sorted=$(printf '%s\n' $values | sort -n | tr '\n' ' '); set -- $sorted
+        printf '  %-11s %-16s %s/%s/%s (%d runs)\n' "$scenario" "$system" "$1" "$(eval echo \${$(( ($# + 1) / 2 ))})" "${!#}" $#
+    done | tee -a "$out/table.txt"
+if [ -s "$out/unsettled.txt" ]; then
+    echo
+    echo "Runs after which the cluster did not settle within ${settle_seconds} s (the cluster was restarted), and JVMs that died unasked (restarted):"
+    cat "$out/unsettled.txt"
+fi | tee -a "$out/table.txt"
+echo | tee -a "$out/table.txt"
+cat "$out/load.txt" | tee -a "$out/table.txt"
+echo "heal -> the healed node back in the cluster (its quorum-regained), ms, min/median/max over the runs where it lost quorum:" \
+    | tee -a "$out/table.txt"
 awk -F, '$4 != "-" { v[$1 " " $2] = v[$1 " " $2] " " $4 } END { for (k in v) print k, v[k] }' "$out/merges.csv" | sort \
     | while read -r system scenario values; do
         sorted=$(printf '%s\n' $values | sort -n | tr '\n' ' '); set -- $sorted

@@ -79,10 +79,15 @@ tb_gkg_kamailio_replicated() {
 tb_gkg_start() {
     local host=$1; shift
     local base="$TB_WORK/$host" log="$TB_WORK/$host/data/log/karaf.log"
-    # A restarted node starts a new log, so that its role is read from the new JVM; the old one is kept.
+    # A restarted node starts a new log, so that its role is read from the new JVM; the old one is kept, and so is
+    # the old launcher's (what it did when the JVM died: its release of the VIP, its watchdog).
     [ -f "$log" ] && mv "$log" "$log.$(date +%s%N)"
-    tb_exec "$host" "$TB_KARAF/bin/gkg-node" --karaf "$TB_KARAF" --base "$base" "$@" \
-        > "$base/launcher.log" 2>&1 &
+    [ -f "$base/launcher.log" ] && mv "$base/launcher.log" "$base/launcher.log.$(date +%s%N)"
+    # Every collection's start and pause, and every safepoint, go to data/log/gc.log (a JVM killed in a pause shows a
+    # collection's start with no end): a pause longer than the master's watchdog limit (fast profile 100 ms) gets a
+    # healthy master killed by its launcher.
+    tb_exec "$host" env EXTRA_JAVA_OPTS="-Xlog:gc,gc+start,safepoint:file=$base/data/log/gc.log:time,uptime ${EXTRA_JAVA_OPTS:-}" \
+        "$TB_KARAF/bin/gkg-node" --karaf "$TB_KARAF" --base "$base" "$@" > "$base/launcher.log" 2>&1 &
     tb_gkg_await_jvm "$host"
 }
 

@@ -42,6 +42,12 @@ public final class Prober {
     private final long seconds;
     private final PrintWriter out;
     private String registerUser;
+    /**
+     * When both kinds of probe stop. arping's requests come a little slower than its interval (10.6 s for 1000 at
+     * 10 ms), so a count alone outlasts the SIP probes, and the analysis took the difference for a SIP outage at the
+     * end of the window (600 and 757 ms, kill-9 and switchover, in warm standby): one deadline keeps the two windows equal.
+     */
+    private long deadlineNanos;
 
     private Prober(String iface, InetAddress vip, int sipPort, long intervalMillis, long seconds, PrintWriter out) {
         this.iface = iface;
@@ -68,6 +74,7 @@ public final class Prober {
     }
 
     private void run(boolean sip) throws Exception {
+        deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         Thread arp = new Thread(this::probeArp, "arp-prober");
         arp.start();
         if (sip) {
@@ -83,6 +90,9 @@ public final class Prober {
                 "-c", Long.toString(count), vip.getHostAddress())).redirectErrorStream(true);
         try {
             Process process = builder.start();
+            Thread stopper = new Thread(() -> stopAtDeadline(process), "arp-deadline");
+            stopper.setDaemon(true);
+            stopper.start();
             try (BufferedReader reader = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
                 String line;
@@ -101,6 +111,17 @@ public final class Prober {
         }
     }
 
+    private void stopAtDeadline(Process process) {
+        try {
+            if (!process.waitFor(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                // SIGTERM through the handle: Process.destroy() would also close its output under the reader.
+                process.toHandle().destroy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void probeSip() throws IOException {
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(0))) {
             socket.setSoTimeout((int) Math.max(1, intervalMillis / 2));
@@ -108,7 +129,7 @@ public final class Prober {
             receiver.setDaemon(true);
             receiver.start();
             String local = localAddressTowards(socket);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            long deadline = deadlineNanos;
             long next = System.nanoTime();
             for (long sequence = 1; System.nanoTime() < deadline; sequence++) {
                 String message = registerUser == null ? options(sequence, local, socket.getLocalPort())

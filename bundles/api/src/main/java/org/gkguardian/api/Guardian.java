@@ -44,7 +44,8 @@ public interface Guardian {
     /**
      * While this node is master: the longest its whole process may stand still (SIGSTOP, a stalled JVM) before its
      * launcher must have killed it and released the VIP, so that the address is gone before the voters are free to
-     * elect another master (the voters' promise less the lease and the launcher's release allowance). Empty when
+     * elect another master (the voters' promise less the lease and the launcher's release allowance, plus what is
+     * left of the lease when the limit is asked for: the process lets the VIP go at its end only if it runs). Empty when
      * the launcher's own timeout is enough, as on a backup, which holds no VIP.
      */
     default Optional<Duration> watchdogLimit() {

@@ -116,6 +116,8 @@ final class RoleMachine {
     private long probeDueNanos = Long.MAX_VALUE;
     /** Votes asked for or the VIP being bound: read by the keep-alive thread, see {@link #watchdogLimit}. */
     private volatile boolean promoting;
+    /** When this master's lease ends (role thread's view, published for the keep-alive thread); MIN_VALUE: none. */
+    private volatile long leaseEndNanos = Long.MIN_VALUE;
     private volatile NodeStatus snapshot;
     private long snapshotNanos = Long.MIN_VALUE / 2;
     /** Something the status shows changed since it was last built. */
@@ -587,6 +589,7 @@ final class RoleMachine {
             leave();
         } else {
             lastAliveNanos = nanos.getAsLong();
+            publishLeaseEnd(lastAliveNanos);
         }
     }
 
@@ -737,6 +740,7 @@ final class RoleMachine {
      */
     private void leave() {
         lastAliveNanos = nanos.getAsLong();
+        publishLeaseEnd(lastAliveNanos);
         Outbox.Outgoing last = outbox.last();
         if (last == null || !myState(lastAliveNanos).equals(last.state()) || !followsNow().equals(last.follows())
                 || !safeGatekeeperState().equals(last.gatekeeper())) {
@@ -1249,8 +1253,28 @@ final class RoleMachine {
      * candidate asks for the limit too, so that its launcher has it before the bind rather than one keep-alive after.
      */
     Optional<Duration> watchdogLimit() {
-        return role == Role.MASTER || promoting && role != Role.STOPPED ? Optional.of(Duration.ofMillis(settings.timings().watchdogLimitMs()))
-                : Optional.empty();
+        if (role != Role.MASTER && (!promoting || role == Role.STOPPED)) {
+            return Optional.empty();
+        }
+        // What the voters' promise leaves after the lease is the launcher's in any case; the rest of the lease is
+        // too, since this process lets the VIP go by itself at the lease's end only if it runs. Without it a master
+        // would be killed for any stall of 100 ms (fast profile) even right after a renewal, as happened to new
+        // masters on a loaded machine; a stale (earlier) lease end only makes the limit tighter.
+        long limitMs = settings.timings().watchdogLimitMs();
+        long leaseEnd = leaseEndNanos;
+        if (role == Role.MASTER && leaseEnd != Long.MIN_VALUE) {
+            limitMs += Math.max(0, leaseEnd - nanos.getAsLong()) / 1_000_000L;
+        }
+        return Optional.of(Duration.ofMillis(limitMs));
+    }
+
+    /**
+     * Publishes when this master's lease ends, for {@link #watchdogLimit}. No lease of its own (a backup, a candidate,
+     * or a master that needs no voters' answers) publishes none: its launcher gets the base limit.
+     */
+    private void publishLeaseEnd(long now) {
+        long left = role == Role.MASTER ? agreement.leaseRemaining(now) : 0;
+        leaseEndNanos = left > 0 && left <= leaseNanos ? now + left : Long.MIN_VALUE;
     }
 
     private boolean progressing(long within) {

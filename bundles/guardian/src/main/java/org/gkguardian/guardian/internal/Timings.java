@@ -45,7 +45,8 @@ record Timings(long heartbeatMs, long failureTimeoutMs, long verifyTimeoutMs, lo
     /**
      * How long a master's process may stand still before its launcher must have killed it: after that the launcher
      * still needs its release allowance, and all of it must fit between the end of the lease and the end of the
-     * voters' promise (fast profile 100 ms, default 1.45 s). Never below 20 ms, which the launcher can still tell.
+     * voters' promise (fast profile 100 ms, default 1.45 s), counted from the lease's end: a master asks for this
+     * plus what is left of its lease. Never below 20 ms, which the launcher can still tell.
      */
     long watchdogLimitMs() {
         return Math.max(20, promiseMs - leaseMs - releaseAllowanceMs());

@@ -235,6 +235,29 @@ class GatekeeperLifecycleTest {
     }
 
     @Test
+    void aSwitchoverTargetThatWasMadeReadyAMomentAgoIsNotProbedAgainForTheSameEpoch() throws Exception {
+        Path ready = dir.resolve("ready");
+        Path probes = dir.resolve("probes");
+        Path gk = script("gk", "touch " + ready + "\nexec /bin/sleep 60");
+        Path probe = script("probe", "echo x >> " + probes + "\ntest -e " + ready);
+        activate(config().with("driver", "foreground").with("standby", "warm").with("start.command", gk.toString())
+                .with("probe.type", "command").with("probe.command", probe.toString()).with("probe.interval.ms", 60_000L));
+        await().atMost(BOUND).until(() -> Files.exists(ready));
+
+        lifecycle.prepareMaster(master(4));
+        int first = Files.readAllLines(probes).size();
+        assertTrue(first >= 1, "the first readiness is probed");
+        lifecycle.prepareMaster(master(4));
+        assertEquals(first, Files.readAllLines(probes).size(), "asked again for the same epoch at once: no second probe");
+        lifecycle.prepareMaster(master(5));
+        assertEquals(first + 1, Files.readAllLines(probes).size(), "another epoch is probed");
+        lifecycle.standDown(master(5));
+        lifecycle.prepareMaster(master(5));
+        assertEquals(first + 2, Files.readAllLines(probes).size(), "after a stand-down it is probed again");
+        assertEquals(GatekeeperState.RUNNING, lifecycle.state());
+    }
+
+    @Test
     void switchingAMasterFromWarmToColdKeepsItsGatekeeperRunning() throws Exception {
         Path pid = dir.resolve("pid");
         Path gk = script("gk", "echo $$ > " + pid + "\nexec /bin/sleep 60");
