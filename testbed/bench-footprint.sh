@@ -4,7 +4,7 @@
 # It measures and decides nothing.
 #
 #   testbed/bench-footprint.sh [--profiles "default fast"] [--keepalived "1 0.1"] [--steady S] [--window S]
-#                              [--nmt yes|no] [--out DIR] [--keep]
+#                              [--nmt yes|no] [--loaded S] [--out DIR] [--keep]
 #
 # Per guardian profile, on namespace hosts (testbed/lib, no gatekeeper: lifecycle driver none):
 #   1. start-to-master: one node alone (a one-node cluster) started with the launcher; the time from the
@@ -19,7 +19,11 @@
 #      smaps_rollup), heap used/committed and metaspace used/committed (jstat), code cache committed and
 #      threads (Native Memory Tracking: the JVMs run with -XX:NativeMemoryTracking=summary unless
 #      --nmt no; each node's summary is written to DIR), and the JVM's thread count; its collections
-#      since the start (count, full collections, longest pause, from -Xlog:gc into DIR/gc-PID.log);
+#      since the start (count, full collections, longest pause, from -Xlog:gc into DIR/gc-PID.log) and
+#      the longest time its threads were stopped (safepoints, GC or not) during the start and at rest;
+#   2b. with --loaded S: S seconds with every core busy (stress-ng --cpu, one worker a core, beside the
+#      nodes), then per node: RSS, the longest stop of its threads while loaded, and the role changes
+#      during the load (a master must not lose its role to a pause or a starved JVM);
 #   3. start-to-backup: a backup is stopped and started again; the time from the launcher's start to
 #      its "Role ... -> backup" line.
 # keepalived (VRRPv3, advert_int 1 and 0.1 by default) on the same three hosts as the yardstick: RSS, PSS
@@ -35,6 +39,7 @@ keepalived_adverts="1 0.1"
 steady=60
 window=60
 nmt=yes
+loaded=0
 keep=no
 out=$here/target/bench-footprint
 while [ $# -gt 0 ]; do
@@ -44,17 +49,21 @@ while [ $# -gt 0 ]; do
         --steady) steady=$2; shift 2 ;;
         --window) window=$2; shift 2 ;;
         --nmt) nmt=$2; shift 2 ;;
+        --loaded) loaded=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
         --keep) keep=yes; shift ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
         *) echo "bench-footprint: unknown argument $1" >&2; exit 2 ;;
     esac
 done
+[[ $loaded =~ ^[0-9]+$ ]] || { echo "bench-footprint: --loaded '$loaded' is not a number of seconds" >&2; exit 2; }
 for n in "$steady" "$window"; do
     [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || { echo "bench-footprint: '$n' is not a number of seconds" >&2; exit 2; }
 done
 case $nmt in yes|no) ;; *) echo "bench-footprint: --nmt takes yes or no, not '$nmt'" >&2; exit 2 ;; esac
-for tool in java jcmd jstat keepalived arping; do
+tools="java jcmd jstat keepalived arping"
+[ "$loaded" = 0 ] || tools="$tools stress-ng"
+for tool in $tools; do
     command -v "$tool" >/dev/null || { echo "bench-footprint: $tool is missing" >&2; exit 1; }
 done
 mkdir -p "$out"
@@ -64,8 +73,8 @@ members=198.51.100.11,198.51.100.12,198.51.100.13
 hz=$(getconf CLK_TCK)
 page_kib=$(( $(getconf PAGESIZE) / 1024 ))
 [ "$nmt" = no ] || export EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
-# Every JVM logs its collections (a file per PID), to tell a long pause from a starved machine.
-export EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -Xlog:gc:file=$out/gc-%p.log:uptime"
+# Every JVM logs its collections and safepoints (a file per PID), to tell a long pause from a starved machine.
+export EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -Xlog:gc,safepoint:file=$out/gc-%p.log:uptime"
 
 emit() { printf '%s\n' "$*" | tee -a "$table"; }
 
@@ -109,8 +118,42 @@ tree_memory() {
 
 # "COUNT/FULL/LONGEST_MS" of a -Xlog:gc file ("[12.3s] GC(4) Pause Young (...) 30M->12M(55M) 3.456ms").
 gc_summary() {
-    awk '/ Pause / { n++; if (/Pause Full/) f++; ms = $NF; sub(/ms$/, "", ms); if (ms + 0 > max) max = ms + 0 }
+    awk '/ Pause .*ms$/ { n++; if (/Pause Full/) f++; ms = $NF; sub(/ms$/, "", ms); if (ms + 0 > max) max = ms + 0 }
         END { printf "%d/%d/%.1f", n, f, max }' "$1" 2>/dev/null || echo -
+}
+
+# The longest time the JVM's threads were stopped (a safepoint, "Total: N ns": reaching it and inside it) in ms,
+# between JVM uptimes FROM and TO seconds, from the same file.
+longest_stop() {
+    awk -v from="$2" -v to="$3" '/ Safepoint .*Total: [0-9]+ ns/ {
+            t = $1; gsub(/[][s]/, "", t); t += 0
+            if (t >= from && t < to) { ns = $0; sub(/.*Total: /, "", ns); sub(/ ns.*/, "", ns); if (ns + 0 > max) max = ns + 0 } }
+        END { printf "%.1f", max / 1e6 }' "$1" 2>/dev/null || echo -
+}
+
+# The JVM's uptime in seconds (from its process start; the JVM's own clock starts a few ms later).
+jvm_uptime() {
+    local start up; start=$(sed 's/.*) //' "/proc/$1/stat" | awk '{ print $20 }')
+    read -r up _ < /proc/uptime
+    awk -v s="$start" -v u="$up" -v hz="$hz" 'BEGIN { printf "%.1f", u - s / hz }'
+}
+
+# "TID TICKS NAME" for every thread of PID (utime+stime; the name as the JVM gave it, 15 characters, blanks as _).
+thread_ticks() {
+    local task stat name
+    for task in /proc/"$1"/task/*; do
+        { read -r stat < "$task/stat" && read -r name < "$task/comm"; } 2>/dev/null || continue
+        echo "${task##*/} $(echo "${stat##*) }" | awk '{ print $12 + $13 }') ${name// /_}"
+    done
+}
+
+# The JVM's CPU over the window by thread group (digits in the names made '#'), largest first, from two
+# thread_ticks files; threads that started and ended within the window are in the JVM's total only.
+thread_groups() {
+    awk -v hz="$hz" -v s="$3" 'FNR == NR { before[$1] = $2; next }
+        { d = $2 - before[$1]; name = $3; gsub(/[0-9]+/, "#", name); sum[name] += d; n[name]++ }
+        END { for (g in sum) if (sum[g] > 0) printf "%.2f %s(%d)\n", sum[g] * 100 / hz / s, g, n[g] }' "$1" "$2" \
+        | sort -rn | head -12 | awk '{ printf "%s%s %s %%", sep, $2, $1; sep = ", " } END { print "" }'
 }
 
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -162,7 +205,7 @@ jvm_figures() {
 
 measure_gkg() {
     local profile=$1 host i t0s t1s roles=() launchers=() jvms=() first=() memory figures rss pss count heap meta code
-    local nmt_threads threads total own kids cpu solo backup_host back
+    local nmt_threads threads total own kids cpu solo backup_host back ready_up=() load_from=() changes=()
     tb_init
     TB_WORK=$(mktemp -d /tmp/gkg-footprint.XXXXXX)
     TB_HOSTS=()
@@ -178,21 +221,26 @@ measure_gkg() {
     for i in 1 2 3; do tb_gkg_node "n$i" "198.51.100.1$i" 100 "$members" "$profile"; done
     for i in 1 2 3; do tb_gkg_start "n$i"; done
     for ((i = 0; i < 1800; i++)); do all_ready && break; sleep 0.1; done
+    # Stops before this uptime belong to the start, later ones to the rest.
+    for i in 1 2 3; do ready_up[i]=$(jvm_uptime "$(cat "$TB_WORK/n$i.pid")"); done
     all_ready || emit "gkg-$profile: not every node master or backup after 180 s: $(for h in n1 n2 n3; do printf '%s=%s ' "$h" "$(tb_gkg_role "$h")"; done)"
     echo "gkg-$profile: all nodes master or backup; ${steady} s of steady state, then a ${window} s window" >&2
     sleep "$steady"
     for i in 1 2 3; do
         launchers[i]=$(cat "$TB_WORK/n$i/data/gkg-node.pid"); jvms[i]=$(cat "$TB_WORK/n$i.pid")
         first[i]=$(tree_ticks "${launchers[i]}" "${jvms[i]}")
+        thread_ticks "${jvms[i]}" > "$out/threads-$profile-n$i.before"
     done
     t0s=$(date +%s%N)
     sleep "$window"
     t1s=$(date +%s%N)
+    for i in 1 2 3; do thread_ticks "${jvms[i]}" > "$out/threads-$profile-n$i.after"; done
     local seconds; seconds=$(awk -v a="$t0s" -v b="$t1s" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
     emit ""
     emit "gkg-$profile, per node after ${steady} s of steady state (CPU over ${seconds} s; memory summed over launcher + JVM + children):"
-    emit "$(printf '%-4s %-7s %8s %8s %5s %14s %12s %8s %8s %8s %8s %9s %9s  %s' node role 'RSS MiB' 'PSS MiB' procs \
-        'heap used/com' 'meta use/com' 'code MiB' threads 'CPU %' 'JVM %' 'JVM kids' 'others' 'GCs/full/max ms')"
+    emit "$(printf '%-4s %-7s %8s %8s %5s %14s %12s %8s %8s %8s %8s %9s %9s  %-16s %s' node role 'RSS MiB' 'PSS MiB' procs \
+        'heap used/com' 'meta use/com' 'code MiB' threads 'CPU %' 'JVM %' 'JVM kids' 'others' 'GCs/full/max ms' \
+        'stop ms start/rest')"
     for i in 1 2 3; do
         host=n$i
         read -r total own kids < <(tree_ticks "${launchers[i]}" "${jvms[i]}")
@@ -202,13 +250,47 @@ measure_gkg() {
         threads=$(awk '/^Threads:/ { print $2 }' "/proc/${jvms[i]}/status")
         local hu=${heap%/*} hc=${heap#*/} mu=${meta%/*} mc=${meta#*/} launcher_ticks
         launcher_ticks=$(( (total - t0_total) - (own - t0_own) - (kids - t0_kids) ))
-        emit "$(printf '%-4s %-7s %8s %8s %5s %14s %12s %8s %8s %8s %8s %9s %9s  %s' "$host" "$(tb_gkg_role "$host")" \
+        emit "$(printf '%-4s %-7s %8s %8s %5s %14s %12s %8s %8s %8s %8s %9s %9s  %-16s %s' "$host" "$(tb_gkg_role "$host")" \
             "$(mib "$rss")" "$(mib "$pss")" "$count" "$(mib "$hu")/$(mib "$hc")" "$(mib "$mu")/$(mib "$mc")" \
             "$( [ "$code" = - ] && echo - || mib "$code")" "$threads" \
             "$(percent $(( total - t0_total )) "$seconds")" "$(percent $(( own - t0_own )) "$seconds")" \
             "$(percent $(( kids - t0_kids )) "$seconds")" "$(percent "$launcher_ticks" "$seconds")" \
-            "$(gc_summary "$out/gc-${jvms[i]}.log")")"
+            "$(gc_summary "$out/gc-${jvms[i]}.log")" \
+            "$(longest_stop "$out/gc-${jvms[i]}.log" 0 "${ready_up[i]}")/$(longest_stop "$out/gc-${jvms[i]}.log" "${ready_up[i]}" 1e9)")"
     done
+    emit "gkg-$profile: the JVM's CPU over the window by thread group (% of a core; threads in the group):"
+    for i in 1 2 3; do
+        emit "    n$i ($(tb_gkg_role "n$i")): $(thread_groups "$out/threads-$profile-n$i.before" "$out/threads-$profile-n$i.after" "$seconds")"
+    done
+    # 2b. The same nodes with every core busy.
+    if [ "$loaded" != 0 ]; then
+        local stress roles_before
+        for i in 1 2 3; do
+            load_from[i]=$(jvm_uptime "${jvms[i]}")
+            changes[i]=$(grep -acE "Role [a-z]+ -> [a-z]+ on n$i " "$TB_WORK/n$i/data/log/karaf.log" || true)
+        done
+        stress-ng --cpu "$(nproc)" --timeout "$loaded" > /dev/null 2>&1 &
+        stress=$!
+        sleep "$loaded"
+        wait "$stress" 2>/dev/null || true
+        emit ""
+        emit "gkg-$profile, the same nodes with every core busy for ${loaded} s (stress-ng --cpu $(nproc)):"
+        emit "$(printf '%-4s %-7s %8s %14s  %s' node role 'RSS MiB' 'stop ms loaded' 'role changes while loaded')"
+        for i in 1 2 3; do
+            host=n$i
+            read -r rss pss count < <(tree_memory "${launchers[i]}")
+            roles_before=${changes[i]}
+            if [ ! -e "/proc/${jvms[i]}" ]; then
+                emit "$host: its JVM ${jvms[i]} is gone; its launcher said: $(grep -a 'watchdog\|ended' "$TB_WORK/$host/launcher.log" | tail -2 | tr '\n' ' ')"
+                continue
+            fi
+            emit "$(printf '%-4s %-7s %8s %14s  %s' "$host" "$(tb_gkg_role "$host")" "$(mib "$rss")" \
+                "$(longest_stop "$out/gc-${jvms[i]}.log" "${load_from[i]}" 1e9)" \
+                "$(grep -aoE "Role [a-z]+ -> [a-z]+ on $host " "$TB_WORK/$host/data/log/karaf.log" | tail -n +$(( roles_before + 1 )) \
+                   | awk '{ printf "%s%s->%s", sep, $2, $4; sep = ", " } END { if (!NR) printf "none" }')")"
+        done
+        sleep 5
+    fi
     # 3. A backup leaves and comes back: start to backup in a running cluster.
     backup_host=""
     for host in n3 n2 n1; do [ "$(tb_gkg_role "$host")" = backup ] && { backup_host=$host; break; }; done
