@@ -5,7 +5,7 @@
 # PNG timeline per run, and never decides anything by timing: it measures.
 #
 #   testbed/bench.sh [--runs N] [--out DIR] [--systems "keepalived-1 keepalived-0.1 gkg-default gkg-fast"]
-#                    [--settle-seconds S]
+#                    [--settle-seconds S] [--lan-rto-min MS]
 #                    [--scenarios "kill-9 sigstop link-down partition loss flap switchover"]
 #                    [--stress-seconds S] [--stress-systems "gkg-default"] [--keep] [--footprint yes|no]
 #
@@ -32,6 +32,9 @@
 # owner changes, time from the heal to a single owner (terminal) and to one agreed master (NMS).
 # Per system: RSS and idle CPU per node, notifications sent and lost, and with --stress-seconds the
 # VIP owner changes while stress-ng saturates both cores (false failovers).
+# --lan-rto-min MS sets the TCP retransmission floor of every node's internal LAN route (Linux's is 200 ms): the
+# guardians' lease renewals ride TCP, and a lost segment stalls the stream for at least that long (a lease is
+# 150 ms in the fast profile).
 # The load average is printed before every cell (DIR/load.txt). A cluster that has no single VIP owner within
 # --settle-seconds (default 30) before or after a run is reported as not settled (DIR/unsettled.txt, in the
 # table), restarted, and the benchmark goes on.
@@ -53,6 +56,7 @@ stress_systems="gkg-default"
 keep=no
 footprint=yes
 settle_seconds=30
+lan_rto_min=""
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) runs=$2; shift 2 ;;
@@ -64,6 +68,7 @@ while [ $# -gt 0 ]; do
         --keep) keep=yes; shift ;;
         --footprint) footprint=$2; shift 2 ;;
         --settle-seconds) settle_seconds=$2; shift 2 ;;
+        --lan-rto-min) lan_rto_min=$2; shift 2 ;;
         *) echo "bench: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -426,6 +431,12 @@ for system in $systems; do
     TB_WORK=$(mktemp -d /tmp/gkg-bench.XXXXXX)
     TB_HOSTS=()
     for i in 1 2 3; do tb_host "n$i" "198.51.100.1$i" "203.0.113.1$i"; done
+    if [ -n "$lan_rto_min" ]; then
+        for i in 1 2 3; do
+            tb_exec "n$i" ip route replace 198.51.100.0/24 dev eth0 proto kernel scope link src "198.51.100.1$i" \
+                rto_min "${lan_rto_min}ms"
+        done
+    fi
     tb_host term "" 203.0.113.100
     tb_host nms "$nms" ""
     [[ $system == gkg-* ]] && tb_gkg_unpack

@@ -151,7 +151,7 @@ final class AgentEngine implements AutoCloseable {
             server.register(guardianMib, null);
 
             CommandProcessor processor = new CommandProcessor(this.engineId);
-            processor.setVacm(vacm(server, settings));
+            processor.setVacm(new FixedRulesVacm(vacm(server, settings)));
             processor.addMOServer(server);
             processor.setCoexistenceProvider(new CommunityCoexistence(settings.community(), this.engineId));
             processor.addCounterListener(system);

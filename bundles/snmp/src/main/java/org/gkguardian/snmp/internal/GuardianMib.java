@@ -62,6 +62,7 @@ final class GuardianMib implements GenericManagedObject {
     private final Clock clock;
     private final MOScope scope = new DefaultMOScope(GkgOids.OBJECTS, true, GkgOids.OBJECTS.nextPeer(), false);
     private final List<Section> sections;
+    private final List<NodeScalar> nodeScalars;
 
     /** Longer than Net-SNMP's default 1 s timeout times 5 retries, with room for slow managers. */
     static final Duration RETRY_WINDOW = Duration.ofSeconds(60);
@@ -86,6 +87,7 @@ final class GuardianMib implements GenericManagedObject {
         this.mirror = mirror;
         this.clock = clock;
         this.retries = new SetRetryGuard(clock, RETRY_WINDOW, 256);
+        this.nodeScalars = nodeScalarColumns();
         this.sections = List.of(
                 new Section(GkgOids.NODE, this::nodeScalars),
                 new Section(GkgOids.VIP_ENTRY, this::vipTable),
@@ -110,8 +112,9 @@ final class GuardianMib implements GenericManagedObject {
     public void get(SubRequest<?> request) {
         VariableBinding vb = request.getVariableBinding();
         try {
-            Optional<Section> section = sectionOf(vb.getOid());
-            Variable value = section.map(s -> s.values().get().get(vb.getOid())).orElse(null);
+            Optional<NodeScalar> scalar = nodeScalarAt(vb.getOid());
+            Variable value = scalar.isPresent() ? scalar.get().value().apply(guardian.status())
+                    : sectionOf(vb.getOid()).map(s -> s.values().get().get(vb.getOid())).orElse(null);
             if (value != null) {
                 vb.setVariable(value);
             } else {
@@ -168,7 +171,12 @@ final class GuardianMib implements GenericManagedObject {
     }
 
     private Optional<Section> sectionOf(OID oid) {
-        return sections.stream().filter(s -> oid.startsWith(s.prefix())).findFirst();
+        for (Section section : sections) {
+            if (oid.startsWith(section.prefix())) {
+                return Optional.of(section);
+            }
+        }
+        return Optional.empty();
     }
 
     /** An OID that names an object of the MIB, so that a missing instance is noSuchInstance rather than noSuchObject. */
@@ -362,28 +370,58 @@ final class GuardianMib implements GenericManagedObject {
 
     // --- The instances of each section.
 
+    /** One scalar of gkgNode: its instance's OID and how its value is read from the node's status. */
+    private record NodeScalar(OID instance, Function<NodeStatus, Variable> value) {
+    }
+
+    /** gkgNode's scalars by column, from {@link GkgOids#NODE_NAME} (position 0) to {@link GkgOids#NODE_PROBLEM}. */
+    private List<NodeScalar> nodeScalarColumns() {
+        return List.of(
+                nodeScalar(GkgOids.NODE_NAME, s -> MibValues.text(s.name())),
+                nodeScalar(GkgOids.NODE_ROLE, s -> MibValues.role(s.role())),
+                nodeScalar(GkgOids.NODE_ADDRESS_TYPE, s -> MibValues.addressType(Optional.ofNullable(s.internalAddress()))),
+                nodeScalar(GkgOids.NODE_ADDRESS, s -> MibValues.address(Optional.ofNullable(s.internalAddress()))),
+                nodeScalar(GkgOids.NODE_PRIORITY, s -> MibValues.unsigned(s.priority())),
+                nodeScalar(GkgOids.NODE_EPOCH, s -> MibValues.unsigned(s.epoch())),
+                nodeScalar(GkgOids.NODE_MASTER_NAME, s -> MibValues.text(s.master().orElse(""))),
+                nodeScalar(GkgOids.NODE_MASTER_ADDRESS_TYPE, s -> MibValues.addressType(s.masterAddress())),
+                nodeScalar(GkgOids.NODE_MASTER_ADDRESS, s -> MibValues.address(s.masterAddress())),
+                nodeScalar(GkgOids.NODE_QUORUM, s -> MibValues.quorum(s.quorum())),
+                nodeScalar(GkgOids.NODE_GATEKEEPER, s -> MibValues.gatekeeper(s.gatekeeper())),
+                nodeScalar(GkgOids.NODE_CONFIG_DIGEST, s -> MibValues.text(s.configDigest(), 64)),
+                nodeScalar(GkgOids.NODE_FAILOVER_COUNT, s -> new Counter32(s.failoverCount() & 0xFFFF_FFFFL)),
+                nodeScalar(GkgOids.NODE_LAST_FAILOVER_TIME, s -> MibValues.dateAndTime(s.lastFailover())),
+                nodeScalar(GkgOids.NODE_LAST_FAILOVER_CAUSE, s -> MibValues.cause(s.lastFailoverCause())),
+                nodeScalar(GkgOids.NODE_TIME_IN_ROLE, s -> MibValues.unsigned(
+                        s.roleSince() == null ? 0 : Duration.between(s.roleSince(), clock.instant()).toSeconds())),
+                nodeScalar(GkgOids.NODE_CONFIGURED, s -> MibValues.truth(s.configured())),
+                nodeScalar(GkgOids.NODE_PROBLEM, s -> MibValues.text(s.problem())));
+    }
+
+    private static NodeScalar nodeScalar(int column, Function<NodeStatus, Variable> value) {
+        return new NodeScalar(GkgOids.nodeScalar(column), value);
+    }
+
+    /**
+     * The scalar this OID names exactly, read alone: a GET of one scalar (gkgNodeRole.0, the object an NMS polls)
+     * reads the one value rather than all of gkgNode.
+     */
+    private Optional<NodeScalar> nodeScalarAt(OID oid) {
+        int column = oid.size() == GkgOids.NODE.size() + 2 ? oid.get(GkgOids.NODE.size()) : 0;
+        if (column < GkgOids.NODE_NAME || column > GkgOids.NODE_PROBLEM) {
+            return Optional.empty();
+        }
+        NodeScalar scalar = nodeScalars.get(column - 1);
+        return scalar.instance().equals(oid) ? Optional.of(scalar) : Optional.empty();
+    }
+
     private SortedMap<OID, Variable> nodeScalars() {
-        NodeStatus s = guardian.status();
+        NodeStatus status = guardian.status();
         SortedMap<OID, Variable> v = new TreeMap<>();
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_NAME), MibValues.text(s.name()));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_ROLE), MibValues.role(s.role()));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_ADDRESS_TYPE), MibValues.addressType(Optional.ofNullable(s.internalAddress())));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_ADDRESS), MibValues.address(Optional.ofNullable(s.internalAddress())));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_PRIORITY), MibValues.unsigned(s.priority()));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_EPOCH), MibValues.unsigned(s.epoch()));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_MASTER_NAME), MibValues.text(s.master().orElse("")));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_MASTER_ADDRESS_TYPE), MibValues.addressType(s.masterAddress()));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_MASTER_ADDRESS), MibValues.address(s.masterAddress()));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_QUORUM), MibValues.quorum(s.quorum()));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_GATEKEEPER), MibValues.gatekeeper(s.gatekeeper()));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_CONFIG_DIGEST), MibValues.text(s.configDigest(), 64));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_FAILOVER_COUNT), new Counter32(s.failoverCount() & 0xFFFF_FFFFL));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_LAST_FAILOVER_TIME), MibValues.dateAndTime(s.lastFailover()));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_LAST_FAILOVER_CAUSE), MibValues.cause(s.lastFailoverCause()));
-        long inRole = s.roleSince() == null ? 0 : Duration.between(s.roleSince(), clock.instant()).toSeconds();
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_TIME_IN_ROLE), MibValues.unsigned(inRole));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_CONFIGURED), MibValues.truth(s.configured()));
-        v.put(GkgOids.nodeScalar(GkgOids.NODE_PROBLEM), MibValues.text(s.problem()));
+        for (NodeScalar scalar : nodeScalars) {
+            // A copy: a walk hands the key to the request, which is not ours to share.
+            v.put(new OID(scalar.instance()), scalar.value().apply(status));
+        }
         return v;
     }
 
