@@ -2,6 +2,7 @@ package org.gkguardian.guardian.internal;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 import org.gkguardian.api.Cause;
@@ -166,6 +167,15 @@ final class Promotion {
     }
 
     private void probeAheadWhenDue(long now) {
+        // The promise the check was timed to end with may have been cut short since: the old master's process was
+        // seen dead (its launcher's release allowance is what is left) or it resigned. The check then ends with the
+        // shorter promise, not at the bind after it.
+        if (probeDueNanos != Long.MAX_VALUE) {
+            OptionalLong promiseEnd = agreement.promiseEnd();
+            if (promiseEnd.isPresent()) {
+                probeDueNanos = Math.min(probeDueNanos, promiseEnd.getAsLong() - vip.probeTime().toNanos());
+            }
+        }
         if (now >= probeDueNanos) {
             probeDueNanos = Long.MAX_VALUE;
             vip.probeAhead();

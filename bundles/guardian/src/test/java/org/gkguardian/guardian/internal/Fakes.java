@@ -105,6 +105,9 @@ final class Fakes {
         volatile java.util.function.BooleanSupplier answeredElsewhere = () -> false;
         final VipAddress vip;
 
+        /** How long the duplicate-address check started ahead of a bind takes; ZERO: no such check. */
+        volatile java.time.Duration probeTime = java.time.Duration.ZERO;
+
         Vip(Ops ops, String node) {
             this.ops = ops;
             this.node = node;
@@ -132,6 +135,16 @@ final class Fakes {
             }
             bound = true;
             ops.add(node + ":bind:" + context.epoch());
+        }
+
+        @Override
+        public void probeAhead() {
+            ops.add(node + ":probeAhead");
+        }
+
+        @Override
+        public java.time.Duration probeTime() {
+            return probeTime;
         }
 
         @Override

@@ -125,6 +125,21 @@ class RoleMachineTest {
     }
 
     @Test
+    void theSuccessorOfACrashedMasterChecksTheVipAheadOfItsBindNotAtIt() throws Exception {
+        SimCluster sim = three();
+        sim.nodes.values().forEach(n -> n.vip.probeTime = Duration.ofMillis(50));
+        // The voters' promise to n3 ran for 300 ms from its last renewal; n3's process is seen dead, which cuts the
+        // promise to the launcher's release allowance (50 ms). The check ahead of the bind is timed to end with the
+        // shorter promise: started before the votes are granted, its answer is ready at the bind.
+        sim.crashSeenBeforeTheView("n3");
+        sim.advance(300);
+        assertEquals(List.of("n2"), sim.masters());
+        List<String> n2 = sim.ops.snapshot().stream().filter(o -> o.startsWith("n2:probeAhead") || o.startsWith("n2:bind"))
+                .toList();
+        assertEquals(List.of("n2:probeAhead", "n2:bind:2"), n2);
+    }
+
+    @Test
     void aCrashedMasterIsReplacedByTheNextHighestWithAHigherEpoch() throws Exception {
         SimCluster sim = three();
         sim.crash("n3");
