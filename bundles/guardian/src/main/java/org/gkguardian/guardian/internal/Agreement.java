@@ -217,6 +217,11 @@ final class Agreement {
         return member.equals(promisedTo) && promiseUntil - lead <= now;
     }
 
+    /** Whether the promise this node keeps (running or run out) is the one it gave {@code member}. */
+    boolean promisedTo(InetAddress member) {
+        return member.equals(promisedTo);
+    }
+
     /** When the promise this node keeps runs out, if it keeps one to another member. */
     OptionalLong promiseEnd() {
         return promisedTo != null && !promisedTo.equals(self) ? OptionalLong.of(promiseUntil) : OptionalLong.empty();

@@ -166,6 +166,18 @@ final class Promotion {
         return campaign(nanos.getAsLong(), epoch, role, eligible);
     }
 
+    /**
+     * The process of the master this node's promise is held to was seen to end: the check ahead starts now, while its
+     * death is still being verified. Its launcher usually released the VIP already; a holder the check finds is asked
+     * again at the bind, so starting early costs a few probes at most.
+     */
+    void probeAheadNow(long now) {
+        if (candidacy != null && probeDueNanos != Long.MAX_VALUE) {
+            probeDueNanos = Math.min(probeDueNanos, now);
+            probeAheadWhenDue(now);
+        }
+    }
+
     private void probeAheadWhenDue(long now) {
         // The promise the check was timed to end with may have been cut short since: the old master's process was
         // seen dead (its launcher's release allowance is what is left) or it resigned. The check then ends with the

@@ -191,6 +191,9 @@ final class RoleMachine {
             Optional<Wire.LifeCheck> check = lifeChecks.lineEnded(member, nanos.getAsLong());
             check.ifPresent(c -> outbox.sendTo(member, c));
             evaluate();
+            if (agreement.promisedTo(member)) {
+                promotion.probeAheadNow(nanos.getAsLong());
+            }
         }
         leave();
     }

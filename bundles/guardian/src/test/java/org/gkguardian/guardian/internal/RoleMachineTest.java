@@ -129,9 +129,11 @@ class RoleMachineTest {
         SimCluster sim = three();
         sim.nodes.values().forEach(n -> n.vip.probeTime = Duration.ofMillis(50));
         // The voters' promise to n3 ran for 300 ms from its last renewal; n3's process is seen dead, which cuts the
-        // promise to the launcher's release allowance (50 ms). The check ahead of the bind is timed to end with the
-        // shorter promise: started before the votes are granted, its answer is ready at the bind.
+        // promise to the launcher's release allowance (50 ms). The check ahead of the bind does not wait for the old
+        // promise's end: started before the votes are granted, its answer is ready at the bind.
         sim.crashSeenBeforeTheView("n3");
+        // It starts when n3's process is seen to end, while n3 is asked whether it lives.
+        assertTrue(sim.ops.snapshot().contains("n2:probeAhead"), "no check ahead when n3's life line ended");
         sim.advance(300);
         assertEquals(List.of("n2"), sim.masters());
         List<String> n2 = sim.ops.snapshot().stream().filter(o -> o.startsWith("n2:probeAhead") || o.startsWith("n2:bind"))
