@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class AlarmsTest {
 
-    private final Settings settings = settings();
+    private final Settings settings = TestConfig.memberOfThreeFast(2);
     private final Journal journal = new Journal(10);
     private final Notices notices = new Notices("n2", journal, new Publisher() {
         @Override
@@ -31,16 +31,6 @@ class AlarmsTest {
     private final Alarms alarms = new Alarms(() -> settings, new PeerTracker(settings.internalAddress(),
             settings.members(), 1, 1), notices, health, new Fakes.Vip(new Fakes.Ops(), "n2"));
 
-    private static Settings settings() {
-        try {
-            return SettingsValidator.validate(TestConfig.defaults().with("node.name", "n2")
-                    .with("internal.address", "10.0.0.2").with("members", "10.0.0.1,10.0.0.2,10.0.0.3")
-                    .with("cluster.secret", "a secret of our own, long enough").with("profile", "fast")
-                    .with("epoch.file", "/nonexistent/n2").build());
-        } catch (InvalidConfigurationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static MemberState member(String name, String address, String digest) {
         return new MemberState(name, SimCluster.ip(address), 100, true, Role.BACKUP, 1, false, digest, false);

@@ -22,20 +22,10 @@ class ElectorateTest {
 
     private static final long MS = 1_000_000L;
     private final List<GuardianEvent> published = new ArrayList<>();
-    private final Settings settings = settings();
+    private final Settings settings = TestConfig.memberOfThreeFast(1);
     private final PeerTracker peers = new PeerTracker(settings.internalAddress(), settings.members(), 1, 750 * MS);
     private final Electorate electorate = electorate();
 
-    private static Settings settings() {
-        try {
-            return SettingsValidator.validate(TestConfig.defaults().with("node.name", "n1")
-                    .with("internal.address", "10.0.0.1").with("members", "10.0.0.1,10.0.0.2,10.0.0.3")
-                    .with("cluster.secret", "a secret of our own, long enough").with("profile", "fast")
-                    .with("epoch.file", "/nonexistent/n1").build());
-        } catch (InvalidConfigurationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private Electorate electorate() {
         Agreement.BallotBox box = new Agreement.BallotBox() {

@@ -20,22 +20,12 @@ import org.junit.jupiter.api.Test;
 
 class StatusSnapshotsTest {
 
-    private final Settings settings = settings();
+    private final Settings settings = TestConfig.memberOfThreeFast(2);
     private final PeerTracker peers = new PeerTracker(settings.internalAddress(), settings.members(), 1, 750_000_000L);
     private final StatusSnapshots snapshots = new StatusSnapshots(() -> settings, peers,
             new Fakes.Vip(new Fakes.Ops(), "n2"), new Journal(settings.historySize()),
             Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
 
-    private static Settings settings() {
-        try {
-            return SettingsValidator.validate(TestConfig.defaults().with("node.name", "n2")
-                    .with("internal.address", "10.0.0.2").with("members", "10.0.0.1,10.0.0.2,10.0.0.3")
-                    .with("cluster.secret", "a secret of our own, long enough").with("profile", "fast")
-                    .with("epoch.file", "/nonexistent/n2").build());
-        } catch (InvalidConfigurationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private StatusSnapshots.Self self(Role role, String follows) {
         MemberState state = new MemberState("n2", settings.internalAddress(), 100, true, role, 7, false, "d", false);

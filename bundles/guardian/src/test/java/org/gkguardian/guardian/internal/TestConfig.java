@@ -14,6 +14,21 @@ final class TestConfig {
         return new TestConfig();
     }
 
+    /**
+     * The settings of member {@code 10.0.0.N} (named nN) of a fast-profile cluster of 10.0.0.1-3, for tests of one
+     * part of the role machine; its epoch file is never written.
+     */
+    static Settings memberOfThreeFast(int n) {
+        try {
+            return SettingsValidator.validate(defaults().with("node.name", "n" + n)
+                    .with("internal.address", "10.0.0." + n).with("members", "10.0.0.1,10.0.0.2,10.0.0.3")
+                    .with("cluster.secret", "a secret of our own, long enough").with("profile", "fast")
+                    .with("epoch.file", "/nonexistent/n" + n).build());
+        } catch (InvalidConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     TestConfig with(String key, Object value) {
         values.put(key, value);
         return this;
