@@ -63,6 +63,16 @@ public class ConfigIT {
     @Before
     public void remember() throws Exception {
         awaitCondition("the one-node guardian is master", () -> guardian().status().role() == Role.MASTER, this::status);
+        // The node is master within a second of the start, before fileinstall may have taken etc/'s file over; its
+        // update would then replace the operator's below, and the refusal would never be seen.
+        awaitCondition("fileinstall has taken over etc/" + PID + ".cfg", () -> {
+            try {
+                Dictionary<String, Object> p = configurationAdmin.getConfiguration(PID, null).getProperties();
+                return p != null && p.get("felix.fileinstall.filename") != null;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, this::status);
         original = copy(configurationAdmin.getConfiguration(PID, null).getProperties());
         originalPriority = guardian().status().priority();
     }
