@@ -20,6 +20,7 @@ final class Liveness {
     private volatile long busySince = Long.MIN_VALUE;
     /** When this master's lease ends (role thread's view, published for the keep-alive thread); MIN_VALUE: none. */
     private volatile long leaseEndNanos = Long.MIN_VALUE;
+    static final long LEASE_STEP_MS = 25;
 
     void start(long now) {
         startedNanos = now;
@@ -58,10 +59,15 @@ final class Liveness {
         leaseEndNanos = endNanos;
     }
 
-    /** {@code limitMs} plus what is left of the lease published last (nothing when none is). */
+    /**
+     * {@code limitMs} plus what is left of the lease published last (nothing when none is), rounded down to whole
+     * steps of {@link #LEASE_STEP_MS}: never more than is left, and the same from one keep-alive to the next, which
+     * the launcher then reads without parsing it again.
+     */
     long plusLeaseLeft(long limitMs, long now) {
         long end = leaseEndNanos;
-        return end == Long.MIN_VALUE ? limitMs : limitMs + Math.max(0, end - now) / 1_000_000L;
+        long leftMs = end == Long.MIN_VALUE ? 0 : Math.max(0, end - now) / 1_000_000L;
+        return limitMs + leftMs / LEASE_STEP_MS * LEASE_STEP_MS;
     }
 
     /** An action at the edge begins. */
