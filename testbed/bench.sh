@@ -379,6 +379,15 @@ record_phases() {
         | sed "s/^/$system,$scenario,$run,/; s/\$/,$released,$death,${dad:--},${add:--},${announce:--},$host/" >> "$out/phases.csv"
 }
 
+# Lines "KEY1 KEY2 V1 V2 ..." in, "  KEY1 KEY2 min/median/max (N runs)" out, the keys padded to the given widths.
+min_median_max() {
+    local width1=$1 width2=$2 key1 key2 values
+    while read -r key1 key2 values; do
+        set -- $(printf '%s\n' $values | sort -n)
+        printf "  %-${width1}s %-${width2}s %s/%s/%s (%d runs)\n" "$key1" "$key2" "$1" "$(eval echo \${$(( ($# + 1) / 2 ))})" "${!#}" $#
+    done
+}
+
 # Median of each phase per system and scenario: where the time of a failover goes.
 print_phases() {
     [ -s "$out/phases.csv" ] || return 0
@@ -501,10 +510,7 @@ echo | tee -a "$out/table.txt"
 echo "SIP outage - ARP outage per run (ms, min/median/max; the terminal's SIP probes go through its neighbour cache):" \
     | tee -a "$out/table.txt"
 awk -F, '$4 >= 0 && $6 >= 0 { v[$1 " " $2] = v[$1 " " $2] " " ($6 - $4) } END { for (k in v) print k, v[k] }' "$out/results.csv" | sort \
-    | while read -r scenario system values; do
-        sorted=$(printf '%s\n' $values | sort -n | tr '\n' ' '); set -- $sorted
-        printf '  %-11s %-16s %s/%s/%s (%d runs)\n' "$scenario" "$system" "$1" "$(eval echo \${$(( ($# + 1) / 2 ))})" "${!#}" $#
-    done | tee -a "$out/table.txt"
+    | min_median_max 11 16 | tee -a "$out/table.txt"
 if [ -s "$out/unsettled.txt" ]; then
     echo
     echo "Runs after which the cluster did not settle within ${settle_seconds} s (the cluster was restarted), and JVMs that died unasked (restarted):"
@@ -515,9 +521,6 @@ cat "$out/load.txt" | tee -a "$out/table.txt"
 echo "heal -> the healed node back in the cluster (its quorum-regained), ms, min/median/max over the runs where it lost quorum:" \
     | tee -a "$out/table.txt"
 awk -F, '$4 != "-" { v[$1 " " $2] = v[$1 " " $2] " " $4 } END { for (k in v) print k, v[k] }' "$out/merges.csv" | sort \
-    | while read -r system scenario values; do
-        sorted=$(printf '%s\n' $values | sort -n | tr '\n' ' '); set -- $sorted
-        printf '  %-16s %-11s %s/%s/%s (%d runs)\n' "$system" "$scenario" "$1" "$(eval echo \${$(( ($# + 1) / 2 ))})" "${!#}" $#
-    done | tee -a "$out/table.txt"
+    | min_median_max 16 11 | tee -a "$out/table.txt"
 cat "$out/resources.txt"
 echo "timelines: $out/<system>-<scenario>-<run>.png"
