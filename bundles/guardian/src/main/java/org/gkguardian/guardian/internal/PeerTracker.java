@@ -67,6 +67,11 @@ final class PeerTracker {
         return members.contains(a) && !a.equals(self);
     }
 
+    /** The configured members other than this node. */
+    List<InetAddress> peerAddresses() {
+        return members.stream().filter(a -> !a.equals(self)).toList();
+    }
+
     /** Channel thread: the member sent a state; remember its clock, and when it last heard us. */
     void heard(Wire.StateMessage s, long atNanos) {
         InetAddress from = s.state().internalAddress();
