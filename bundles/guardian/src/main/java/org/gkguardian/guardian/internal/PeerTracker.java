@@ -41,8 +41,8 @@ final class PeerTracker {
     private final long presenceNanos;
 
     private final Map<InetAddress, Long> heardNanos = new ConcurrentHashMap<>();
-    /** When the newest renewal each member answered was sent (this node as master, its clock). */
-    private final Map<InetAddress, Long> answeredNanos = new ConcurrentHashMap<>();
+    /** The newest lease exchange with each member, on this node's clock (see {@link #leaseExchange}). */
+    private final Map<InetAddress, Long> leaseNanos = new ConcurrentHashMap<>();
     /** Members whose process was seen to die, until they leave the view or a new state of theirs is accepted. */
     private final Set<InetAddress> dead = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Wire.Echo> echoOf = new ConcurrentHashMap<>();
@@ -165,20 +165,23 @@ final class PeerTracker {
     }
 
     /**
-     * Channel thread: the member answered this master's renewal sent at {@code echoNanos} (a round trip, as an echo
-     * in a state is). Counted for quorum only, never as a state: see {@link #quorumCount}.
+     * The lease's messages show the member alive at {@code atNanos} (this node's clock): as master, the send time of
+     * the renewal it answered (a round trip, as an echo in a state is); as voter, when it took a renewal of the master
+     * that was newer than any before (see {@link Agreement#onRenew}: a replayed one is refused first). Counted for
+     * quorum only, never as a state: see {@link #quorumCount}. Safe from any thread.
      */
-    void answered(InetAddress voter, long echoNanos) {
-        if (isPeer(voter)) {
-            answeredNanos.merge(voter, echoNanos, Math::max);
+    void leaseExchange(InetAddress member, long atNanos) {
+        if (isPeer(member)) {
+            leaseNanos.merge(member, atNanos, Math::max);
         }
     }
 
     /**
-     * Configured members other than this node heard within the window: by a state in the view, or, for a master, by
-     * an answer to one of its renewals sent within it. The renewals travel as datagrams besides the channel, so under
-     * loss they keep arriving while the channel stalls or even drops the member from its view; a master whose
-     * majority still answers its renewals holds quorum as surely as it holds its lease.
+     * Configured members other than this node heard within the window: by a state in the view, or by a lease exchange
+     * within it (a master's renewal answered, or a master's renewal taken). The renewals travel as datagrams besides
+     * the channel, so under loss they keep arriving while the channel stalls or even drops the member from its view;
+     * a master whose majority still answers its renewals holds quorum as surely as it holds its lease, and its voters
+     * see it as the master they back.
      */
     int quorumCount(long now, long window) {
         int n = 0;
@@ -186,8 +189,8 @@ final class PeerTracker {
             if (a.equals(self)) {
                 continue;
             }
-            Long answeredAt = answeredNanos.get(a);
-            if (heardWithin(a, now, window) || (answeredAt != null && now - answeredAt <= window)) {
+            Long exchanged = leaseNanos.get(a);
+            if (heardWithin(a, now, window) || (exchanged != null && now - exchanged <= window)) {
                 n++;
             }
         }

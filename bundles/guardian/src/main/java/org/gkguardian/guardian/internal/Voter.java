@@ -59,7 +59,7 @@ final class Voter {
             return false;
         } else if (message instanceof Wire.LeaseAck a) {
             if (peers.isPeer(a.voter()) && agreement.onAck(a)) {
-                peers.answered(a.voter(), a.echoNanos());
+                peers.leaseExchange(a.voter(), a.echoNanos());
             }
             return false;
         }
@@ -109,6 +109,7 @@ final class Voter {
         if (ack.isPresent()) {
             lifeChecks.alive(r.master());
             promotion.masterHeard(receivedNanos);
+            peers.leaseExchange(r.master(), receivedNanos);
         }
         return ack;
     }
