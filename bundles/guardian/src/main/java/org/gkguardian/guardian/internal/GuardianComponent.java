@@ -343,8 +343,14 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         long renew = settings.timings().renewMs();
         jobs.add(roleThread.scheduleWithFixedDelay(guarded(machine::tick), tick, tick, TimeUnit.MILLISECONDS));
         jobs.add(roleThread.scheduleWithFixedDelay(guarded(machine::renew), renew, renew, TimeUnit.MILLISECONDS));
-        jobs.add(heartbeatThread.scheduleAtFixedRate(guarded(machine::heartbeat), renew, renew,
-                TimeUnit.MILLISECONDS));
+        // The heartbeat runs when a renewal or the state is due, not every renewal period: it ends when this
+        // machine's cluster is stopped or replaced by a new machine.
+        HeartbeatPacer heartbeat = new HeartbeatPacer(heartbeatThread, machine::heartbeat, () -> {
+            Cluster now = cluster;
+            return now != null && now.machine() == machine;
+        }, renew * 1_000_000L);
+        machine.onRenewingStarted(heartbeat::wakeNow);
+        heartbeat.start(renew * 1_000_000L);
         jobs.add(mirrorThread.scheduleWithFixedDelay(guarded(mirroring::poll), MIRROR_POLL_MS, MIRROR_POLL_MS,
                 TimeUnit.MILLISECONDS));
         settings.witnessAddress().ifPresent(witness -> {

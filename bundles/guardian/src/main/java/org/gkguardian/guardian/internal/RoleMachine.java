@@ -715,11 +715,21 @@ final class RoleMachine {
     }
 
 
-    /** The heartbeat thread's beat; see {@link Outbox#beat}. Safe from any thread. */
-    void heartbeat() {
-        if (liveness.running()) {
-            outbox.beat(liveness.progressing(leaseNanos, nanos.getAsLong()));
+    /**
+     * The heartbeat thread's beat; see {@link Outbox#beat}. Safe from any thread.
+     *
+     * @return nanoseconds until the next beat is due
+     */
+    long heartbeat() {
+        if (!liveness.running()) {
+            return settings.timings().renewMs() * 1_000_000L;
         }
+        return outbox.beat(liveness.progressing(leaseNanos, nanos.getAsLong()));
+    }
+
+    /** Called (on the role thread) when this node starts renewing a lease, so that the heartbeat thread wakes. */
+    void onRenewingStarted(Runnable wakeHeartbeat) {
+        outbox.onRenewingStarted(wakeHeartbeat);
     }
 
     /**
