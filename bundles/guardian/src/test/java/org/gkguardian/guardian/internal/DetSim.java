@@ -47,7 +47,7 @@ import org.gkguardian.election.internal.PatentElectionRule;
 final class DetSim {
 
     /** The launcher's keep-alive interval (bin/gkg-node's default). */
-    private static final long KEEPALIVE_MS = 100;
+    private static final long KEEPALIVE_MS = 200;
 
     /**
      * @param nodes        members (internal addresses 10.0.0.1 ..)
@@ -687,7 +687,7 @@ final class DetSim {
         }
 
         /**
-         * The keep-alive thread as ipbinding's WatchdogKeepAlive runs it: every 100 ms (the launcher's interval), five
+         * The keep-alive thread as ipbinding's WatchdogKeepAlive runs it: every 200 ms (the launcher's interval), five
          * times within the limit while the guardian asks for one, and once more right before a bind.
          */
         private void keepAlives(int g) {
