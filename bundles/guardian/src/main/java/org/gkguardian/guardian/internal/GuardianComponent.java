@@ -327,8 +327,10 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         }
         MembershipAdapter adapter = new MembershipAdapter();
         JGroupsMembership membership = new JGroupsMembership(settings, adapter, onRefusal, stackHook);
+        RoleAlarm alarm = new RoleAlarm(System::nanoTime, this::onRoleThreadAfter);
         RoleMachine machine = new RoleMachine(settings, rule, gatekeeper, vip, epochs, membership, publisher, journal,
-                System::nanoTime, Clock.systemUTC(), LanCheck.NETWORK);
+                System::nanoTime, Clock.systemUTC(), LanCheck.NETWORK, alarm);
+        alarm.wakes(guarded(machine::wake));
         adapter.machine = machine;
         Notices mirrorNotices = new Notices(settings.nodeName(), journal, publisher, Clock.systemUTC(),
                 () -> machine.status().epoch());
@@ -422,6 +424,18 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         }
         File data = context == null ? null : context.getDataFile("epoch");
         return data != null ? data.toPath() : Path.of("gkguardian-epoch");
+    }
+
+    /** A one-shot task of the role thread (the role machine's wake-up at its next deadline); cancelled by the result. */
+    private Runnable onRoleThreadAfter(long delayNanos, Runnable task) {
+        try {
+            ScheduledFuture<?> f = roleThread.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        } catch (RuntimeException rejected) {
+            // shutting down: nothing is due any more
+            return () -> {
+            };
+        }
     }
 
     private Runnable guarded(Runnable r) {
