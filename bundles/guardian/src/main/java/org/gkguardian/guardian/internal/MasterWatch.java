@@ -57,15 +57,20 @@ final class MasterWatch {
     }
 
     /**
-     * Looks at the members this node sees (itself included). Split brain is raised when two of them claim the role;
-     * it heals only when at most one claimant is left: heard as something else, resigned, dead, or, where leases
-     * hold, silent for longer than the promise.
+     * Looks at the members this node sees (itself included). Split brain is raised when two of them claim the role
+     * and were heard claiming it lately (where leases hold: within the promise; a master silent for longer has let
+     * the VIP go by construction, and its last state is only the last this node heard before a cut); it heals only
+     * when at most one claimant is left: heard as something else, resigned, dead, or silent for longer than the
+     * promise.
      */
     void observe(List<MemberState> visible, boolean selfMaster, Optional<String> switchoverTarget, long now) {
         List<MemberState> masters = visible.stream().filter(m -> m.role() == Role.MASTER).toList();
         claimedAt.values().removeIf(at -> leased && now - at > promiseNanos);
         int claimants = (selfMaster ? 1 : 0) + claimedAt.size();
-        if (masters.size() > 1 && !splitBrain) {
+        // This node's own state is never in claimedAt: only members' states are heard.
+        long claimingNow = (selfMaster ? 1 : 0)
+                + masters.stream().filter(m -> claimedAt.containsKey(m.internalAddress())).count();
+        if (masters.size() > 1 && claimingNow > 1 && !splitBrain) {
             splitBrain = true;
             String names = String.join(",", masters.stream().map(MemberState::name).toList());
             notices.raise(EventType.SPLIT_BRAIN_DETECTED, Cause.SPLIT_BRAIN, Map.of(GuardianEvent.TEXT, names),

@@ -8,31 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.gkguardian.api.Cause;
 import org.gkguardian.api.EventType;
 import org.gkguardian.api.GuardianEvent;
-import org.gkguardian.api.RoleTransition;
 import org.gkguardian.api.Severity;
 import org.junit.jupiter.api.Test;
 
 class NoticesTest {
 
-    private final List<GuardianEvent> published = new ArrayList<>();
+    private final Fakes.DirectPublisher publisher = new Fakes.DirectPublisher();
+    private final List<GuardianEvent> published = publisher.listener.events;
     private final Journal journal = new Journal(10);
-    private final Notices notices = new Notices("n1", journal, new Publisher() {
-        @Override
-        public void transition(RoleTransition transition) {
-        }
-
-        @Override
-        public void event(GuardianEvent event) {
-            published.add(event);
-        }
-    }, Clock.fixed(Instant.parse("2026-12-02T07:00:00Z"), ZoneOffset.UTC), () -> 7);
+    private final Notices notices = new Notices("n1", journal, publisher, Clock.fixed(Instant.parse("2026-12-02T07:00:00Z"), ZoneOffset.UTC), () -> 7);
 
     @Test
     void everyAlarmTypeHasAClearOfItsOwn() {

@@ -276,6 +276,23 @@ class RoleMachineTest {
     }
 
     @Test
+    void aVoterThatSawTheCutOffMasterGoAndItsSuccessorComeReportsNoSplitBrain() throws Exception {
+        SimCluster sim = three();
+        assertEquals(List.of("n3"), sim.masters());
+        // n3 is cut off; n1 and n2 still hold its last state (master) until their views change, and n1 grants n2.
+        sim.isolate("n3");
+        sim.advance(1500);
+        assertEquals(List.of("n2"), sim.vipHolders());
+        List<EventType> seenByN1 = sim.node("n1").publisher.listener.events.stream().map(e -> e.type()).toList();
+        assertFalse(seenByN1.contains(EventType.SPLIT_BRAIN_DETECTED),
+                "n3's lease had run out before n1 granted n2: " + seenByN1);
+        sim.viewsFromLinks();
+        sim.advance(500);
+        seenByN1 = sim.node("n1").publisher.listener.events.stream().map(e -> e.type()).toList();
+        assertFalse(seenByN1.contains(EventType.SPLIT_BRAIN_DETECTED), seenByN1.toString());
+    }
+
+    @Test
     void withoutQuorumBothSidesElectAndTheSplitBrainIsReportedAndHealed() throws Exception {
         SimCluster sim = three(c -> c.with("quorum.policy", "none"));
         sim.isolate("n3");

@@ -18,24 +18,15 @@ import org.gkguardian.api.MemberState;
 import org.gkguardian.api.OperatorResult;
 import org.gkguardian.api.QuorumState;
 import org.gkguardian.api.Role;
-import org.gkguardian.api.RoleTransition;
 import org.junit.jupiter.api.Test;
 
 class SwitchoversTest {
 
     private static final long MS = 1_000_000L;
-    private final List<GuardianEvent> published = new ArrayList<>();
+    private final Fakes.DirectPublisher publisher = new Fakes.DirectPublisher();
+    private final List<GuardianEvent> published = publisher.listener.events;
     private final Journal journal = new Journal(10);
-    private final Notices notices = new Notices("n1", journal, new Publisher() {
-        @Override
-        public void transition(RoleTransition transition) {
-        }
-
-        @Override
-        public void event(GuardianEvent event) {
-            published.add(event);
-        }
-    }, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), () -> 3);
+    private final Notices notices = new Notices("n1", journal, publisher, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), () -> 3);
     private final List<Wire.Message> sent = new ArrayList<>();
     private final Outbox outbox = new Outbox(new Membership() {
         @Override
