@@ -74,6 +74,8 @@ final class Agreement {
     private boolean outvoted;
     private final Map<InetAddress, Long> grants = new HashMap<>();
     private String lastRefusal = "";
+    /** The newest renewal answered, per master (see {@link #onRenew}). */
+    private final Map<InetAddress, Wire.LeaseRenew> lastRenewal = new HashMap<>();
 
     private volatile long masterEpoch;
     /** Written by the channel's threads as answers arrive (see {@link #onAck}), read by the role thread. */
@@ -185,12 +187,25 @@ final class Agreement {
         return promiseUntil > now && !r.candidateAddress().equals(promisedTo);
     }
 
-    /** Promises again to a master that renews its lease, unless this node has moved on to a later epoch. */
+    /**
+     * Promises again to a master that renews its lease, unless this node has moved on to a later epoch, or the renewal
+     * is not newer than the last one it answered from that master: renewals also travel as datagrams, which anyone on
+     * the LAN can record and send again, and a replayed renewal must not extend the promise. Newer means a higher
+     * epoch, or the same epoch, the same run of the master (incarnation) and a later send time. A master that
+     * restarted is elected in a higher epoch before it renews, so a renewal of the same epoch from another run is a
+     * replay. A second copy of one renewal (the channel's and a datagram) is dropped the same way.
+     */
     Optional<Wire.LeaseAck> onRenew(Wire.LeaseRenew r, long knownEpoch, long receivedNanos) {
         highestSeen = Math.max(highestSeen, r.epoch());
         if (r.epoch() < box.ballot().epoch() || r.epoch() < knownEpoch || masterEpoch != 0) {
             return Optional.empty();
         }
+        Wire.LeaseRenew last = lastRenewal.get(r.master());
+        if (last != null && (r.epoch() < last.epoch() || (r.epoch() == last.epoch()
+                && (r.incarnation() != last.incarnation() || r.sentNanos() - last.sentNanos() <= 0)))) {
+            return Optional.empty();
+        }
+        lastRenewal.put(r.master(), r);
         if (campaignEpoch != 0 && campaignEpoch <= r.epoch()) {
             endCampaign();
         }
@@ -353,12 +368,18 @@ final class Agreement {
         return new Wire.LeaseRenew(masterEpoch, self, incarnation, now);
     }
 
-    /** A voter renewed its promise; safe from the channel's threads. */
-    void onAck(Wire.LeaseAck a) {
+    /**
+     * A voter renewed its promise; safe from the channel's threads. True when the answer is to this master's own run
+     * and epoch. An answer binds the renewal's send time: a replayed (or late) answer echoes an older time and can
+     * only give a lease that ends earlier than the one already counted, so it changes nothing.
+     */
+    boolean onAck(Wire.LeaseAck a) {
         if (masterEpoch != 0 && a.epoch() == masterEpoch && a.master().equals(self)
                 && a.incarnation() == incarnation) {
             acks.merge(a.voter(), a.echoNanos(), Math::max);
+            return true;
         }
+        return false;
     }
 
     /** How long this master may still hold the role; zero when it is not master. */

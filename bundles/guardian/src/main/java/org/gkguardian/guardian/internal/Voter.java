@@ -70,8 +70,8 @@ final class Voter {
             }
             return false;
         } else if (message instanceof Wire.LeaseAck a) {
-            if (peers.isPeer(a.voter())) {
-                agreement.onAck(a);
+            if (peers.isPeer(a.voter()) && agreement.onAck(a)) {
+                peers.answered(a.voter(), a.echoNanos());
             }
             return false;
         }

@@ -772,26 +772,37 @@ final class DetSim {
             deliver(payload, true);
         }
 
+        /**
+         * The channel's urgent messages are out of band and not retransmitted by JGroups, but they share the TCP
+         * connection with everything else: a lost segment is retransmitted by TCP and holds back what follows, as
+         * for any message on the channel.
+         */
         @Override
         public void sendUrgent(byte[] payload) {
-            deliver(payload, false, null);
+            deliver(payload, true, null, true);
         }
 
         @Override
         public void sendUrgent(InetAddress to, byte[] payload) {
-            deliver(payload, false, to);
+            deliver(payload, true, to, true);
+        }
+
+        /** A datagram: lost or delivered on its own, to a member in the view or not. */
+        @Override
+        public void sendDatagram(InetAddress to, byte[] payload) {
+            deliver(payload, false, to, false);
         }
 
         private void deliver(byte[] payload, boolean reliable) {
-            deliver(payload, reliable, null);
+            deliver(payload, reliable, null, true);
         }
 
-        private void deliver(byte[] payload, boolean reliable, InetAddress only) {
+        private void deliver(byte[] payload, boolean reliable, InetAddress only, boolean inViewOnly) {
             if (!up) {
                 return;
             }
             for (SimNode o : nodes) {
-                if (o == this || !reachable(this, o) || !view.contains(o.address)
+                if (o == this || !reachable(this, o) || (inViewOnly && !view.contains(o.address))
                         || (only != null && !only.equals(o.address))) {
                     continue;
                 }

@@ -96,6 +96,18 @@ final class SimCluster {
         /** Applied to every message this node sends, when set (a tap, or a member that lies). */
         UnaryOperator<Wire.Message> rewrite;
 
+        /**
+         * The channel to and from this node stalls (a TCP stream waiting for a lost segment's retransmission): what is
+         * sent on it meanwhile arrives when the stall ends, datagrams are not affected.
+         */
+        boolean channelStalled;
+        final List<Runnable> stalled = new ArrayList<>();
+        /** Every n-th datagram to or from this node is lost (0: none). */
+        int loseEveryNthDatagram;
+        private int datagrams;
+        /** Datagrams this node sent (each copy). */
+        int datagramsSent;
+
         @Override
         public void send(byte[] payload) {
             if (down) {
@@ -105,9 +117,40 @@ final class SimCluster {
                     : Wire.encode(rewrite.apply(Wire.decode(payload, 0, payload.length)));
             for (Node other : nodes.values()) {
                 if (other != this && connected(this, other)) {
-                    queue.add(() -> other.deliver(sent));
+                    if (channelStalled || other.channelStalled) {
+                        (channelStalled ? this : other).stalled.add(() -> other.deliver(sent));
+                    } else {
+                        queue.add(() -> other.deliver(sent));
+                    }
                 }
             }
+        }
+
+        @Override
+        public void sendDatagram(InetAddress to, byte[] payload) {
+            if (down) {
+                return;
+            }
+            datagramsSent++;
+            for (Node other : nodes.values()) {
+                if (other != this && other.address.equals(to) && connected(this, other)
+                        && !lost(this) && !lost(other)) {
+                    queue.add(() -> other.deliver(payload));
+                }
+            }
+        }
+
+        private boolean lost(Node n) {
+            return n.loseEveryNthDatagram > 0 && n.datagrams++ % n.loseEveryNthDatagram == 0;
+        }
+
+        /** The stall ends: what waited on the channel arrives. */
+        void unstall() {
+            channelStalled = false;
+            List<Runnable> waiting = new ArrayList<>(stalled);
+            stalled.clear();
+            waiting.forEach(queue::add);
+            flush();
         }
 
         private void deliver(byte[] payload) {
