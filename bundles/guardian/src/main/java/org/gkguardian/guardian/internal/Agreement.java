@@ -74,6 +74,8 @@ final class Agreement {
     private boolean outvoted;
     private final Map<InetAddress, Long> grants = new HashMap<>();
     private String lastRefusal = "";
+    /** The newest renewal answered, per master (see {@link #onRenew}). */
+    private final Map<InetAddress, Wire.LeaseRenew> lastRenewal = new HashMap<>();
 
     private volatile long masterEpoch;
     /** Written by the channel's threads as answers arrive (see {@link #onAck}), read by the role thread. */
@@ -141,14 +143,8 @@ final class Agreement {
         highestSeen = Math.max(highestSeen, r.epoch());
         Ballot b = box.ballot();
         String candidate = key(r.candidateAddress());
-        String refusal = "";
-        if (masterEpoch != 0) {
-            refusal = "it is master of epoch " + masterEpoch;
-        } else if (r.epoch() <= knownEpoch) {
-            refusal = "epoch " + r.epoch() + " is not above the epoch it knows, " + knownEpoch;
-        } else if (r.epoch() < b.epoch() || (r.epoch() == b.epoch() && !b.votedFor().equals(candidate))) {
-            refusal = "it voted for " + b.votedFor() + " in epoch " + b.epoch();
-        } else if (promiseUntil > receivedNanos && !r.candidateAddress().equals(promisedTo)) {
+        String refusal = refusalBesidesPromise(r, knownEpoch, b);
+        if (refusal.isEmpty() && bindsAgainst(r, receivedNanos)) {
             refusal = "it promised " + key(promisedTo) + " (epoch " + promisedEpoch + ") for another "
                     + (promiseUntil - receivedNanos) / 1_000_000L + " ms";
         }
@@ -167,12 +163,49 @@ final class Agreement {
                 r.epoch(), "");
     }
 
-    /** Promises again to a master that renews its lease, unless this node has moved on to a later epoch. */
+    /**
+     * Whether the promise this node keeps to another member is all that keeps it from granting {@code r} at
+     * {@code now}: once the promise ends the request may be granted (every rule is checked again then).
+     */
+    boolean refusedOnlyForPromise(Wire.VoteRequest r, long knownEpoch, long now) {
+        return refusalBesidesPromise(r, knownEpoch, box.ballot()).isEmpty() && bindsAgainst(r, now);
+    }
+
+    private String refusalBesidesPromise(Wire.VoteRequest r, long knownEpoch, Ballot b) {
+        if (masterEpoch != 0) {
+            return "it is master of epoch " + masterEpoch;
+        } else if (r.epoch() <= knownEpoch) {
+            return "epoch " + r.epoch() + " is not above the epoch it knows, " + knownEpoch;
+        } else if (r.epoch() < b.epoch()
+                || (r.epoch() == b.epoch() && !b.votedFor().equals(key(r.candidateAddress())))) {
+            return "it voted for " + b.votedFor() + " in epoch " + b.epoch();
+        }
+        return "";
+    }
+
+    private boolean bindsAgainst(Wire.VoteRequest r, long now) {
+        return promiseUntil > now && !r.candidateAddress().equals(promisedTo);
+    }
+
+    /**
+     * Promises again to a master that renews its lease, unless this node has moved on to a later epoch, or the renewal
+     * is not newer than the last one it answered from that master: renewals also travel as datagrams, which anyone on
+     * the LAN can record and send again, and a replayed renewal must not extend the promise. Newer means a higher
+     * epoch, or the same epoch, the same run of the master (incarnation) and a later send time. A master that
+     * restarted is elected in a higher epoch before it renews, so a renewal of the same epoch from another run is a
+     * replay. A second copy of one renewal (the channel's and a datagram) is dropped the same way.
+     */
     Optional<Wire.LeaseAck> onRenew(Wire.LeaseRenew r, long knownEpoch, long receivedNanos) {
         highestSeen = Math.max(highestSeen, r.epoch());
         if (r.epoch() < box.ballot().epoch() || r.epoch() < knownEpoch || masterEpoch != 0) {
             return Optional.empty();
         }
+        Wire.LeaseRenew last = lastRenewal.get(r.master());
+        if (last != null && (r.epoch() < last.epoch() || (r.epoch() == last.epoch()
+                && (r.incarnation() != last.incarnation() || r.sentNanos() - last.sentNanos() <= 0)))) {
+            return Optional.empty();
+        }
+        lastRenewal.put(r.master(), r);
         if (campaignEpoch != 0 && campaignEpoch <= r.epoch()) {
             endCampaign();
         }
@@ -225,6 +258,11 @@ final class Agreement {
     /** When the promise this node keeps runs out, if it keeps one to another member. */
     OptionalLong promiseEnd() {
         return promisedTo != null && !promisedTo.equals(self) ? OptionalLong.of(promiseUntil) : OptionalLong.empty();
+    }
+
+    /** The member this node keeps (or last kept) a promise to; empty when none or itself. */
+    Optional<InetAddress> promisee() {
+        return promisedTo != null && !promisedTo.equals(self) ? Optional.of(promisedTo) : Optional.empty();
     }
 
     /** It held a promise of ours that has run out (or was freed) and has not renewed it since. */
@@ -330,12 +368,18 @@ final class Agreement {
         return new Wire.LeaseRenew(masterEpoch, self, incarnation, now);
     }
 
-    /** A voter renewed its promise; safe from the channel's threads. */
-    void onAck(Wire.LeaseAck a) {
+    /**
+     * A voter renewed its promise; safe from the channel's threads. True when the answer is to this master's own run
+     * and epoch. An answer binds the renewal's send time: a replayed (or late) answer echoes an older time and can
+     * only give a lease that ends earlier than the one already counted, so it changes nothing.
+     */
+    boolean onAck(Wire.LeaseAck a) {
         if (masterEpoch != 0 && a.epoch() == masterEpoch && a.master().equals(self)
                 && a.incarnation() == incarnation) {
             acks.merge(a.voter(), a.echoNanos(), Math::max);
+            return true;
         }
+        return false;
     }
 
     /** How long this master may still hold the role; zero when it is not master. */

@@ -53,7 +53,7 @@ final class Electorate {
     /** Whether this partition holds quorum now, under the configured policy. */
     QuorumState quorum(long now) {
         Settings s = settings.get();
-        int heard = 1 + peers.heardCount(now, promiseNanos);
+        int heard = 1 + peers.quorumCount(now, promiseNanos);
         return switch (s.quorumPolicy()) {
             case NONE -> QuorumState.NOT_REQUIRED;
             case MAJORITY -> heard >= s.quorumSize() ? QuorumState.QUORATE : QuorumState.LOST;

@@ -106,6 +106,8 @@ public final class GuardianComponent implements Guardian, MirrorControl {
     private final String configuredName;
     private final Consumer<String> onRefusal;
     private final Consumer<List<Protocol>> stackHook;
+    /** Tests: the lease's datagrams are cut while this says so (see {@link #cutDatagramsWhile}). */
+    private volatile java.util.function.BooleanSupplier datagramsCut = () -> false;
 
     /** One run of the membership and role machine with one configuration. */
     private record Cluster(Settings settings, RoleMachine machine, JGroupsMembership membership, Mirroring mirroring,
@@ -236,6 +238,14 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         }
     }
 
+    /**
+     * Tests that cut this node off the channel (JGroups' DISCARD in the stack hook) cut its datagrams too: the lease's
+     * renewals and answers travel outside the channel.
+     */
+    void cutDatagramsWhile(java.util.function.BooleanSupplier cut) {
+        datagramsCut = cut;
+    }
+
     /** A listener handed in directly, outside OSGi (tests). */
     void addListener(GuardianListener listener) {
         listeners.add(new ListenerHandle(null, listener));
@@ -327,8 +337,11 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         }
         MembershipAdapter adapter = new MembershipAdapter();
         JGroupsMembership membership = new JGroupsMembership(settings, adapter, onRefusal, stackHook);
+        membership.datagramsCut(() -> datagramsCut.getAsBoolean());
+        RoleAlarm alarm = new RoleAlarm(System::nanoTime, this::onRoleThreadAfter);
         RoleMachine machine = new RoleMachine(settings, rule, gatekeeper, vip, epochs, membership, publisher, journal,
-                System::nanoTime, Clock.systemUTC(), LanCheck.NETWORK);
+                System::nanoTime, Clock.systemUTC(), LanCheck.NETWORK, alarm);
+        alarm.wakes(guarded(machine::wake));
         adapter.machine = machine;
         Notices mirrorNotices = new Notices(settings.nodeName(), journal, publisher, Clock.systemUTC(),
                 () -> machine.status().epoch());
@@ -430,6 +443,18 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         return data != null ? data.toPath() : Path.of("gkguardian-epoch");
     }
 
+    /** A one-shot task of the role thread (the role machine's wake-up at its next deadline); cancelled by the result. */
+    private Runnable onRoleThreadAfter(long delayNanos, Runnable task) {
+        try {
+            ScheduledFuture<?> f = roleThread.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        } catch (RuntimeException rejected) {
+            // shutting down: nothing is due any more
+            return () -> {
+            };
+        }
+    }
+
     private Runnable guarded(Runnable r) {
         return () -> {
             try {
@@ -485,6 +510,32 @@ public final class GuardianComponent implements Guardian, MirrorControl {
                 // Files are written and the gatekeeper reloaded off the role thread, which must never wait for disks.
                 Mirroring mi = mirroring;
                 onMirrorThread(() -> mi.onPush(push));
+                return;
+            }
+            RoleMachine m = machine;
+            if (m.received(message, at)) {
+                submit(() -> m.onMessage(message, at));
+            }
+        }
+
+        /**
+         * A datagram that verified (see {@link DatagramLine}): only a lease renewal from its master or an answer from
+         * its voter travels this way; anything else is dropped.
+         */
+        @Override
+        public void receivedDatagram(InetAddress from, byte[] payload) {
+            long at = System.nanoTime();
+            Wire.Message message;
+            try {
+                message = Wire.decode(payload, 0, payload.length);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Malformed guardian datagram from {} dropped: {}", from.getHostAddress(), e.getMessage());
+                return;
+            }
+            boolean fromItsSender = (message instanceof Wire.LeaseRenew r && r.master().equals(from))
+                    || (message instanceof Wire.LeaseAck a && a.voter().equals(from));
+            if (!fromItsSender) {
+                LOG.debug("datagram from {} dropped: {} does not travel by datagram from it", from, message);
                 return;
             }
             RoleMachine m = machine;

@@ -25,7 +25,8 @@ public @interface GuardianConfig {
     String members() default "127.0.0.1";
 
     @AttributeDefinition(name = "Port", description = "TCP port of the guardians on the internal LAN; port+1 is used "
-            + "for crash detection (FD_SOCK2), port+2 for the life line that sees a member's process die.", min = "1",
+            + "for crash detection (FD_SOCK2), port+2 for the life line that sees a member's process die. The same "
+            + "number on UDP carries the lease's renewals and answers as authenticated datagrams.", min = "1",
             max = "65533")
     int port() default 7800;
 

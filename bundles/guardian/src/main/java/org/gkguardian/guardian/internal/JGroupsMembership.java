@@ -80,6 +80,9 @@ final class JGroupsMembership implements Membership, Receiver {
     private final Consumer<List<Protocol>> stackHook;
     private volatile JChannel channel;
     private volatile LifeLine lifeLine;
+    private volatile DatagramLine datagrams;
+    /** Tests: while true, no datagram is sent or taken (as DISCARD does for the channel). */
+    private volatile java.util.function.BooleanSupplier datagramsCut = () -> false;
     /** The members of the current view by internal address, for messages to one of them. */
     private volatile Map<InetAddress, Address> addressOf = Map.of();
 
@@ -103,7 +106,8 @@ final class JGroupsMembership implements Membership, Receiver {
         // JGroups finds some of its parts by name; inside OSGi only its own bundle's loader sees them.
         current.setContextClassLoader(JChannel.class.getClassLoader());
         try {
-            JChannel ch = new JChannel(stack());
+            SecretKey clusterKey = deriveKey(settings.secret(), settings.clusterName());
+            JChannel ch = new JChannel(stack(clusterKey));
             ch.setName(settings.nodeName());
             ch.setDiscardOwnMessages(true);
             ch.setReceiver(this);
@@ -118,6 +122,16 @@ final class JGroupsMembership implements Membership, Receiver {
                     listener::crashed, refusals::refused);
             lifeLine = line;
             line.start();
+            if (settings.members().size() > 1) {
+                DatagramLine udp = new DatagramLine(settings.internalAddress(), settings.port(), settings.members(),
+                        DatagramLine.datagramKey(clusterKey), (from, payload) -> {
+                            if (!datagramsCut.getAsBoolean()) {
+                                listener.receivedDatagram(from, payload);
+                            }
+                        }, refusals);
+                datagrams = udp;
+                udp.start();
+            }
             LOG.info("Guardian {} joined cluster '{}' on {}:{} as {}; view {}", settings.nodeName(),
                     settings.clusterName(), settings.internalAddress().getHostAddress(), settings.port(),
                     ch.getAddress(), ch.getView());
@@ -133,14 +147,13 @@ final class JGroupsMembership implements Membership, Receiver {
         return settings.members().size() == 1 ? LONE_JOIN_TIMEOUT_MS : settings.timings().joinTimeoutMs();
     }
 
-    private List<Protocol> stack() throws Exception {
+    private List<Protocol> stack(SecretKey clusterKey) throws Exception {
         Timings t = settings.timings();
         InetAddress self = settings.internalAddress();
         List<InetSocketAddress> hosts = settings.members().stream()
                 .map(a -> new InetSocketAddress(a, settings.port())).collect(Collectors.toList());
 
-        ClusterIdentity identity = ClusterIdentity.derive(deriveKey(settings.secret(), settings.clusterName()),
-                settings.clusterName());
+        ClusterIdentity identity = ClusterIdentity.derive(clusterKey, settings.clusterName());
         SSLContext tls = identity.sslContext(peer -> refusals.refused(peer, "it does not hold this cluster's key"));
         DefaultSocketFactory sockets = new DefaultSocketFactory(tls.getSocketFactory(),
                 AuthenticatingServerSocket.factory(tls, refusals, HANDSHAKE_TIMEOUT_MS, settings.members()::contains));
@@ -271,8 +284,26 @@ final class JGroupsMembership implements Membership, Receiver {
         }
     }
 
+    /** Tests that cut a member off with DISCARD cut its datagrams with this. */
+    void datagramsCut(java.util.function.BooleanSupplier cut) {
+        datagramsCut = cut;
+    }
+
+    @Override
+    public void sendDatagram(InetAddress to, byte[] payload) {
+        DatagramLine udp = datagrams;
+        if (udp != null && !datagramsCut.getAsBoolean()) {
+            udp.send(to, payload);
+        }
+    }
+
     @Override
     public void close() {
+        DatagramLine udp = datagrams;
+        datagrams = null;
+        if (udp != null) {
+            udp.close();
+        }
         JChannel ch = channel;
         channel = null;
         if (ch != null) {

@@ -27,6 +27,13 @@ interface Membership {
         sendUrgent(payload);
     }
 
+    /**
+     * One datagram to one member (by its internal address), outside the channel: lost or delivered on its own, never
+     * held behind another message. For the lease's renewals and answers only (see {@link DatagramLine}).
+     */
+    default void sendDatagram(InetAddress to, byte[] payload) {
+    }
+
     void close();
 
     /** Called from the channel's threads. */
@@ -35,6 +42,10 @@ interface Membership {
         void viewChanged(Set<InetAddress> members);
 
         void received(byte[] buf, int offset, int length);
+
+        /** An authenticated datagram from the member at {@code from} (see {@link DatagramLine}). */
+        default void receivedDatagram(InetAddress from, byte[] payload) {
+        }
 
         /** A member's process was seen to die: its connection closed, which a live or stopped process never does. */
         default void crashed(InetAddress member) {

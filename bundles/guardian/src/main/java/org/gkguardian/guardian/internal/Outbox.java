@@ -23,6 +23,9 @@ final class Outbox {
             String switchover) {
     }
 
+    /** Copies of each datagram of the lease (see {@link #sendDatagrams}). */
+    static final int DATAGRAM_COPIES = 2;
+
     private final Membership membership;
     private final PeerTracker peers;
     private final LongSupplier nanos;
@@ -122,15 +125,38 @@ final class Outbox {
     }
 
     void sendTo(InetAddress member, Wire.AgreementMessage message) {
-        membership.sendUrgent(member, Wire.encode(message));
+        byte[] bytes = Wire.encode(message);
+        membership.sendUrgent(member, bytes);
+        if (message instanceof Wire.LeaseAck) {
+            sendDatagrams(member, bytes);
+        }
     }
 
+    /**
+     * A renewal goes to every member by both paths: as datagrams, each of which is lost or delivered on its own, and on
+     * the channel, which still carries it where the datagrams are filtered (or a member runs a version without them).
+     * The first copy to arrive counts; the voter drops the others as not newer (see {@link Agreement#onRenew}).
+     */
     private void sendRenewal(long now) {
         Wire.LeaseRenew template = renewing;
         if (template != null) {
             lastRenewalNanos = now;
-            membership.sendUrgent(Wire.encode(new Wire.LeaseRenew(template.epoch(), template.master(),
-                    template.incarnation(), now)));
+            byte[] bytes = Wire.encode(new Wire.LeaseRenew(template.epoch(), template.master(),
+                    template.incarnation(), now));
+            for (InetAddress member : peers.peerAddresses()) {
+                sendDatagrams(member, bytes);
+            }
+            membership.sendUrgent(bytes);
+        }
+    }
+
+    /**
+     * Each renewal and answer goes out as {@link #DATAGRAM_COPIES} datagrams: under random loss p a round trip then
+     * fails with about 2p^2 instead of 2p (25 %: 12 % instead of 44 %), for a few more 90-byte datagrams per 25 ms.
+     */
+    private void sendDatagrams(InetAddress member, byte[] bytes) {
+        for (int i = 0; i < DATAGRAM_COPIES; i++) {
+            membership.sendDatagram(member, bytes);
         }
     }
 

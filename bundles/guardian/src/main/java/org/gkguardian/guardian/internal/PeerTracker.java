@@ -41,6 +41,8 @@ final class PeerTracker {
     private final long presenceNanos;
 
     private final Map<InetAddress, Long> heardNanos = new ConcurrentHashMap<>();
+    /** When the newest renewal each member answered was sent (this node as master, its clock). */
+    private final Map<InetAddress, Long> answeredNanos = new ConcurrentHashMap<>();
     /** Members whose process was seen to die, until they leave the view or a new state of theirs is accepted. */
     private final Set<InetAddress> dead = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Wire.Echo> echoOf = new ConcurrentHashMap<>();
@@ -65,6 +67,11 @@ final class PeerTracker {
     /** A configured member other than this node. */
     boolean isPeer(InetAddress a) {
         return members.contains(a) && !a.equals(self);
+    }
+
+    /** The configured members other than this node. */
+    List<InetAddress> peerAddresses() {
+        return members.stream().filter(a -> !a.equals(self)).toList();
     }
 
     /** Channel thread: the member sent a state; remember its clock, and when it last heard us. */
@@ -155,6 +162,36 @@ final class PeerTracker {
     boolean heardWithin(InetAddress a, long now, long window) {
         Long at = heardNanos.get(a);
         return at != null && now - at <= window && inViewSince.containsKey(a);
+    }
+
+    /**
+     * Channel thread: the member answered this master's renewal sent at {@code echoNanos} (a round trip, as an echo
+     * in a state is). Counted for quorum only, never as a state: see {@link #quorumCount}.
+     */
+    void answered(InetAddress voter, long echoNanos) {
+        if (isPeer(voter)) {
+            answeredNanos.merge(voter, echoNanos, Math::max);
+        }
+    }
+
+    /**
+     * Configured members other than this node heard within the window: by a state in the view, or, for a master, by
+     * an answer to one of its renewals sent within it. The renewals travel as datagrams besides the channel, so under
+     * loss they keep arriving while the channel stalls or even drops the member from its view; a master whose
+     * majority still answers its renewals holds quorum as surely as it holds its lease.
+     */
+    int quorumCount(long now, long window) {
+        int n = 0;
+        for (InetAddress a : members) {
+            if (a.equals(self)) {
+                continue;
+            }
+            Long answeredAt = answeredNanos.get(a);
+            if (heardWithin(a, now, window) || (answeredAt != null && now - answeredAt <= window)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Configured members other than this node heard within the window. */

@@ -658,11 +658,14 @@ final class DetSim {
             paused = false;
             view = Set.of(address);
             lastDelivery.clear();
+            int g = gen;
+            // The role thread's wake-ups at the machine's deadlines, as GuardianComponent schedules them.
+            RoleAlarm alarm = new RoleAlarm(this::local, (delayNanos, task) -> oneShot(g, delayNanos, task));
             machine = new RoleMachine(settings, RULE, gatekeeper, vip, epochs, this, this,
                     new Journal(settings.historySize()), this::local, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
-                    a -> true, rnd.nextLong());
+                    a -> true, alarm, rnd.nextLong());
+            alarm.wakes(machine::wake);
             machine.start();
-            int g = gen;
             Timings t = settings.timings();
             every(g, t.tickMs(), () -> {
                 if (p.witness()) {
@@ -693,6 +696,28 @@ final class DetSim {
         private void keepAlives(int g) {
             repeat(g, KEEPALIVE_MS, () -> keepAliveNow()
                     .map(l -> Math.max(4, Math.min(KEEPALIVE_MS, l.toMillis() / 5))).orElse(KEEPALIVE_MS));
+        }
+
+        /**
+         * A one-shot task of this JVM after {@code delayNanos} of its own clock: late while it is stopped, run when it
+         * resumes. Returns what cancels it.
+         */
+        private Runnable oneShot(int g, long delayNanos, Runnable task) {
+            boolean[] cancelled = {false};
+            at(now + (long) Math.ceil(delayNanos / rate) + 1, new Runnable() {
+                @Override
+                public void run() {
+                    if (cancelled[0] || gen != g || !up) {
+                        return;
+                    }
+                    if (paused) {
+                        missed.add(this);
+                        return;
+                    }
+                    task.run();
+                }
+            });
+            return () -> cancelled[0] = true;
         }
 
         /** A periodic job of this JVM: late while it is stopped, run once when it resumes. */
@@ -747,26 +772,37 @@ final class DetSim {
             deliver(payload, true);
         }
 
+        /**
+         * The channel's urgent messages are out of band and not retransmitted by JGroups, but they share the TCP
+         * connection with everything else: a lost segment is retransmitted by TCP and holds back what follows, as
+         * for any message on the channel.
+         */
         @Override
         public void sendUrgent(byte[] payload) {
-            deliver(payload, false, null);
+            deliver(payload, true, null, true);
         }
 
         @Override
         public void sendUrgent(InetAddress to, byte[] payload) {
-            deliver(payload, false, to);
+            deliver(payload, true, to, true);
+        }
+
+        /** A datagram: lost or delivered on its own, to a member in the view or not. */
+        @Override
+        public void sendDatagram(InetAddress to, byte[] payload) {
+            deliver(payload, false, to, false);
         }
 
         private void deliver(byte[] payload, boolean reliable) {
-            deliver(payload, reliable, null);
+            deliver(payload, reliable, null, true);
         }
 
-        private void deliver(byte[] payload, boolean reliable, InetAddress only) {
+        private void deliver(byte[] payload, boolean reliable, InetAddress only, boolean inViewOnly) {
             if (!up) {
                 return;
             }
             for (SimNode o : nodes) {
-                if (o == this || !reachable(this, o) || !view.contains(o.address)
+                if (o == this || !reachable(this, o) || (inViewOnly && !view.contains(o.address))
                         || (only != null && !only.equals(o.address))) {
                     continue;
                 }

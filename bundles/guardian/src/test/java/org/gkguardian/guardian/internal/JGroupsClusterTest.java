@@ -60,6 +60,7 @@ class JGroupsClusterTest {
             guardian = new GuardianComponent(new org.gkguardian.election.internal.PatentElectionRule(), new Fakes.Gatekeeper(ops, name), vip, null,
                     config, refused::add, protocols -> protocols.add(1, discard));
             guardian.addListener(listener);
+            guardian.cutDatagramsWhile(discard::discardAll);
         }
 
         Role role() {
