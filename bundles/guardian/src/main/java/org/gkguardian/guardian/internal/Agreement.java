@@ -143,14 +143,8 @@ final class Agreement {
         highestSeen = Math.max(highestSeen, r.epoch());
         Ballot b = box.ballot();
         String candidate = key(r.candidateAddress());
-        String refusal = "";
-        if (masterEpoch != 0) {
-            refusal = "it is master of epoch " + masterEpoch;
-        } else if (r.epoch() <= knownEpoch) {
-            refusal = "epoch " + r.epoch() + " is not above the epoch it knows, " + knownEpoch;
-        } else if (r.epoch() < b.epoch() || (r.epoch() == b.epoch() && !b.votedFor().equals(candidate))) {
-            refusal = "it voted for " + b.votedFor() + " in epoch " + b.epoch();
-        } else if (promiseUntil > receivedNanos && !r.candidateAddress().equals(promisedTo)) {
+        String refusal = refusalBesidesPromise(r, knownEpoch, b);
+        if (refusal.isEmpty() && bindsAgainst(r, receivedNanos)) {
             refusal = "it promised " + key(promisedTo) + " (epoch " + promisedEpoch + ") for another "
                     + (promiseUntil - receivedNanos) / 1_000_000L + " ms";
         }
@@ -167,6 +161,30 @@ final class Agreement {
         promise(r.candidateAddress(), r.epoch(), receivedNanos);
         return new Wire.VoteReply(r.epoch(), r.candidateAddress(), r.incarnation(), r.sentNanos(), self, true,
                 r.epoch(), "");
+    }
+
+    /**
+     * Whether the promise this node keeps to another member is all that keeps it from granting {@code r} at
+     * {@code now}: once the promise ends the request may be granted (every rule is checked again then).
+     */
+    boolean refusedOnlyForPromise(Wire.VoteRequest r, long knownEpoch, long now) {
+        return refusalBesidesPromise(r, knownEpoch, box.ballot()).isEmpty() && bindsAgainst(r, now);
+    }
+
+    private String refusalBesidesPromise(Wire.VoteRequest r, long knownEpoch, Ballot b) {
+        if (masterEpoch != 0) {
+            return "it is master of epoch " + masterEpoch;
+        } else if (r.epoch() <= knownEpoch) {
+            return "epoch " + r.epoch() + " is not above the epoch it knows, " + knownEpoch;
+        } else if (r.epoch() < b.epoch()
+                || (r.epoch() == b.epoch() && !b.votedFor().equals(key(r.candidateAddress())))) {
+            return "it voted for " + b.votedFor() + " in epoch " + b.epoch();
+        }
+        return "";
+    }
+
+    private boolean bindsAgainst(Wire.VoteRequest r, long now) {
+        return promiseUntil > now && !r.candidateAddress().equals(promisedTo);
     }
 
     /**
@@ -240,6 +258,11 @@ final class Agreement {
     /** When the promise this node keeps runs out, if it keeps one to another member. */
     OptionalLong promiseEnd() {
         return promisedTo != null && !promisedTo.equals(self) ? OptionalLong.of(promiseUntil) : OptionalLong.empty();
+    }
+
+    /** The member this node keeps (or last kept) a promise to; empty when none or itself. */
+    Optional<InetAddress> promisee() {
+        return promisedTo != null && !promisedTo.equals(self) ? Optional.of(promisedTo) : Optional.empty();
     }
 
     /** It held a promise of ours that has run out (or was freed) and has not renewed it since. */

@@ -338,8 +338,10 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         MembershipAdapter adapter = new MembershipAdapter();
         JGroupsMembership membership = new JGroupsMembership(settings, adapter, onRefusal, stackHook);
         membership.datagramsCut(() -> datagramsCut.getAsBoolean());
+        RoleAlarm alarm = new RoleAlarm(System::nanoTime, this::onRoleThreadAfter);
         RoleMachine machine = new RoleMachine(settings, rule, gatekeeper, vip, epochs, membership, publisher, journal,
-                System::nanoTime, Clock.systemUTC(), LanCheck.NETWORK);
+                System::nanoTime, Clock.systemUTC(), LanCheck.NETWORK, alarm);
+        alarm.wakes(guarded(machine::wake));
         adapter.machine = machine;
         Notices mirrorNotices = new Notices(settings.nodeName(), journal, publisher, Clock.systemUTC(),
                 () -> machine.status().epoch());
@@ -354,8 +356,14 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         long renew = settings.timings().renewMs();
         jobs.add(roleThread.scheduleWithFixedDelay(guarded(machine::tick), tick, tick, TimeUnit.MILLISECONDS));
         jobs.add(roleThread.scheduleWithFixedDelay(guarded(machine::renew), renew, renew, TimeUnit.MILLISECONDS));
-        jobs.add(heartbeatThread.scheduleAtFixedRate(guarded(machine::heartbeat), renew, renew,
-                TimeUnit.MILLISECONDS));
+        // The heartbeat runs when a renewal or the state is due, not every renewal period: it ends when this
+        // machine's cluster is stopped or replaced by a new machine.
+        HeartbeatPacer heartbeat = new HeartbeatPacer(heartbeatThread, machine::heartbeat, () -> {
+            Cluster now = cluster;
+            return now != null && now.machine() == machine;
+        }, renew * 1_000_000L);
+        machine.onRenewingStarted(heartbeat::wakeNow);
+        heartbeat.start(renew * 1_000_000L);
         jobs.add(mirrorThread.scheduleWithFixedDelay(guarded(mirroring::poll), MIRROR_POLL_MS, MIRROR_POLL_MS,
                 TimeUnit.MILLISECONDS));
         settings.witnessAddress().ifPresent(witness -> {
@@ -433,6 +441,18 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         }
         File data = context == null ? null : context.getDataFile("epoch");
         return data != null ? data.toPath() : Path.of("gkguardian-epoch");
+    }
+
+    /** A one-shot task of the role thread (the role machine's wake-up at its next deadline); cancelled by the result. */
+    private Runnable onRoleThreadAfter(long delayNanos, Runnable task) {
+        try {
+            ScheduledFuture<?> f = roleThread.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        } catch (RuntimeException rejected) {
+            // shutting down: nothing is due any more
+            return () -> {
+            };
+        }
     }
 
     private Runnable guarded(Runnable r) {

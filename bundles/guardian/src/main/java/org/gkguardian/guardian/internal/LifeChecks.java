@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +87,21 @@ final class LifeChecks {
                     + "death (a network reset, or a forged TCP segment on the internal LAN)", nodeName, who, who,
                     (now - sent.sinceNanos()) / 1_000_000L);
         }
+    }
+
+    /** When the first death of a member being asked is due to be believed ({@link #due}); MAX_VALUE when none. */
+    long nextDue() {
+        long first = Long.MAX_VALUE;
+        for (Sent s : asked.values()) {
+            first = Math.min(first, s.sinceNanos() + allowanceNanos);
+        }
+        return first;
+    }
+
+    /** When the member's death is due to be believed, if it is being asked. */
+    OptionalLong dueAt(InetAddress member) {
+        Sent s = asked.get(member);
+        return s == null ? OptionalLong.empty() : OptionalLong.of(s.sinceNanos() + allowanceNanos);
     }
 
     /** The members that did not answer within the allowance: dead from the end of their life line. */

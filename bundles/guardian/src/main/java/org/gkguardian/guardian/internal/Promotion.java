@@ -68,6 +68,8 @@ final class Promotion {
     private Candidacy candidacy;
     /** When the candidate starts its duplicate-address check ahead of the bind; MAX_VALUE when started or none. */
     private long probeDueNanos = Long.MAX_VALUE;
+    /** When this candidate last asked for votes: it asks again at most once per renewal interval. */
+    private long lastAskNanos = Long.MIN_VALUE;
     /** Votes asked for or the VIP being bound: read by the keep-alive thread. */
     private volatile boolean promoting;
     /** When this node last answered a renewal of the master it backs: the latest start of that master's fault. */
@@ -150,6 +152,7 @@ final class Promotion {
             // bind, which is what keeps a stopped new master from holding the VIP past its lease.
             Optional<Wire.VoteRequest> early = agreement.campaign(epoch, t0);
             early.ifPresent(outbox::send);
+            lastAskNanos = early.isPresent() ? t0 : Long.MIN_VALUE;
             try {
                 edges.prepareMaster(context);
             } catch (GatekeeperControl.GatekeeperException | RuntimeException e) {
@@ -201,11 +204,12 @@ final class Promotion {
             return Optional.empty();
         }
         probeAheadWhenDue(now);
-        if (c.askedNanos() == Long.MIN_VALUE || now - c.askedNanos() >= renewNanos) {
+        if (lastAskNanos == Long.MIN_VALUE || now - lastAskNanos >= renewNanos) {
             Optional<Wire.VoteRequest> request = agreement.campaign(epoch, now);
             if (request.isEmpty()) {
                 return Optional.empty();
             }
+            lastAskNanos = now;
             candidacy = new Candidacy(c.cause(), c.reason(), c.context(), c.faultNanos(), c.suspectedNanos(),
                     c.preparedNanos(), c.askedNanos() == Long.MIN_VALUE ? now : c.askedNanos());
             if (c.askedNanos() != Long.MIN_VALUE && !agreement.lastRefusal().isEmpty()) {
@@ -214,6 +218,11 @@ final class Promotion {
             outbox.send(request.get());
         }
         return tryTakeOver(now, epoch, role, eligible);
+    }
+
+    /** When the duplicate-address check ahead of the bind is due to start; MAX_VALUE when started or none. */
+    long probeDue() {
+        return probeDueNanos;
     }
 
     /** Stops standing; a gatekeeper made ready for it stands down unless this node is master. */

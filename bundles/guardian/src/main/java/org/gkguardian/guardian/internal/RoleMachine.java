@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.gkguardian.api.Cause;
 import org.gkguardian.api.ElectionInput;
@@ -86,19 +87,29 @@ final class RoleMachine {
     private final Switchovers switchovers;
 
     private final LifeChecks lifeChecks;
+    private final LongConsumer wakeAt;
+    private final long standEarlyNanos;
+    /** The next deadline reported to {@link #wakeAt}: a wake-up before it finds nothing due. */
+    private long dueNanos = Long.MAX_VALUE;
 
+    /**
+     * @param wakeAt told after every step of the role thread when (on {@code nanos}'s clock) the next thing is due: a
+     *               death to believe, a promise's end, the moment to stand early or to start the duplicate-address
+     *               check, the end of this master's lease; the caller runs {@link #wake} on the role thread then
+     */
     RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, Epochs epochs,
             Membership membership, Publisher publisher, Journal journal, LongSupplier nanos, Clock clock,
-            LanCheck lanCheck) {
-        this(settings, rule, gatekeeper, vip, epochs, membership, publisher, journal, nanos, clock, lanCheck,
+            LanCheck lanCheck, LongConsumer wakeAt) {
+        this(settings, rule, gatekeeper, vip, epochs, membership, publisher, journal, nanos, clock, lanCheck, wakeAt,
                 new java.security.SecureRandom().nextLong());
     }
 
     /** @param incarnation random number of this run, so that peers never match our clock readings with another's */
     RoleMachine(Settings settings, ElectionRule rule, GatekeeperControl gatekeeper, VipControl vip, Epochs epochs,
             Membership membership, Publisher publisher, Journal journal, LongSupplier nanos, Clock clock,
-            LanCheck lanCheck, long incarnation) {
+            LanCheck lanCheck, LongConsumer wakeAt, long incarnation) {
         this.settings = settings;
+        this.wakeAt = wakeAt;
         this.rule = rule;
         this.vip = vip;
         this.epochs = epochs;
@@ -111,6 +122,7 @@ final class RoleMachine {
         this.leaseNanos = t.leaseMs() * 1_000_000L;
         this.pauseNanos = t.promiseMs() * 1_000_000L;
         long renewNanos = t.renewMs() * 1_000_000L;
+        this.standEarlyNanos = t.standEarlyMs() * 1_000_000L;
         long presenceNanos = (t.failureTimeoutMs() + t.verifyTimeoutMs()) * 1_000_000L;
         this.peers = new PeerTracker(settings.internalAddress(), settings.members(), incarnation, presenceNanos);
         this.lifeChecks = new LifeChecks(settings.nodeName(), settings.internalAddress(), incarnation,
@@ -134,7 +146,7 @@ final class RoleMachine {
         this.promotion = new Promotion(settings.nodeName(), agreement, edges, vip, outbox, switchovers, peers, health,
                 notices, nanos, renewNanos, renewNanos, pauseNanos);
         this.voter = new Voter(settings.nodeName(), peers, agreement, epochs, outbox, lifeChecks, switchovers, masters,
-                promotion, settings.internalAddress());
+                promotion, settings.internalAddress(), renewNanos);
         this.roleSince = clock.instant();
         this.snapshots = new StatusSnapshots(() -> this.settings, peers, vip, journal, clock);
         snapshots.initial(self(0));
@@ -270,6 +282,9 @@ final class RoleMachine {
         // A vote request may come from the successor of a member whose death is due to be believed now.
         boolean died = believeDeaths(now);
         if (message instanceof Wire.VoteRequest r) {
+            if (died) {
+                answerHeldRequest(now);
+            }
             if (voter.onRequest(r, epoch, receivedNanos)) {
                 abandonCandidacy("voted for " + r.candidate());
             }
@@ -299,7 +314,11 @@ final class RoleMachine {
             }
             return demoted || died;
         } else if (message instanceof Wire.Resign r && voter.onResign(r, epoch, receivedNanos)) {
+            answerHeldRequest(now);
             return true;
+        }
+        if (died) {
+            answerHeldRequest(now);
         }
         return died;
     }
@@ -310,6 +329,7 @@ final class RoleMachine {
         }
         long now = nanos.getAsLong();
         believeDeaths(now);
+        answerHeldRequest(now);
         long hb = settings.timings().heartbeatMs() * 1_000_000L;
         if (now - lastLanCheckNanos >= hb) {
             lastLanCheckNanos = now;
@@ -330,6 +350,68 @@ final class RoleMachine {
         if (snapshots.olderThan(hb, now)) {
             refreshSnapshots();
         }
+    }
+
+    /**
+     * The role thread's wake-up at the deadline {@link #leave} reported: a death believed the moment its allowance
+     * ends, a kept vote request answered the moment the promise in its way ends, a candidate that asks the moment it is
+     * free, a master that lets go the moment its lease ends, rather than at the next tick. A wake-up before the
+     * deadline (it moved later since it was set, as a renewed promise does) only sets the next one.
+     */
+    void wake() {
+        if (!liveness.running()) {
+            return;
+        }
+        if (nanos.getAsLong() < dueNanos) {
+            wakeAt.accept(dueNanos);
+            return;
+        }
+        if (!enter()) {
+            return;
+        }
+        long now = nanos.getAsLong();
+        believeDeaths(now);
+        answerHeldRequest(now);
+        evaluate();
+        if (role != Role.MASTER && promotion.standing()) {
+            act(promotion.campaign(nanos.getAsLong(), epoch, role, this::eligible));
+        }
+        leave();
+    }
+
+    /** A vote request kept while a promise stood in its way, answered if the promise has ended (Voter#retryHeld). */
+    private void answerHeldRequest(long now) {
+        if (voter.retryHeld(epoch, now)) {
+            abandonCandidacy("voted for another candidate");
+        }
+    }
+
+    /**
+     * The next moment something is due on this node (see {@link #wake}), after {@code now}; one already due and left
+     * to a wake-up (a death, a kept request, the check ahead) counts as now. MAX_VALUE when nothing is.
+     */
+    long nextDeadline(long now) {
+        long next = Math.max(now, Math.min(lifeChecks.nextDue(), voter.heldDue(now)));
+        if (promotion.standing()) {
+            next = Math.min(next, Math.max(now, promotion.probeDue()));
+        }
+        java.util.OptionalLong promiseEnd = agreement.promiseEnd();
+        if (promiseEnd.isPresent()) {
+            // When the election first counts the master as gone (its successor gets ready), and when it is.
+            next = after(now, next, promiseEnd.getAsLong() - standEarlyNanos);
+            next = after(now, next, promiseEnd.getAsLong());
+        }
+        if (role == Role.MASTER) {
+            long left = agreement.leaseRemaining(now);
+            if (left > 0 && left <= leaseNanos) {
+                next = after(now, next, now + left);
+            }
+        }
+        return next;
+    }
+
+    private static long after(long now, long next, long candidate) {
+        return candidate > now ? Math.min(next, candidate) : next;
     }
 
     private void checkLan() {
@@ -477,6 +559,7 @@ final class RoleMachine {
             // including their wait after seeing the VIP still answer from this host while it was stopped.
             health.paused(now);
             peers.forgetAll();
+            voter.forgetHeld();
         }
         liveness.alive(now);
         return true;
@@ -498,6 +581,10 @@ final class RoleMachine {
         }
         if (snapshots.changed()) {
             refreshSnapshots();
+        }
+        dueNanos = nextDeadline(now);
+        if (dueNanos != Long.MAX_VALUE) {
+            wakeAt.accept(dueNanos);
         }
     }
 
@@ -715,11 +802,21 @@ final class RoleMachine {
     }
 
 
-    /** The heartbeat thread's beat; see {@link Outbox#beat}. Safe from any thread. */
-    void heartbeat() {
-        if (liveness.running()) {
-            outbox.beat(liveness.progressing(leaseNanos, nanos.getAsLong()));
+    /**
+     * The heartbeat thread's beat; see {@link Outbox#beat}. Safe from any thread.
+     *
+     * @return nanoseconds until the next beat is due
+     */
+    long heartbeat() {
+        if (!liveness.running()) {
+            return settings.timings().renewMs() * 1_000_000L;
         }
+        return outbox.beat(liveness.progressing(leaseNanos, nanos.getAsLong()));
+    }
+
+    /** Called (on the role thread) when this node starts renewing a lease, so that the heartbeat thread wakes. */
+    void onRenewingStarted(Runnable wakeHeartbeat) {
+        outbox.onRenewingStarted(wakeHeartbeat);
     }
 
     /**

@@ -28,9 +28,21 @@ final class Voter {
     private final InetAddress self;
     /** "Ignoring epoch ... far ahead" at WARN, per member name. */
     private final OncePerMinute farEpochWarnings = new OncePerMinute();
+    private final long holdNanos;
 
+    /** A request refused only for a promise to another member, kept to be granted once the promise ends. */
+    private record Held(Wire.VoteRequest request, long receivedNanos) {
+    }
+
+    private Held held;
+
+    /**
+     * @param holdNanos how long a request refused only for a promise that is about to end is kept to be granted when
+     *                  it ends: a candidate asks again after this long anyway (its renewal interval)
+     */
     Voter(String nodeName, PeerTracker peers, Agreement agreement, Epochs epochs, Outbox outbox, LifeChecks lifeChecks,
-            Switchovers switchovers, MasterWatch masters, Promotion promotion, InetAddress self) {
+            Switchovers switchovers, MasterWatch masters, Promotion promotion, InetAddress self, long holdNanos) {
+        this.holdNanos = holdNanos;
         this.nodeName = nodeName;
         this.peers = peers;
         this.agreement = agreement;
@@ -82,11 +94,81 @@ final class Voter {
         return false;
     }
 
-    /** A candidate's request, answered; true when this node granted it (then it stops standing itself). */
+    /**
+     * A candidate's request, answered; true when this node granted it (then it stops standing itself). A request
+     * refused only because this node's promise to another member is about to end (within the hold time) is kept and
+     * answered when it ends ({@link #retryHeld}), rather than at the candidate's next ask a renewal interval later.
+     */
     boolean onRequest(Wire.VoteRequest r, long epoch, long receivedNanos) {
         if (!peers.isPeer(r.candidateAddress()) || r.epoch() - epoch > MAX_EPOCH_JUMP) {
             return false;
         }
+        if (agreement.refusedOnlyForPromise(r, epoch, receivedNanos)) {
+            if (freeAt(receivedNanos) - receivedNanos <= holdNanos) {
+                held = new Held(r, receivedNanos);
+                LOG.debug("Guardian {} keeps the request of {} for epoch {} until its promise ends in {} ms", nodeName,
+                        r.candidate(), r.epoch(), (freeAt(receivedNanos) - receivedNanos) / 1_000_000L);
+                return false;
+            }
+        } else if (held != null && held.request().candidateAddress().equals(r.candidateAddress())) {
+            held = null;
+        }
+        return answer(r, epoch, receivedNanos);
+    }
+
+    /**
+     * Answers the request kept by {@link #onRequest} once the promise that stood in its way has ended; every rule of
+     * {@link Agreement} is checked again, and a grant promises from now. True when it granted the request; a request
+     * that is still bound waits on, one kept longer than the hold time is dropped (its candidate has asked again).
+     */
+    boolean retryHeld(long epoch, long now) {
+        Held h = held;
+        if (h == null) {
+            return false;
+        }
+        if (now - h.receivedNanos() > holdNanos) {
+            held = null;
+            return false;
+        }
+        if (agreement.refusedOnlyForPromise(h.request(), epoch, now)) {
+            return false;
+        }
+        held = null;
+        return answer(h.request(), epoch, now);
+    }
+
+    /** When the kept request is to be answered (its promise's end); MAX_VALUE when none is kept or it lapses first. */
+    long heldDue(long now) {
+        Held h = held;
+        if (h == null) {
+            return Long.MAX_VALUE;
+        }
+        long at = freeAt(now);
+        return at <= h.receivedNanos() + holdNanos ? at : Long.MAX_VALUE;
+    }
+
+    /** A pause of this JVM: a kept request is as stale as everything else it heard. */
+    void forgetHeld() {
+        held = null;
+    }
+
+    /**
+     * When this node's promise ends: its natural end, or sooner when the member it is held to is being asked whether
+     * it lives and its death is due to be believed first (see {@link Agreement#crashed}).
+     */
+    private long freeAt(long now) {
+        long end = agreement.promiseEnd().orElse(now);
+        Optional<InetAddress> to = agreement.promisee();
+        if (to.isPresent()) {
+            java.util.OptionalLong death = lifeChecks.dueAt(to.get());
+            if (death.isPresent()) {
+                end = Math.min(end, death.getAsLong());
+            }
+        }
+        return end;
+    }
+
+    private boolean answer(Wire.VoteRequest r, long epoch, long receivedNanos) {
         long ballotBefore = epochs.ballot().epoch();
         Wire.VoteReply reply = agreement.onRequest(r, epoch, receivedNanos);
         if (reply.granted()) {

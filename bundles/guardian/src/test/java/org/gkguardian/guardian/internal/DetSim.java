@@ -47,7 +47,7 @@ import org.gkguardian.election.internal.PatentElectionRule;
 final class DetSim {
 
     /** The launcher's keep-alive interval (bin/gkg-node's default). */
-    private static final long KEEPALIVE_MS = 100;
+    private static final long KEEPALIVE_MS = 200;
 
     /**
      * @param nodes        members (internal addresses 10.0.0.1 ..)
@@ -658,11 +658,14 @@ final class DetSim {
             paused = false;
             view = Set.of(address);
             lastDelivery.clear();
+            int g = gen;
+            // The role thread's wake-ups at the machine's deadlines, as GuardianComponent schedules them.
+            RoleAlarm alarm = new RoleAlarm(this::local, (delayNanos, task) -> oneShot(g, delayNanos, task));
             machine = new RoleMachine(settings, RULE, gatekeeper, vip, epochs, this, this,
                     new Journal(settings.historySize()), this::local, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
-                    a -> true, rnd.nextLong());
+                    a -> true, alarm, rnd.nextLong());
+            alarm.wakes(machine::wake);
             machine.start();
-            int g = gen;
             Timings t = settings.timings();
             every(g, t.tickMs(), () -> {
                 if (p.witness()) {
@@ -687,12 +690,34 @@ final class DetSim {
         }
 
         /**
-         * The keep-alive thread as ipbinding's WatchdogKeepAlive runs it: every 100 ms (the launcher's interval), five
+         * The keep-alive thread as ipbinding's WatchdogKeepAlive runs it: every 200 ms (the launcher's interval), five
          * times within the limit while the guardian asks for one, and once more right before a bind.
          */
         private void keepAlives(int g) {
             repeat(g, KEEPALIVE_MS, () -> keepAliveNow()
                     .map(l -> Math.max(4, Math.min(KEEPALIVE_MS, l.toMillis() / 5))).orElse(KEEPALIVE_MS));
+        }
+
+        /**
+         * A one-shot task of this JVM after {@code delayNanos} of its own clock: late while it is stopped, run when it
+         * resumes. Returns what cancels it.
+         */
+        private Runnable oneShot(int g, long delayNanos, Runnable task) {
+            boolean[] cancelled = {false};
+            at(now + (long) Math.ceil(delayNanos / rate) + 1, new Runnable() {
+                @Override
+                public void run() {
+                    if (cancelled[0] || gen != g || !up) {
+                        return;
+                    }
+                    if (paused) {
+                        missed.add(this);
+                        return;
+                    }
+                    task.run();
+                }
+            });
+            return () -> cancelled[0] = true;
         }
 
         /** A periodic job of this JVM: late while it is stopped, run once when it resumes. */

@@ -142,6 +142,64 @@ class RoleMachineTest {
     }
 
     @Test
+    void theSuccessorOfACrashedMasterTakesOverTheMomentItsDeathIsBelievedNotAtTheNextTick() throws Exception {
+        SimCluster sim = three();
+        // Both voters see n3's process end now. Its death is believed once the launcher's release allowance (50 ms)
+        // is over, and n2 asks for the votes then: only the role threads' wake-ups at their deadlines run, no tick,
+        // renewal or heartbeat.
+        sim.crashSeenBy("n3", "n1", "n2");
+        sim.advanceByWakeUpsOnly(49);
+        assertEquals(List.of(), sim.masters());
+        sim.advanceByWakeUpsOnly(1);
+        assertEquals(List.of("n2"), sim.masters());
+        assertTrue(sim.node("n2").vip.bound);
+    }
+
+    @Test
+    void aVoterWhosePromiseEndsWithinARenewalIntervalGrantsWhenItEndsWithoutASecondRequest() throws Exception {
+        SimCluster sim = three();
+        List<Wire.VoteRequest> asked = new java.util.ArrayList<>();
+        sim.node("n2").rewrite = m -> {
+            if (m instanceof Wire.VoteRequest r) {
+                asked.add(r);
+            }
+            return m;
+        };
+        // After a kill -9 each node's socket to the dead JVM closes at its own time: n1's 10 ms after n2's.
+        sim.crashSeenBy("n3", "n2");
+        sim.advanceByWakeUpsOnly(10);
+        sim.lifeLineEnds("n1", "n3");
+        // n2 believes the death at 50 ms and asks; n1 is held to n3 until 60 ms: it keeps the request and grants it
+        // then, without waiting for n2 to ask again a renewal interval (25 ms) later.
+        sim.advanceByWakeUpsOnly(49);
+        assertEquals(1, asked.size(), "n2 asks once its own promise to n3 is over");
+        assertEquals(List.of(), sim.masters());
+        sim.advanceByWakeUpsOnly(1);
+        assertEquals(List.of("n2"), sim.masters());
+        assertEquals(1, asked.size(), "n2 asked only once");
+    }
+
+    @Test
+    void aKeptVoteRequestIsNotGrantedWhenTheMasterTurnsOutToBeAlive() throws Exception {
+        SimCluster sim = three();
+        // n3 stands still: its connections are seen to close (a network reset) while it cannot answer the life checks.
+        sim.node("n3").paused = true;
+        sim.lifeLineEnds("n2", "n3");
+        sim.advanceByWakeUpsOnly(10);
+        sim.lifeLineEnds("n1", "n3");
+        // n2 believes n3 dead at 50 ms and asks n1, which keeps the request until its own check is due at 60 ms.
+        sim.advanceByWakeUpsOnly(45);
+        // n3 runs again and answers n1's check: n1's promise to n3 runs on, so the kept request is never granted.
+        sim.resume("n3");
+        sim.advanceByWakeUpsOnly(30);
+        assertEquals(List.of("n3"), sim.masters());
+        sim.advance(500);
+        assertEquals(List.of("n3"), sim.masters());
+        assertEquals(List.of("n3"), sim.vipHolders());
+        assertFalse(sim.node("n2").journal.history().stream().anyMatch(t -> t.to() == Role.MASTER));
+    }
+
+    @Test
     void aCrashedMasterIsReplacedByTheNextHighestWithAHigherEpoch() throws Exception {
         SimCluster sim = three();
         sim.crash("n3");

@@ -64,12 +64,29 @@ final class SimCluster {
             this.journal = new Journal(settings.historySize());
         }
 
+        /** When the role machine asked to be woken (its next deadline), as the component's one-shot; MAX when not. */
+        long wakeAtNanos = Long.MAX_VALUE;
+        Runnable wakeTask;
+        /** Wake-ups the node had, counted for the tests. */
+        int wakeUps;
+
         void start() {
+            RoleAlarm alarm = new RoleAlarm(() -> nowNanos, (delayNanos, task) -> {
+                wakeAtNanos = nowNanos + delayNanos;
+                wakeTask = task;
+                return () -> wakeAtNanos = Long.MAX_VALUE;
+            });
             machine = new RoleMachine(settings, rule, gatekeeper, vip, new EpochStore(settings.epochFile().get()),
                     this, publisher, journal, () -> nowNanos, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
-                    a -> lanUp);
+                    a -> lanUp, alarm);
+            alarm.wakes(machine::wake);
+            wakeAtNanos = Long.MAX_VALUE;
             down = false;
             machine.start();
+        }
+
+        private boolean wakes() {
+            return !down && !paused && machine != null && !roleThreadStuck;
         }
 
         Role role() {
@@ -236,6 +253,24 @@ final class SimCluster {
         flush();
     }
 
+    /**
+     * The node's JVM dies, and only the given nodes see its connection close now (each sees it when its own socket
+     * closes: {@link #lifeLineEnds}); all keep it in their views.
+     */
+    void crashSeenBy(String name, String... seenBy) {
+        node(name).down = true;
+        for (String other : seenBy) {
+            lifeLineEnds(other, name);
+        }
+    }
+
+    /** {@code at}'s connection to {@code of} closes now. */
+    void lifeLineEnds(String at, String of) {
+        Node n = node(at);
+        queue.add(() -> n.machine.onCrash(node(of).address));
+        flush();
+    }
+
     void flush() {
         int guard = 0;
         while (!queue.isEmpty()) {
@@ -246,11 +281,43 @@ final class SimCluster {
         }
     }
 
-    /** Let time pass in ticks of 50 ms. */
+    /**
+     * Let time pass with the role threads' wake-ups only, each at its node's deadline and no periodic tick, renewal
+     * or heartbeat: what a node does there it does at the exact moment it is due.
+     */
+    void advanceByWakeUpsOnly(long millis) {
+        wakeUpsUntil(nowNanos + millis * 1_000_000L);
+    }
+
+    /** Runs every wake-up due up to {@code end}, in order, each at its own time; then the clock stands at the end. */
+    private void wakeUpsUntil(long end) {
+        for (int guard = 0; ; guard++) {
+            if (guard > 100_000) {
+                throw new IllegalStateException("the role machines' deadlines do not settle");
+            }
+            Node next = null;
+            for (Node n : nodes.values()) {
+                if (n.wakes() && n.wakeAtNanos <= end && (next == null || n.wakeAtNanos < next.wakeAtNanos)) {
+                    next = n;
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            nowNanos = Math.max(nowNanos, next.wakeAtNanos);
+            next.wakeAtNanos = Long.MAX_VALUE;
+            next.wakeUps++;
+            next.wakeTask.run();
+            flush();
+        }
+        nowNanos = Math.max(nowNanos, end);
+    }
+
+    /** Let time pass in ticks of 50 ms, with the role threads' wake-ups at their deadlines in between. */
     void advance(long millis) {
         long end = nowNanos + millis * 1_000_000L;
         while (nowNanos < end) {
-            nowNanos += 50_000_000L;
+            wakeUpsUntil(nowNanos + 50_000_000L);
             for (Node n : nodes.values()) {
                 if (!n.down && !n.paused && n.machine != null && n.roleThreadStuck) {
                     n.machine.heartbeat();

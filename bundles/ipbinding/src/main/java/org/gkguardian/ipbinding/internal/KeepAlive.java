@@ -24,7 +24,8 @@ import java.util.function.Function;
  * {@code gkg.watchdog.interval.ms}, default 250) one line {@code PID COUNTER} is written to it, the counter
  * growing by one each time: one {@code write} of a few bytes, no process, no disk. While the guardian is master
  * and its lease leaves the launcher less time than its own timeout, the line carries a third field, that limit in
- * milliseconds, and keep-alives come five times within it. A launcher that gets no
+ * milliseconds, and keep-alives come five times within it. A line that would only repeat the limit of the line
+ * before it (or its absence) is an empty line: the first line on a newly opened FIFO is always whole. A launcher that gets no
  * line for longer than its timeout kills the JVM with SIGKILL; the end of the FIFO (this JVM's writer
  * closed, at exit or death) tells it at once that the JVM is gone. Either way it releases the VIPs.
  *
@@ -51,6 +52,9 @@ public final class KeepAlive implements Closeable {
     private final String pid;
     private long counter;
     private FileChannel channel;
+    /** The limit (or its absence) of the last line written to the open FIFO; null before the first. */
+    private Optional<Long> lastLimit;
+    private static final ByteBuffer SAME = ByteBuffer.wrap(new byte[] {'\n'}).asReadOnlyBuffer();
 
     KeepAlive(Path fifo, long pid) {
         this.fifo = fifo;
@@ -111,11 +115,19 @@ public final class KeepAlive implements Closeable {
     void beat(Optional<Duration> limit) throws IOException {
         if (channel == null) {
             channel = open(fifo);
+            lastLimit = null;
         }
         counter++;
-        String text = limit.map(l -> pid + ' ' + counter + ' ' + Math.max(1, l.toMillis()) + '\n')
-                .orElseGet(() -> pid + ' ' + counter + '\n');
-        ByteBuffer line = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+        Optional<Long> limitMs = limit.map(l -> Math.max(1, l.toMillis()));
+        ByteBuffer line;
+        if (limitMs.equals(lastLimit)) {
+            // The launcher (a bash read) takes a FIFO one byte at a time, four system calls a byte: a line that only
+            // repeats what it has is one byte instead of fifteen.
+            line = SAME.duplicate();
+        } else {
+            String text = limitMs.map(l -> pid + ' ' + counter + ' ' + l + '\n').orElseGet(() -> pid + ' ' + counter + '\n');
+            line = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+        }
         try {
             while (line.hasRemaining()) {
                 channel.write(line);
@@ -124,6 +136,7 @@ public final class KeepAlive implements Closeable {
             close();
             throw e;
         }
+        lastLimit = limitMs;
     }
 
     private static FileChannel open(Path fifo) throws IOException {

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The launcher's keep-alive protocol (bin/gkg-node), with a stand-in child instead of a JVM: no network, no
+# namespace, no VIP (an empty state file). The child writes what the guardian writes: a whole line
+# "PID COUNTER [LIMIT_MS]" when the limit changes, an empty line while it stays as it was.
+#   1. a limit, then empty lines, then silence: the launcher kills the child on the limit the whole line set
+#      (an empty line keeps it), not on its own --watchdog-timeout;
+#   2. a limit, then a whole line without one, then empty lines, then silence: the launcher is back to its
+#      own timeout and kills on that;
+#   3. whole and empty lines, then the child ends by itself: its exit status is the launcher's, nothing killed.
+# Behaviour only: which limit the launcher said it applied, not how fast it acted.
+set -euo pipefail
+trap 'exit 1' TERM
+here=$(cd "$(dirname "$0")" && pwd)
+launcher=$here/../../karaf-assembly/src/main/resources/assembly/bin/gkg-node
+work=$(mktemp -d /tmp/gkg-launcher-ka.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+failures=0
+check() {
+    local what=$1; shift
+    if "$@"; then echo "ok - $what"; else echo "not ok - $what"; failures=$((failures + 1)); fi
+}
+
+# The stand-in child: writes its script (one word a line: "L<ms>" a whole line with a limit, "P" a whole
+# line without one, "E" an empty line, "X<status>" exit with that status, "Q" silence until killed) every 30 ms.
+cat > "$work/child.sh" <<'CHILD'
+#!/usr/bin/env bash
+exec 3> "$GKG_WATCHDOG_FIFO"
+n=0
+for step in "$@"; do
+    n=$((n + 1))
+    case $step in
+        L*) printf '%d %d %d\n' $$ $n "${step#L}" >&3 ;;
+        P) printf '%d %d\n' $$ $n >&3 ;;
+        E) printf '\n' >&3 ;;
+        X*) exit "${step#X}" ;;
+        Q) exec sleep 30 ;;
+    esac
+    sleep 0.03
+done
+CHILD
+chmod +x "$work/child.sh"
+
+run() { # NAME STEP...: runs the launcher with the child, into $work/NAME.log; its exit status into $work/NAME.rc
+    local name=$1; shift
+    mkdir -p "$work/$name/data/ipbinding"
+    : > "$work/$name/data/ipbinding/bound-vips"
+    set +e
+    timeout 20 "$launcher" --base "$work/$name" --watchdog-timeout 600 --startup-grace 5000 --nice 0 \
+        -- "$work/child.sh" "$@" > "$work/$name.log" 2>&1
+    echo $? > "$work/$name.rc"
+    set -e
+}
+empties() { local i; for ((i = 0; i < $1; i++)); do printf 'E '; done; }
+
+run limit L150 $(empties 15) Q
+check "a whole line with a 150 ms limit sets it" grep -q "watchdog: 150 ms from now on" "$work/limit.log"
+check "empty lines keep it: the silent child is killed on 150 ms, not on 600" \
+    grep -q "watchdog: no keep-alive for 150 ms" "$work/limit.log"
+check "no empty line was taken as the end of the limit" bash -c "! grep -q 'back to --watchdog-timeout' '$work/limit.log'"
+
+run back L150 $(empties 5) P $(empties 10) Q
+check "a whole line without a limit brings back --watchdog-timeout" \
+    grep -q "watchdog: 600 ms from now on (back to --watchdog-timeout)" "$work/back.log"
+check "the silent child is then killed on 600 ms" grep -q "watchdog: no keep-alive for 600 ms" "$work/back.log"
+
+run ends P $(empties 5) L150 $(empties 5) X7
+check "a child that ends by itself is not killed" bash -c "! grep -q 'SIGKILL' '$work/ends.log'"
+check "its exit status is the launcher's" test "$(cat "$work/ends.rc")" = 7
+check "its first line named its PID" grep -q "first keep-alive from PID [0-9]" "$work/ends.log"
+
+if [ "$failures" != 0 ]; then
+    for f in limit back ends; do echo "--- $f.log"; cat "$work/$f.log"; done
+    exit 1
+fi
