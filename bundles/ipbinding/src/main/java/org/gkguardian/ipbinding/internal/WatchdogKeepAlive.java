@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.gkguardian.api.Guardian;
@@ -37,10 +38,15 @@ public class WatchdogKeepAlive {
     private boolean failing;
     private volatile Guardian guardian;
     private boolean withheld;
+    /** The launcher's keep-alive interval. */
+    private final Duration interval;
+    /** The next keep-alive of the chain; read and written on the keep-alive thread only. */
+    private ScheduledFuture<?> nextBeat;
 
     @Activate
     public WatchdogKeepAlive() {
         KeepAlive.Plan plan = readPlan();
+        interval = plan.interval();
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "gkg-watchdog");
             thread.setDaemon(true);
@@ -114,7 +120,7 @@ public class WatchdogKeepAlive {
             limit = beat(keepAlive);
         } finally {
             try {
-                executor.schedule(() -> beatAndRearm(keepAlive, interval), nextBeatMillis(interval, limit),
+                nextBeat = executor.schedule(() -> beatAndRearm(keepAlive, interval), nextBeatMillis(interval, limit),
                         TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {
                 // Deactivated: no more keep-alives.
@@ -124,7 +130,9 @@ public class WatchdogKeepAlive {
 
     /**
      * One keep-alive now, from the keep-alive thread, waited for briefly: called before a bind, so that the launcher
-     * has the candidate's tighter limit before the VIP is on the interface.
+     * has the candidate's tighter limit before the VIP is on the interface. The next one is then due within that limit
+     * too: the one scheduled at a backup's interval (200 ms) would come after the launcher's tighter limit (100 ms in
+     * the fast profile) had run out, and the launcher would kill the new master.
      */
     void beatNow() {
         KeepAlive keepAlive = launcher.orElse(null);
@@ -132,7 +140,13 @@ public class WatchdogKeepAlive {
             return;
         }
         try {
-            executor.submit(() -> beat(keepAlive)).get(BEAT_NOW_WAIT_MS, TimeUnit.MILLISECONDS);
+            executor.submit(() -> {
+                ScheduledFuture<?> pending = nextBeat;
+                if (pending != null) {
+                    pending.cancel(false);
+                }
+                beatAndRearm(keepAlive, interval);
+            }).get(BEAT_NOW_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
             LOG.debug("The keep-alive before the bind did not go out at once: {}", e.toString());
         } catch (InterruptedException e) {

@@ -4,14 +4,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.lang.reflect.Proxy;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.gkguardian.api.Guardian;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WatchdogKeepAliveTest {
+
+    @TempDir
+    Path dir;
+    private WatchdogKeepAlive watchdog;
+
+    @AfterEach
+    void stop() {
+        if (watchdog != null) {
+            watchdog.deactivate();
+        }
+        System.clearProperty("gkg.watchdog.fifo");
+        System.clearProperty("gkg.watchdog.interval.ms");
+    }
 
     @Test
     void keepAlivesComeFiveTimesWithinAMastersLimitAndAtTheLaunchersIntervalOtherwise() {
@@ -47,5 +71,49 @@ class WatchdogKeepAliveTest {
         } finally {
             watchdog.deactivate();
         }
+    }
+
+    /**
+     * A backup writes at the launcher's interval (here a minute). The keep-alive before a bind carries the tighter
+     * limit, and the launcher applies it at once: the keep-alives after it must come within that limit, not a backup's
+     * interval later, or the launcher kills the new master.
+     */
+    @Test
+    void afterTheKeepAliveBeforeABindTheNextOnesComeWithinTheLimitItCarried() throws Exception {
+        Path fifo = dir.resolve("keepalive");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        // The launcher's side, opened read-write so that neither side waits for the other.
+        try (FileChannel channel = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
+                        StandardCharsets.US_ASCII))) {
+            System.setProperty("gkg.watchdog.fifo", fifo.toString());
+            System.setProperty("gkg.watchdog.interval.ms", "60000");
+            AtomicBoolean candidate = new AtomicBoolean();
+            watchdog = new WatchdogKeepAlive();
+            watchdog.setGuardian((Guardian) Proxy.newProxyInstance(Guardian.class.getClassLoader(),
+                    new Class<?>[] {Guardian.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "watchdogLimit" -> candidate.get() ? Optional.of(Duration.ofMillis(100)) : Optional.empty();
+                        case "progressing" -> true;
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    }));
+            String first = readLine(reader);
+            assertTrue(first.matches("\\d+ 1"), first);
+            candidate.set(true);
+            watchdog.beatNow();
+            assertTrue(readLine(reader).matches("\\d+ 2 100"), "the keep-alive before the bind carries the limit");
+            // Without the re-arm the next line would come a minute later: the read below would time out.
+            assertEquals("", readLine(reader), "the next keep-alive, within the limit");
+            assertEquals("", readLine(reader));
+        }
+    }
+
+    private static String readLine(BufferedReader reader) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return reader.readLine();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).get(10, TimeUnit.SECONDS);
     }
 }
