@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,10 @@ public class IpBinding implements VipControl {
     private volatile VipBinder.BindTimes lastBindTimes;
     private volatile WatchdogKeepAlive watchdog;
     private Optional<VipBinder.EarlyProbe> earlyProbe = Optional.empty();
+    /** How soon a check ahead that found a holder starts again. */
+    static final Duration PROBE_AHEAD_AGAIN_AFTER = Duration.ofMillis(5);
+    /** How long a check ahead keeps starting again while it finds a holder; a bind after that checks by itself. */
+    static final Duration PROBE_AHEAD_AGAIN_FOR = Duration.ofSeconds(2);
 
     @Activate
     public IpBinding(IpBindingConfig config, Map<String, Object> properties) {
@@ -281,8 +286,35 @@ public class IpBinding implements VipControl {
 
     @Override
     public synchronized void probeAhead() {
+        startProbeAhead(System.nanoTime() + PROBE_AHEAD_AGAIN_FOR.toNanos());
+    }
+
+    /**
+     * A check ahead that finds a holder starts again shortly, until it finds nobody: the holder is usually the dead
+     * master's launcher, about to release. The bind then waits for the rest of the newest check's window from the
+     * release on, not for a whole new check from the bind on.
+     */
+    private void startProbeAhead(long againUntilNanos) {
         earlyProbe.ifPresent(VipBinder.EarlyProbe::stop);
         earlyProbe = binder == null || bound ? Optional.empty() : binder.startProbe();
+        earlyProbe.ifPresent(probe -> probe.running().values().forEach(check -> check.outcome().thenAccept(outcome -> {
+            if (outcome == Arping.Probe.TAKEN && System.nanoTime() < againUntilNanos) {
+                try {
+                    executor.schedule(() -> probeAheadAgain(probe, againUntilNanos), PROBE_AHEAD_AGAIN_AFTER.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException shuttingDown) {
+                    // deactivated meanwhile
+                }
+            }
+        })));
+    }
+
+    /** Only while the check that found the holder is still the one a bind would take (not bound, not superseded). */
+    private synchronized void probeAheadAgain(VipBinder.EarlyProbe found, long againUntilNanos) {
+        if (!bound && earlyProbe.isPresent() && earlyProbe.get() == found) {
+            LOG.debug("The check ahead found a holder of {}; checking again", found.vips());
+            startProbeAhead(againUntilNanos);
+        }
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.gkguardian.ipbinding.internal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,7 @@ final class FakeNetwork implements CommandRunner {
     enum ArpingKind { HABETS, IPUTILS, BUSYBOX, MISSING }
 
     final Map<String, List<Addr>> interfaces = new LinkedHashMap<>();
-    final Set<String> heldElsewhere = new HashSet<>();
+    final Set<String> heldElsewhere = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final List<List<String>> log = new CopyOnWriteArrayList<>();
     final List<Monitor> monitors = new CopyOnWriteArrayList<>();
     boolean ignoreDelete;
