@@ -7,7 +7,8 @@
 #   (b) runs a real guardian membership stack with another secret (discovery, join, messages, leave),
 #       a JGroups channel without TLS, and hand-made frames: a connection preamble claiming a member's
 #       address, a forged discovery request mapping a member's name to evil, a forged leave request;
-#   (c) floods garbage and 2 GB length prefixes at ports 7800 and 7801.
+#   (c) floods garbage and 2 GB length prefixes at ports 7800 and 7801, and forged lease datagrams (renewals
+#       and answers naming the members, with a tag under no key) and junk at 7800/udp.
 # Then, read over SNMP from each node: the same master, the same role, epoch and failover count on
 # every node (no role change at all); `gkg:alarms` on every node shows intrusion:198.51.100.66; each
 # node logged the refusals of evil at most once per 30 s; and no SNMP walk shows the secret.
@@ -102,7 +103,7 @@ hostile crafted "$evil" "$members" 7800 | tee "$TB_WORK/crafted.txt"
 grep -q "largest view we saw had 1 member" "$TB_WORK/wrongkey.txt" || { echo "FAIL: the guardian with another secret joined"; exit 1; }
 grep -q "largest view we saw had 1 member" "$TB_WORK/plain.txt" || { echo "FAIL: the JGroups channel in clear joined"; exit 1; }
 if grep -q RECEIVED "$TB_WORK/wrongkey.txt"; then echo "FAIL: the intruder received guardian messages"; exit 1; fi
-echo "---- (c) flood of garbage at 7800/7801"
+echo "---- (c) flood of garbage at 7800/7801, forged datagrams at 7800/udp"
 hostile flood "$evil" "$members" 7800 15 | tee "$TB_WORK/flood.txt"
 
 # Failure detection (5 s) and merge intervals have passed many times over by now; once more for good measure.

@@ -334,10 +334,47 @@ public final class HostileLan {
                 threads.add(t);
             }
         }
+        // The lease's datagrams (UDP, the same port number): forged renewals and answers naming the members, sealed
+        // with a tag under no key, and plain junk.
+        AtomicLong datagrams = new AtomicLong();
+        Thread udp = new Thread(() -> {
+            try (java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open()) {
+                ch.bind(new InetSocketAddress(self, 0));
+                int i = 0;
+                while (System.nanoTime() < end) {
+                    for (InetAddress target : members) {
+                        InetAddress other = members.get(i % members.size());
+                        byte[] payload = i % 2 == 0
+                                ? Wire.encode(new Wire.LeaseRenew(1 + i % 50, other, RANDOM.nextLong(), System.nanoTime()))
+                                : Wire.encode(new Wire.LeaseAck(1 + i % 50, target, RANDOM.nextLong(), System.nanoTime(),
+                                        other));
+                        byte[] datagram = new byte[payload.length + DatagramLine.TAG_BYTES];
+                        RANDOM.nextBytes(datagram);
+                        System.arraycopy(payload, 0, datagram, 0, payload.length);
+                        ch.send(ByteBuffer.wrap(i % 3 == 0 ? junkOf(RANDOM.nextInt(1400)) : datagram),
+                                new InetSocketAddress(target, port));
+                        datagrams.incrementAndGet();
+                    }
+                    i++;
+                    Thread.sleep(1);
+                }
+            } catch (IOException | InterruptedException e) {
+                System.out.println("flood: datagrams stopped: " + e);
+            }
+        }, "flood-udp");
+        udp.start();
+        threads.add(udp);
         for (Thread t : threads) {
             t.join();
         }
         System.out.println("flood: " + connections.get() + " connections, " + bytes.get() / 1024
-                + " KiB of garbage at ports " + port + " and " + (port + 1) + " of " + members.size() + " members");
+                + " KiB of garbage at ports " + port + " and " + (port + 1) + " of " + members.size() + " members, "
+                + datagrams.get() + " forged datagrams at " + port + "/udp");
+    }
+
+    private static byte[] junkOf(int length) {
+        byte[] junk = new byte[length];
+        RANDOM.nextBytes(junk);
+        return junk;
     }
 }
