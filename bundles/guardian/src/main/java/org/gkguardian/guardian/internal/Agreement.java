@@ -67,6 +67,8 @@ final class Agreement {
     private InetAddress promisedTo;
     private long promisedEpoch;
     private long promiseUntil = Long.MIN_VALUE;
+    /** When the newest grant or renewal behind the promise was received. */
+    private long promisedAtNanos = Long.MIN_VALUE;
     private long highestSeen;
 
     private long campaignEpoch;
@@ -215,12 +217,15 @@ final class Agreement {
 
     private void promise(InetAddress to, long epoch, long receivedNanos) {
         long until = receivedNanos + promiseNanos;
+        long at = receivedNanos;
         if (to.equals(promisedTo) && epoch == promisedEpoch) {
             until = Math.max(until, promiseUntil);
+            at = Math.max(at, promisedAtNanos);
         }
         promisedTo = to;
         promisedEpoch = epoch;
         promiseUntil = until;
+        promisedAtNanos = at;
     }
 
     /**
@@ -235,10 +240,15 @@ final class Agreement {
         return false;
     }
 
-    /** The member's process was seen dead: free after the time its launcher has to release what it held. */
-    void crashed(InetAddress member, long now) {
-        if (member.equals(promisedTo)) {
-            promiseUntil = Math.min(promiseUntil, now + crashAllowanceNanos);
+    /**
+     * The member's process was seen dead at {@code diedAtNanos}: free after the time its launcher has to release what
+     * it held, unless this node granted or renewed the promise after that moment. Then it was given to a process
+     * that started since on the same address (a restarted guardian elected before the old one's death was believed),
+     * whose lease the old process's death does not end.
+     */
+    void crashed(InetAddress member, long diedAtNanos) {
+        if (member.equals(promisedTo) && promisedAtNanos <= diedAtNanos) {
+            promiseUntil = Math.min(promiseUntil, diedAtNanos + crashAllowanceNanos);
         }
     }
 

@@ -1,0 +1,60 @@
+package org.gkguardian.guardian.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A voter frees its promise when the process it promised to is seen to die (its life line ended), after the time the
+ * launcher has to release the VIP; but not when the promise was given since to a new process on the same address.
+ */
+class AgreementDeathTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long LEASE = 150 * MS;
+    private static final long PROMISE = 300 * MS;
+    private static final long ALLOWANCE = 50 * MS;
+    private static final InetAddress VOTER = SimCluster.ip("10.0.0.1");
+    private static final InetAddress OTHER = SimCluster.ip("10.0.0.2");
+    private static final InetAddress MASTER = SimCluster.ip("10.0.0.3");
+
+    private static final class Box implements Agreement.BallotBox {
+        Agreement.Ballot ballot = Agreement.Ballot.NONE;
+
+        @Override
+        public Agreement.Ballot ballot() {
+            return ballot;
+        }
+
+        @Override
+        public void vote(Agreement.Ballot b) {
+            ballot = b;
+        }
+    }
+
+    private final Agreement voter = new Agreement(VOTER, "n1", 7, new Box(), 2, false, true, LEASE, PROMISE, ALLOWANCE,
+            0, 1, 0);
+
+    @Test
+    void theDeathOfTheMasterItBacksFreesTheVoterOnceTheLauncherHadItsTime() {
+        assertTrue(voter.onRenew(new Wire.LeaseRenew(1, MASTER, 42, 1000 * MS), 1, 10_000 * MS).isPresent());
+        voter.crashed(MASTER, 10_010 * MS);
+        assertEquals(10_010 * MS + ALLOWANCE, voter.promiseEnd().getAsLong());
+        assertTrue(voter.onRequest(new Wire.VoteRequest(2, "n2", OTHER, 5, 1 * MS), 1, 10_070 * MS).granted());
+    }
+
+    @Test
+    void theDeathOfAnOldProcessDoesNotFreeAPromiseGivenSinceToItsRestartedSuccessor() {
+        // n3, master of epoch 1, is killed: its life line ends at 10,010 ms. It restarts at once and asks for epoch 2
+        // before this voter believes the old process dead (the allowance), and gets the vote.
+        assertTrue(voter.onRenew(new Wire.LeaseRenew(1, MASTER, 42, 1000 * MS), 1, 10_000 * MS).isPresent());
+        assertTrue(voter.onRequest(new Wire.VoteRequest(2, "n3", MASTER, 43, 1 * MS), 1, 10_040 * MS).granted());
+        // The old process's death, believed now, must not end what was promised to the new one: it may hold the VIP.
+        voter.crashed(MASTER, 10_010 * MS);
+        assertEquals(10_040 * MS + PROMISE, voter.promiseEnd().getAsLong());
+        assertFalse(voter.onRequest(new Wire.VoteRequest(3, "n2", OTHER, 5, 1 * MS), 2, 10_070 * MS).granted());
+    }
+}
