@@ -21,22 +21,8 @@ class AgreementDeathTest {
     private static final InetAddress OTHER = SimCluster.ip("10.0.0.2");
     private static final InetAddress MASTER = SimCluster.ip("10.0.0.3");
 
-    private static final class Box implements Agreement.BallotBox {
-        Agreement.Ballot ballot = Agreement.Ballot.NONE;
-
-        @Override
-        public Agreement.Ballot ballot() {
-            return ballot;
-        }
-
-        @Override
-        public void vote(Agreement.Ballot b) {
-            ballot = b;
-        }
-    }
-
-    private final Agreement voter = new Agreement(VOTER, "n1", 7, new Box(), 2, false, true, LEASE, PROMISE, ALLOWANCE,
-            0, 1, 0);
+    private final Agreement voter = new Agreement(VOTER, "n1", 7, new Fakes.MemoryBallotBox(), 2, false, true, LEASE,
+            PROMISE, ALLOWANCE, 0, 1, 0);
 
     @Test
     void theDeathOfTheMasterItBacksFreesTheVoterOnceTheLauncherHadItsTime() {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.gkguardian.api.EventType;
@@ -15,44 +14,22 @@ import org.gkguardian.api.GuardianEvent;
 import org.gkguardian.api.MemberState;
 import org.gkguardian.api.QuorumState;
 import org.gkguardian.api.Role;
-import org.gkguardian.api.RoleTransition;
 import org.junit.jupiter.api.Test;
 
 class ElectorateTest {
 
     private static final long MS = 1_000_000L;
-    private final List<GuardianEvent> published = new ArrayList<>();
+    private final Fakes.DirectPublisher publisher = new Fakes.DirectPublisher();
+    private final List<GuardianEvent> published = publisher.listener.events;
     private final Settings settings = TestConfig.memberOfThreeFast(1);
     private final PeerTracker peers = new PeerTracker(settings.internalAddress(), settings.members(), 1, 750 * MS);
     private final Electorate electorate = electorate();
 
 
     private Electorate electorate() {
-        Agreement.BallotBox box = new Agreement.BallotBox() {
-            private Agreement.Ballot ballot = Agreement.Ballot.NONE;
-
-            @Override
-            public Agreement.Ballot ballot() {
-                return ballot;
-            }
-
-            @Override
-            public void vote(Agreement.Ballot b) {
-                ballot = b;
-            }
-        };
-        Agreement agreement = new Agreement(settings.internalAddress(), "n1", 1, box, 2, false, true, 150 * MS,
-                300 * MS, 50 * MS, 0, 1, 0);
-        Notices notices = new Notices("n1", new Journal(10), new Publisher() {
-            @Override
-            public void transition(RoleTransition transition) {
-            }
-
-            @Override
-            public void event(GuardianEvent event) {
-                published.add(event);
-            }
-        }, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), () -> 1);
+        Agreement agreement = new Agreement(settings.internalAddress(), "n1", 1, new Fakes.MemoryBallotBox(), 2, false,
+                true, 150 * MS, 300 * MS, 50 * MS, 0, 1, 0);
+        Notices notices = new Notices("n1", new Journal(10), publisher, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), () -> 1);
         return new Electorate(() -> settings, peers, agreement, new WitnessWatch(300 * MS, 3000 * MS), notices,
                 a -> false, 300 * MS, 150 * MS);
     }

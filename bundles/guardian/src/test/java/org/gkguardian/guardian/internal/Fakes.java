@@ -193,6 +193,21 @@ final class Fakes {
         }
     }
 
+    /** A voter's ballot kept in memory, for tests of one {@link Agreement} (the product keeps it on disk). */
+    static final class MemoryBallotBox implements Agreement.BallotBox {
+        private Agreement.Ballot ballot = Agreement.Ballot.NONE;
+
+        @Override
+        public Agreement.Ballot ballot() {
+            return ballot;
+        }
+
+        @Override
+        public void vote(Agreement.Ballot b) {
+            ballot = b;
+        }
+    }
+
     /** Publishes synchronously into a listener. */
     static final class DirectPublisher implements Publisher {
         final Listener listener = new Listener();

@@ -21,23 +21,9 @@ class LeaseReplayTest {
     private static final InetAddress MASTER = SimCluster.ip("10.0.0.3");
     private static final long MASTER_RUN = 42;
 
-    private static final class Box implements Agreement.BallotBox {
-        Agreement.Ballot ballot = Agreement.Ballot.NONE;
-
-        @Override
-        public Agreement.Ballot ballot() {
-            return ballot;
-        }
-
-        @Override
-        public void vote(Agreement.Ballot b) {
-            ballot = b;
-        }
-    }
-
     private static Agreement member(InetAddress self, long incarnation) {
-        return new Agreement(self, self.getHostAddress(), incarnation, new Box(), 2, false, true, LEASE, PROMISE,
-                50 * MS, 0, 1, 0);
+        return new Agreement(self, self.getHostAddress(), incarnation, new Fakes.MemoryBallotBox(), 2, false, true,
+                LEASE, PROMISE, 50 * MS, 0, 1, 0);
     }
 
     @Test
