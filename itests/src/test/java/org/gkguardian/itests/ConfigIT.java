@@ -5,6 +5,9 @@ import static org.gkguardian.itests.ShellIT.awaitCondition;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.function.UnaryOperator;
@@ -73,8 +76,41 @@ public class ConfigIT {
                 throw new java.io.UncheckedIOException(e);
             }
         }, this::status);
+        awaitFileinstallScanned();
         original = copy(configurationAdmin.getConfiguration(PID, null).getProperties());
         originalPriority = guardian().status().priority();
+    }
+
+    /**
+     * Karaf's features service marks the configuration as fileinstall's before fileinstall's own first scan of etc/
+     * has read the file; a scan that reads it after the test's change puts the file's values back, and the refusal
+     * is never seen (CI, 2026-12-02, on a loaded machine). A marker file written now and seen in ConfigAdmin proves
+     * that a whole scan ran since: nothing of the boot is left to replace the test's change.
+     */
+    private void awaitFileinstallScanned() throws Exception {
+        String markerPid = "org.gkguardian.itests.scanned" + System.nanoTime();
+        Path marker = Path.of(System.getProperty("karaf.etc"), markerPid + ".cfg");
+        Files.writeString(marker, "written=by ConfigIT\n");
+        try {
+            awaitCondition("fileinstall has scanned etc/ once more", () -> {
+                try {
+                    return configurationAdmin.listConfigurations("(service.pid=" + markerPid + ")") != null;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, this::status);
+        } finally {
+            Files.deleteIfExists(marker);
+        }
+    }
+
+    /** What ConfigAdmin holds for the guardian now: tells a refusal not seen from a change someone else undid. */
+    private String held() {
+        try {
+            return PID + " holds " + configurationAdmin.getConfiguration(PID, null).getProperties() + "; " + status();
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     @After
@@ -82,7 +118,7 @@ public class ConfigIT {
         configurationAdmin.getConfiguration(PID, null).update(copy(original));
         awaitCondition("the original configuration is back", () -> guardian().status().problem().isEmpty()
                 && guardian().status().role() == Role.MASTER && guardian().status().priority() == originalPriority,
-                this::status);
+                this::held);
     }
 
     @Test
@@ -92,7 +128,7 @@ public class ConfigIT {
 
         update(p -> put(p, "priority", Integer.toString(newPriority)));
         awaitCondition("priority " + newPriority + " applied", () -> guardian().status().priority() == newPriority,
-                this::status);
+                this::held);
         assertServingOnGoodConfiguration(newPriority, epoch);
         assertLine(ShellIT.execute(sessionFactory, "gkg:status"), "Node +.*priority " + newPriority + "\\)");
     }
@@ -103,7 +139,7 @@ public class ConfigIT {
         long epoch = guardian().status().epoch();
 
         update(p -> put(p, "priority", "abc"));
-        awaitCondition("priority=abc refused", () -> guardian().status().problem().contains("priority"), this::status);
+        awaitCondition("priority=abc refused", () -> guardian().status().problem().contains("priority"), this::held);
         assertServingOnGoodConfiguration(priority, epoch);
         assertLine(ShellIT.execute(sessionFactory, "gkg:status"), "Problem +.*priority.*");
     }
@@ -115,7 +151,7 @@ public class ConfigIT {
 
         update(p -> put(p, "members", "127.0.0.1,198.51.100.300"));
         awaitCondition("members with a bad address refused", () -> guardian().status().problem().contains("members"),
-                this::status);
+                this::held);
         assertTrue(status(), guardian().status().problem().contains("198.51.100.300"));
         assertServingOnGoodConfiguration(priority, epoch);
         assertLine(ShellIT.execute(sessionFactory, "gkg:status"), "Problem +.*members.*198\\.51\\.100\\.300.*");
@@ -128,7 +164,7 @@ public class ConfigIT {
 
         update(p -> put(p, "preempt", "ture"));
         awaitCondition("preempt=ture refused", () -> guardian().status().problem().contains("preempt: 'ture'"),
-                this::status);
+                this::held);
         assertServingOnGoodConfiguration(priority, epoch);
         assertLine(ShellIT.execute(sessionFactory, "gkg:status"), "Problem +.*preempt: 'ture' is not true or false.*");
     }
@@ -140,7 +176,7 @@ public class ConfigIT {
 
         update(p -> put(p, "members", "127.0.0.1,127.0.0.010"));
         awaitCondition("members with 127.0.0.010 refused", () -> guardian().status().problem().contains("'010' has a "
-                + "leading zero"), this::status);
+                + "leading zero"), this::held);
         assertServingOnGoodConfiguration(priority, epoch);
     }
 
