@@ -40,6 +40,13 @@ tb_gkg_node() {
         >> "$base/etc/users.properties"
     tb_gkg_cfg "$host" org.gkguardian.guardian "node.name = $host" "internal.address = $address" \
         "members = $members" "priority = $priority" "profile = $profile" "$TB_SECRET_KEY = $TB_SECRET"
+    # TB_GUARDIAN_CFG="lease.ms = 100;promise.ms = 250": more lines of every node's guardian configuration, to
+    # measure a setting without a build.
+    if [ -n "${TB_GUARDIAN_CFG:-}" ]; then
+        local extra
+        IFS=';' read -ra extra <<< "$TB_GUARDIAN_CFG"
+        tb_gkg_cfg "$host" org.gkguardian.guardian "${extra[@]}"
+    fi
     tb_gkg_cfg "$host" org.gkguardian.ipbinding "vips = $TB_VIP/24@eth1"
     tb_gkg_cfg "$host" org.gkguardian.lifecycle "driver = none"
     tb_gkg_cfg "$host" org.gkguardian.snmp "listen.addresses = udp:127.0.0.1/1161 udp:$address/1161" \
