@@ -28,6 +28,7 @@ final class Voter {
     private final InetAddress self;
     /** "Ignoring epoch ... far ahead" at WARN, per member name. */
     private final OncePerMinute farEpochWarnings = new OncePerMinute();
+    private final RenewalCopies renewalCopies = new RenewalCopies();
     private final long holdNanos;
 
     /** A request refused only for a promise to another member, kept to be granted once the promise ends. */
@@ -59,7 +60,7 @@ final class Voter {
      * Channel thread, as a message arrives at {@code atNanos}: a state stamps when its member last heard us (see
      * {@link PeerTracker#heard}); a life check is answered here, so that a busy role thread does not make a live member
      * look dead; a lease renewal's answer counts at once, so that the lease stays right while the role thread is busy
-     * binding the VIP. Returns whether the role thread must handle the message too.
+     * binding the VIP; a renewal's later copies stop here. Returns whether the role thread must handle the message too.
      */
     boolean received(Wire.Message message, long atNanos) {
         if (message instanceof Wire.StateMessage s) {
@@ -74,6 +75,8 @@ final class Voter {
                 peers.leaseExchange(a.voter(), a.echoNanos());
             }
             return false;
+        } else if (message instanceof Wire.LeaseRenew r) {
+            return renewalCopies.firstCopy(r);
         }
         return true;
     }
