@@ -109,6 +109,16 @@ final class HealthGate {
         pausedUntil = now + pauseHoldNanos;
     }
 
+    /** Whether the hold after a pause of this JVM is all that keeps the node out now. */
+    boolean onlyRecoveringFromPause(long now) {
+        return now < pausedUntil && gatekeeperHealthy && lanUp && now >= conflictUntil && now >= backOffUntil
+                && duplicateName.isEmpty();
+    }
+
+    void endPauseHold() {
+        pausedUntil = Long.MIN_VALUE;
+    }
+
     void conflict(long now) {
         conflictUntil = now + conflictHoldNanos;
     }

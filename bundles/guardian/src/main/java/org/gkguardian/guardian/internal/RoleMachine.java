@@ -592,6 +592,7 @@ final class RoleMachine {
         long now = nanos.getAsLong();
         peers.prune(now);
         alarms.watchHealth(edges.gatekeeperState(), role == Role.MASTER, now);
+        endPauseHoldWhenNobodyElseCanServe(now);
         boolean healthy = health.healthy(now);
         health.eligible(healthy && !maintenance && role != Role.FAULT, now);
 
@@ -634,6 +635,24 @@ final class RoleMachine {
             if (role == Role.INITIALIZING) {
                 setRole(Role.BACKUP, Cause.STARTUP, "", 0);
             }
+        }
+    }
+
+    /**
+     * A node whose JVM stood still stays out for a while so that the others take over (see {@link #enter}); when every
+     * other member it hears is out too (all of them paused on a starved machine, say), nobody takes over, and the hold
+     * only keeps the cluster without a master. Who may serve is still decided by the votes.
+     */
+    private void endPauseHoldWhenNobodyElseCanServe(long now) {
+        if (!health.onlyRecoveringFromPause(now) || now < distrustUntil) {
+            return;
+        }
+        boolean nobodyElse = visibleStates(now).stream().filter(m -> !m.internalAddress()
+                .equals(settings.internalAddress())).noneMatch(m -> m.healthy() || m.role() == Role.MASTER);
+        if (nobodyElse) {
+            LOG.info("Guardian {} ends its hold after a pause of its JVM early (epoch {}): no other member it hears "
+                    + "can serve", settings.nodeName(), epoch);
+            health.endPauseHold();
         }
     }
 

@@ -510,7 +510,9 @@ final class DetSim {
                     .append(n.machine == null ? "-" : n.machine.role().label())
                     .append(n.up ? "" : "(dead)").append(n.paused ? "(stopped)" : "")
                     .append(n.vip.bound ? "+VIP" : "")
-                    .append("/e").append(n.machine == null ? 0 : n.machine.status().epoch());
+                    .append("/e").append(n.machine == null ? 0 : n.machine.status().epoch())
+                    .append(n.machine != null && n.machine.role() == Role.FAULT ? " (" + n.machine.status().problem()
+                            + ")" : "");
         }
         return b.toString();
     }
