@@ -33,7 +33,7 @@
 # Per system: RSS and idle CPU per node, notifications sent and lost, and with --stress-seconds the
 # VIP owner changes while stress-ng saturates both cores (false failovers).
 # --lan-rto-min MS sets the TCP retransmission floor of every node's internal LAN route (Linux's is 200 ms): the
-# guardians' channel rides TCP, and a lost segment stalls the stream for at least that long (a lease is 150 ms in
+# guardians' channel rides TCP, and a lost segment stalls the stream for at least that long (a lease is 100 ms in
 # the fast profile); the lease renewals and answers also travel as UDP datagrams, which it does not affect.
 # The load average is printed before every cell (DIR/load.txt). A cluster that has no single VIP owner within
 # --settle-seconds (default 30) before or after a run is reported as not settled (DIR/unsettled.txt, in the

@@ -68,7 +68,7 @@ for i in 1 2 3; do
     tb_host "n$i" "198.51.100.1$i" "203.0.113.1$i"
     tb_gkg_node "n$i" "198.51.100.1$i" 100 "$members" fast
     # The three JVMs boot one after the other: the first election waits until all are heard. The fast
-    # profile's 150 ms lease is too tight for three Karafs on a loaded 2-core test machine (a master whose
+    # profile's 100 ms lease is too tight for three Karafs on a loaded 2-core test machine (a master whose
     # threads do not run for a lease loses it): 100 ms heartbeats, 1 s failure timeout, 0.5 s verify,
     # 0.9 s lease (1.8 s promise). This test is about behaviour; the benchmark measures the fast profile.
     tb_gkg_cfg "n$i" org.gkguardian.guardian "startup.grace.ms = 120000" \

@@ -81,13 +81,14 @@ public @interface GuardianConfig {
 
     @AttributeDefinition(name = "Lease (ms)", required = false,
             description = "A master keeps its role only while a majority answered one of its renewals sent within "
-                    + "this time. 0 = 30 % of the failure timeout (fast 150 ms, default 1.5 s).")
+                    + "this time. 0 = the profile's (fast 100 ms, default 1.5 s), or 30 % of a failure timeout set here.")
     long lease_ms() default 0;
 
     @AttributeDefinition(name = "Promise (ms)", required = false,
             description = "A member that answered the master votes for nobody else for this long after it last "
                     + "heard from it; a pause of the JVM longer than this releases the VIP. It must exceed the lease "
-                    + "by the launcher's watchdog timeout plus its release time. 0 = twice the lease.")
+                    + "by the launcher's watchdog timeout plus its release time. 0 = the lease plus as much again, at least "
+                    + "150 ms more (fast 250 ms, default 3 s).")
     long promise_ms() default 0;
 
     @AttributeDefinition(name = "Startup grace (ms)", required = false,

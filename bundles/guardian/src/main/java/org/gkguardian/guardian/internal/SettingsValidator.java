@@ -153,7 +153,7 @@ final class SettingsValidator {
             throw new InvalidConfigurationException("failure.timeout.ms",
                     timeout + " must be at least twice heartbeat.interval.ms (" + hb + ")");
         }
-        long lease = pick("lease.ms", c.lease_ms(), Timings.defaultLeaseMs(timeout));
+        long lease = pick("lease.ms", c.lease_ms(), Timings.defaultLeaseMs(base, timeout));
         if (lease < 60) {
             throw new InvalidConfigurationException("lease.ms", lease + " is below 60 (six renewals of 10 ms)");
         }

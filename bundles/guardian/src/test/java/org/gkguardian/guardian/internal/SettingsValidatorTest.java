@@ -28,7 +28,18 @@ class SettingsValidatorTest {
     void theFastProfileCanBeTunedKeyByKey() throws Exception {
         Settings s = SettingsValidator.validate(TestConfig.defaults().with("profile", "fast")
                 .with("verify.timeout.ms", 300L).build());
-        assertEquals(new Timings(100, 500, 300, 150, 300), s.timings());
+        assertEquals(new Timings(100, 500, 300, 100, 250), s.timings());
+    }
+
+    @Test
+    void aFailureTimeoutSetHereGivesALeaseOfThirtyPercentAndAPromiseThatCoversTheLauncher() throws Exception {
+        Settings s = SettingsValidator.validate(TestConfig.defaults().with("profile", "fast")
+                .with("failure.timeout.ms", 1000L).build());
+        assertEquals(new Timings(100, 1000, 250, 300, 600), s.timings());
+        Settings shortLease = SettingsValidator.validate(TestConfig.defaults().with("profile", "fast")
+                .with("lease.ms", 80L).build());
+        assertEquals(80 + 150, shortLease.timings().promiseMs(), "the launcher's 100 ms watchdog and 50 ms release");
+        assertEquals(100, shortLease.timings().watchdogLimitMs());
     }
 
     @Test
