@@ -62,6 +62,8 @@ final class RoleMachine {
     private final Clock clock;
     private final LanCheck lanCheck;
     private final long pauseNanos;
+    /** Whether the last pause of this JVM found it master (see {@link #endPauseHoldWhenNobodyElseCanServe}). */
+    private boolean pausedHoldingTheVip;
     private final long leaseNanos;
     private final PeerTracker peers;
     private final Agreement agreement;
@@ -547,6 +549,7 @@ final class RoleMachine {
         long gap = liveness.sinceAlive(now);
         if (gap > pauseNanos) {
             long gapMs = gap / 1_000_000L;
+            pausedHoldingTheVip = role == Role.MASTER;
             if (role == Role.MASTER) {
                 LOG.warn("Pause of {} ms detected while master: VIP released", gapMs);
                 demote(Role.BACKUP, Cause.LEASE_EXPIRED, "JVM paused for " + gapMs + " ms");
@@ -641,10 +644,12 @@ final class RoleMachine {
     /**
      * A node whose JVM stood still stays out for a while so that the others take over (see {@link #enter}); when every
      * other member it hears is out too (all of them paused on a starved machine, say), nobody takes over, and the hold
-     * only keeps the cluster without a master. Who may serve is still decided by the votes.
+     * only keeps the cluster without a master. Who may serve is still decided by the votes. Not a node that was master
+     * when it stopped: its host may have answered for the VIP meanwhile, and the members that saw it sit out their own
+     * hold for that conflict; it must not come back before them.
      */
     private void endPauseHoldWhenNobodyElseCanServe(long now) {
-        if (!health.onlyRecoveringFromPause(now) || now < distrustUntil) {
+        if (pausedHoldingTheVip || !health.onlyRecoveringFromPause(now) || now < distrustUntil) {
             return;
         }
         boolean nobodyElse = visibleStates(now).stream().filter(m -> !m.internalAddress()

@@ -263,8 +263,11 @@ class RoleMachineTest {
         assertEquals(Role.FAULT, sim.node("n3").role(), "the pause was seen");
         assertEquals(List.of(), sim.vipHolders());
         sim.advance(2000);
-        assertEquals(List.of("n3"), sim.masters(), "a master long before the hold would have ended");
-        assertEquals(List.of("n3"), sim.vipHolders());
+        // n3, master when it stopped, sits out its hold: its host may have answered for the VIP meanwhile. Of the
+        // other two, the first to trust what it hears again may win: no preemption.
+        assertEquals(1, sim.masters().size(), "a master long before the hold would have ended: " + sim.masters());
+        assertEquals(sim.masters(), sim.vipHolders());
+        assertEquals(Role.FAULT, sim.node("n3").role());
     }
 
     @Test
