@@ -6,6 +6,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Dictionary;
@@ -72,8 +73,8 @@ public class ConfigIT {
             try {
                 Dictionary<String, Object> p = configurationAdmin.getConfiguration(PID, null).getProperties();
                 return p != null && p.get("felix.fileinstall.filename") != null;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }, this::status);
         awaitFileinstallScanned();

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * on the guardians' port number (UDP; the channel itself uses TCP on that number), independent of every other one.
  * On the TCP channel one lost segment holds back everything behind it for at least Linux's minimum retransmission
  * timeout (200 ms), longer than a fast lease (100 ms); here a lost renewal costs that renewal only, and the lease
- * survives as long as one of the six renewals of a lease gets through.
+ * survives as long as one of the four renewals of a lease gets through.
  *
  * <p>A datagram has no TLS, so each one carries its own proof: an HMAC-SHA256 tag over the payload, under a key
  * derived from the cluster key (which only holders of the cluster secret can compute, see
