@@ -271,8 +271,6 @@ final class SimCluster {
         flush();
     }
 
-    private long steps;
-
     void flush() {
         int guard = 0;
         while (!queue.isEmpty()) {
@@ -315,15 +313,21 @@ final class SimCluster {
         nowNanos = Math.max(nowNanos, end);
     }
 
+    /** The fast profile's renewal interval (25 ms): the step of {@link #advance}. */
+    private static final long STEP_MS = Timings.FAST_PROFILE.renewMs();
+    /** Steps per tick of the fast profile's role machine (50 ms). */
+    private static final long STEPS_PER_TICK = Timings.FAST_PROFILE.tickMs() / STEP_MS;
+    private long steps;
+
     /**
-     * Let time pass in steps of 25 ms, the fast profile's renewal interval, with the role threads' wake-ups at their
-     * deadlines in between; the role machines tick every other step (50 ms), as the fast profile's do.
+     * Let time pass in steps of the fast profile's renewal interval, with the role threads' wake-ups at their
+     * deadlines in between; the role machines tick as often as the fast profile's do.
      */
     void advance(long millis) {
         long end = nowNanos + millis * 1_000_000L;
         while (nowNanos < end) {
-            wakeUpsUntil(nowNanos + 25_000_000L);
-            boolean tick = ++steps % 2 == 0;
+            wakeUpsUntil(nowNanos + STEP_MS * 1_000_000L);
+            boolean tick = ++steps % STEPS_PER_TICK == 0;
             for (Node n : nodes.values()) {
                 if (!n.down && !n.paused && n.machine != null && n.roleThreadStuck) {
                     n.machine.heartbeat();
