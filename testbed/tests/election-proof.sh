@@ -4,6 +4,7 @@
 # the addresses on the hosts' public interfaces:
 #   1. the highest internal address becomes master and is the only VIP holder;
 #   2. kill -9 of the master: the next highest becomes master (no preemption when the old one returns);
+#      the dead master's launcher sends its obituary after the release, and both others take it;
 #   3. SIGSTOP of the master: a backup takes over; after SIGCONT the old master detects its pause,
 #      releases the VIP and never acts as master again;
 #   4. the master's cable pulled (1 against 2): it lets the role go, the majority side elects, and after
@@ -105,7 +106,12 @@ t0=$(now_ms); tb_fault_kill9 n3
 took=$(wait_master_line n2 "$t0" 30) || fail "n2 did not become master after kill -9 of n3"
 sleep 1
 expect_holders "n2 " "after kill -9 (n3's launcher released the VIP)"
-echo "2. kill -9 of n3: n2 is master after ${took} ms"
+# The launcher sent the obituary the JVM had sealed, and both others took it (from n3's host, under the key).
+grep -q "obituary sent to" "$TB_WORK/n3/launcher.log" || fail "n3's launcher did not send its obituary: $(tail -3 "$TB_WORK/n3/launcher.log")"
+for h in n1 n2; do
+    grep -aq "the launcher of n3 reports its JVM dead" "$(log_of "$h")" || fail "$h did not take n3's obituary"
+done
+echo "2. kill -9 of n3: n2 is master after ${took} ms; n3's launcher sent its obituary, n1 and n2 took it"
 start n3
 tb_gkg_wait_role n3 backup 120 || fail "n3 did not come back as backup"
 sleep 3

@@ -65,6 +65,8 @@ final class Agreement {
     private final int epochSlot;
 
     private InetAddress promisedTo;
+    /** The run (incarnation) of the member it was promised to, as its request or renewal said. */
+    private long promisedRun;
     private long promisedEpoch;
     private long promiseUntil = Long.MIN_VALUE;
     /** When the newest grant or renewal behind the promise was received. */
@@ -160,7 +162,7 @@ final class Agreement {
         if (campaignEpoch != 0 && campaignEpoch < r.epoch()) {
             endCampaign();
         }
-        promise(r.candidateAddress(), r.epoch(), receivedNanos);
+        promise(r.candidateAddress(), r.incarnation(), r.epoch(), receivedNanos);
         return new Wire.VoteReply(r.epoch(), r.candidateAddress(), r.incarnation(), r.sentNanos(), self, true,
                 r.epoch(), "");
     }
@@ -211,11 +213,11 @@ final class Agreement {
         if (campaignEpoch != 0 && campaignEpoch <= r.epoch()) {
             endCampaign();
         }
-        promise(r.master(), r.epoch(), receivedNanos);
+        promise(r.master(), r.incarnation(), r.epoch(), receivedNanos);
         return Optional.of(new Wire.LeaseAck(r.epoch(), r.master(), r.incarnation(), r.sentNanos(), self));
     }
 
-    private void promise(InetAddress to, long epoch, long receivedNanos) {
+    private void promise(InetAddress to, long run, long epoch, long receivedNanos) {
         long until = receivedNanos + promiseNanos;
         long at = receivedNanos;
         if (to.equals(promisedTo) && epoch == promisedEpoch) {
@@ -223,6 +225,7 @@ final class Agreement {
             at = Math.max(at, promisedAtNanos);
         }
         promisedTo = to;
+        promisedRun = run;
         promisedEpoch = epoch;
         promiseUntil = until;
         promisedAtNanos = at;
@@ -250,6 +253,23 @@ final class Agreement {
         if (member.equals(promisedTo) && promisedAtNanos <= diedAtNanos) {
             promiseUntil = Math.min(promiseUntil, diedAtNanos + crashAllowanceNanos);
         }
+    }
+
+    /**
+     * The member's launcher saw its run {@code run} die and released what it held (see {@link LauncherObituary}): a
+     * promise to that run ends now, with no allowance. The epoch of that promise when this node kept one to it, else 0.
+     */
+    long released(InetAddress member, long run, long now) {
+        if (promisedToRun(member, run)) {
+            promiseUntil = Math.min(promiseUntil, now);
+            return promisedEpoch;
+        }
+        return 0;
+    }
+
+    /** Whether the promise this node keeps (running or run out) was given to that run of the member. */
+    boolean promisedToRun(InetAddress member, long run) {
+        return member.equals(promisedTo) && run == promisedRun;
     }
 
     /**

@@ -117,6 +117,11 @@ final class DatagramLine implements Closeable {
         }
     }
 
+    /** The datagram that carries {@code payload} with its tag, for a sender outside this JVM (the launcher). */
+    byte[] seal(byte[] payload) {
+        return sender.seal(payload);
+    }
+
     /** Datagrams dropped since the start: not from a member, or not verified. */
     long dropped() {
         return dropped.get();

@@ -1,7 +1,9 @@
 package org.gkguardian.guardian.internal;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -108,6 +110,8 @@ public final class GuardianComponent implements Guardian, MirrorControl {
     private final Consumer<List<Protocol>> stackHook;
     /** Tests: the lease's datagrams are cut while this says so (see {@link #cutDatagramsWhile}). */
     private volatile java.util.function.BooleanSupplier datagramsCut = () -> false;
+    /** Where this node's launcher takes the obituary it sends when this JVM dies (see {@link LauncherObituary}). */
+    private final Optional<Path> obituaryFile = LauncherObituary.file(System.getenv());
 
     /** One run of the membership and role machine with one configuration. */
     private record Cluster(Settings settings, RoleMachine machine, JGroupsMembership membership, Mirroring mirroring,
@@ -331,7 +335,7 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         Path membersFile = epochPath(settings).resolveSibling("members");
         try {
             MembersFile.write(membersFile, settings.members(), settings.internalAddress());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // Only scripts beside the guardian read it (the DMQ peers of a warm Kamailio): not worth staying out for.
             LOG.warn("Cannot write the member list to {}: {}", membersFile, e.toString());
         }
@@ -396,6 +400,7 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         try {
             c.membership().connect();
             c.machine().start();
+            leaveObituary(c);
         } catch (Exception e) {
             problem = "cannot join the guardians on " + c.settings().internalAddress().getHostAddress() + ":"
                     + c.settings().port() + ": " + e.getMessage();
@@ -412,6 +417,42 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         problem = "";
     }
 
+    /**
+     * Seals this run's obituary for the launcher. Without it the launcher sends nothing and the others believe a
+     * crash after the release allowance, as with any launcher; so a failure is a warning, not a reason to stay out.
+     */
+    private void leaveObituary(Cluster c) {
+        if (obituaryFile.isEmpty()) {
+            return;
+        }
+        Settings s = c.settings();
+        List<InetAddress> peers = s.members().stream().filter(m -> !m.equals(s.internalAddress())).toList();
+        long run = c.machine().incarnation();
+        Optional<byte[]> held = LauncherObituary.datagram(run, true, c.membership()::sealDatagram);
+        Optional<byte[]> notHeld = LauncherObituary.datagram(run, false, c.membership()::sealDatagram);
+        if (peers.isEmpty() || held.isEmpty() || notHeld.isEmpty()) {
+            return;
+        }
+        try {
+            LauncherObituary.write(obituaryFile.get(), LauncherObituary.line(s.port(), held.get(), notHeld.get(),
+                    peers));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot leave the launcher this run's obituary in {}: {}; the others will believe a crash of this "
+                    + "JVM after the release allowance", obituaryFile.get(), e.toString());
+        }
+    }
+
+    /** A run that stopped on purpose has resigned: its launcher has nothing to tell about it. */
+    private void withdrawObituary() {
+        obituaryFile.ifPresent(f -> {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                LOG.warn("Cannot remove {}: {}", f, e.toString());
+            }
+        });
+    }
+
     private void stopCluster(Cause cause) {
         Cluster c = cluster;
         if (c == null) {
@@ -422,6 +463,7 @@ public final class GuardianComponent implements Guardian, MirrorControl {
         try {
             roleThread.submit(() -> {
                 c.machine().stop(cause);
+                withdrawObituary();
                 c.membership().close();
             }).get(OPERATOR_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -530,6 +572,11 @@ public final class GuardianComponent implements Guardian, MirrorControl {
                 message = Wire.decode(payload, 0, payload.length);
             } catch (IllegalArgumentException e) {
                 LOG.warn("Malformed guardian datagram from {} dropped: {}", from.getHostAddress(), e.getMessage());
+                return;
+            }
+            if (message instanceof Wire.Obituary o) {
+                RoleMachine m = machine;
+                submit(() -> m.onObituary(from, o.incarnation(), o.heldVip(), at));
                 return;
             }
             boolean fromItsSender = (message instanceof Wire.LeaseRenew r && r.master().equals(from))

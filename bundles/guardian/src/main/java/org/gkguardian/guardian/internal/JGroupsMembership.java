@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -282,6 +283,12 @@ final class JGroupsMembership implements Membership, Receiver {
         } catch (Exception e) {
             LOG.debug("agreement message to {} not sent: {}", dest == null ? "all" : dest, e.toString());
         }
+    }
+
+    @Override
+    public Optional<byte[]> sealDatagram(byte[] payload) {
+        DatagramLine udp = datagrams;
+        return udp == null ? Optional.empty() : Optional.of(udp.seal(payload));
     }
 
     /** Tests that cut a member off with DISCARD cut its datagrams with this. */

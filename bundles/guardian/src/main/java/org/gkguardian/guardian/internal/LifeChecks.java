@@ -104,6 +104,12 @@ final class LifeChecks {
         return s == null ? OptionalLong.empty() : OptionalLong.of(s.sinceNanos() + allowanceNanos);
     }
 
+    /** When the member's life line ended, if it is being asked. */
+    OptionalLong lineEndedAt(InetAddress member) {
+        Sent s = asked.get(member);
+        return s == null ? OptionalLong.empty() : OptionalLong.of(s.sinceNanos());
+    }
+
     /** The members that did not answer within the allowance: dead from the end of their life line. */
     List<Death> due(long now) {
         List<Death> dead = new ArrayList<>();

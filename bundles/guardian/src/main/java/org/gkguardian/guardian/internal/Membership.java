@@ -1,6 +1,7 @@
 package org.gkguardian.guardian.internal;
 
 import java.net.InetAddress;
+import java.util.Optional;
 import java.util.Set;
 
 /** The group channel as the role machine sees it. */
@@ -32,6 +33,14 @@ interface Membership {
      * held behind another message. For the lease's renewals and answers only (see {@link DatagramLine}).
      */
     default void sendDatagram(InetAddress to, byte[] payload) {
+    }
+
+    /**
+     * {@code payload} sealed as a datagram of {@link DatagramLine} (its tag appended), for another sender on this
+     * host to send; empty while there is no datagram line (not connected, or a cluster of one).
+     */
+    default Optional<byte[]> sealDatagram(byte[] payload) {
+        return Optional.empty();
     }
 
     void close();

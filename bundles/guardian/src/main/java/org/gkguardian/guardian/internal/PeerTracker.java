@@ -224,6 +224,12 @@ final class PeerTracker {
         dead.add(a);
     }
 
+    /** The run (incarnation) of the member's newest state; 0 when none was heard (no run draws 0 but by chance). */
+    long lastRun(InetAddress a) {
+        Wire.Echo newest = newestState.get(a);
+        return newest == null ? 0 : newest.incarnation();
+    }
+
     boolean dead(InetAddress a) {
         return dead.contains(a);
     }

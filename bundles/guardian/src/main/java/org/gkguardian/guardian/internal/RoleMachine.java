@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -90,6 +91,7 @@ final class RoleMachine {
 
     private final LifeChecks lifeChecks;
     private final LongConsumer wakeAt;
+    private final long incarnation;
     private final long standEarlyNanos;
     /** The next deadline reported to {@link #wakeAt}: a wake-up before it finds nothing due. */
     private long dueNanos = Long.MAX_VALUE;
@@ -111,6 +113,7 @@ final class RoleMachine {
             Membership membership, Publisher publisher, Journal journal, LongSupplier nanos, Clock clock,
             LanCheck lanCheck, LongConsumer wakeAt, long incarnation) {
         this.settings = settings;
+        this.incarnation = incarnation;
         this.wakeAt = wakeAt;
         this.rule = rule;
         this.vip = vip;
@@ -165,6 +168,11 @@ final class RoleMachine {
         settings = next;
     }
 
+    /** The random number of this run, which its messages and its obituary carry. */
+    long incarnation() {
+        return incarnation;
+    }
+
     // ---------------------------------------------------------------- inputs
 
     void start() {
@@ -200,7 +208,8 @@ final class RoleMachine {
         if (!enter()) {
             return;
         }
-        if (peers.isPeer(member) && !lifeChecks.asking(member)) {
+        // A member whose death is believed already (its launcher's obituary came first) is not asked again.
+        if (peers.isPeer(member) && !lifeChecks.asking(member) && !peers.dead(member)) {
             // Its successor gets ready while the member is asked (see Electorate#withoutMastersLapsingSoon).
             Optional<Wire.LifeCheck> check = lifeChecks.lineEnded(member, nanos.getAsLong());
             check.ifPresent(c -> outbox.sendTo(member, c));
@@ -208,6 +217,44 @@ final class RoleMachine {
             if (agreement.promisedTo(member)) {
                 promotion.probeAheadNow(nanos.getAsLong());
             }
+        }
+        leave();
+    }
+
+    /**
+     * The member's launcher saw its JVM of run {@code incarnation} die and released its VIPs (see
+     * {@link LauncherObituary}): its death is believed now, without waiting out the release allowance, and a promise
+     * given to that run ends now. An obituary of another run than the one this node knows of the member (a recorded
+     * one sent again after the member restarted) changes nothing.
+     *
+     * <p>When that run was the master of this node's epoch and held the VIP to its end ({@code heldVip}: its launcher
+     * removed it, verified), the VIP is handed over as by a resignation: the next master binds without the
+     * duplicate-address check, which would only wait out its window after the release. Under a majority only: a pair
+     * with a witness relies on the check when its internal link is cut.
+     */
+    void onObituary(InetAddress member, long incarnation, boolean heldVip, long receivedNanos) {
+        if (!enter()) {
+            return;
+        }
+        if (receivedNanos >= distrustUntil && peers.isPeer(member)
+                && (agreement.promisedToRun(member, incarnation) || peers.lastRun(member) == incarnation)) {
+            long now = nanos.getAsLong();
+            long freedEpoch = agreement.released(member, incarnation, now);
+            boolean freed = freedEpoch != 0;
+            if (heldVip && freed && freedEpoch == epoch && settings.quorumPolicy() == QuorumPolicy.MAJORITY) {
+                switchovers.releasedByLauncher(epoch, member, now);
+            }
+            OptionalLong lineEnded = lifeChecks.lineEndedAt(member);
+            lifeChecks.alive(member);
+            peers.died(member);
+            masters.gone(member);
+            LOG.info("Guardian {}: the launcher of {} reports its JVM dead and its VIPs released ({}{}){}",
+                    settings.nodeName(), peers.nameOf(member), lineEnded.isPresent()
+                            ? (now - lineEnded.getAsLong()) / 1_000_000L + " ms after its life line ended"
+                            : "before its life line ended here", heldVip ? ", it held the VIP to its end" : "",
+                    freed ? "; the promise to it in epoch " + freedEpoch + " ends now" : "");
+            answerHeldRequest(now);
+            evaluate();
         }
         leave();
     }

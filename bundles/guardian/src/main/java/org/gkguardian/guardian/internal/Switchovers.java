@@ -55,6 +55,8 @@ final class Switchovers {
     /** The master that resigned in {@link #handedOverEpoch}, and when its resignation arrived. */
     private InetAddress handedOverBy;
     private long handedOverNanos;
+    /** The hand-over came from the dead master's launcher ({@link #releasedByLauncher}), not from the master. */
+    private boolean handedOverDead;
 
     /** @param timeoutNanos how long a request waits for its master before it is dropped */
     Switchovers(String nodeName, long timeoutNanos, Notices notices, Outbox outbox) {
@@ -235,6 +237,16 @@ final class Switchovers {
         handedOverEpoch = epoch;
         handedOverBy = by;
         handedOverNanos = atNanos;
+        handedOverDead = false;
+    }
+
+    /**
+     * The master of {@code epoch} died holding the VIP, and its launcher removed it, verified (its obituary, see
+     * {@link LauncherObituary}): as a resignation with the hand-over, except that the dead master is not heard any more.
+     */
+    void releasedByLauncher(long epoch, InetAddress by, long atNanos) {
+        handedOver(epoch, by, atNanos);
+        handedOverDead = true;
     }
 
     /** Whether the master of {@code epoch} handed the VIP over: a candidate then needs no duplicate-address check. */
@@ -246,13 +258,14 @@ final class Switchovers {
      * Whether the VIP of epoch {@code epoch}, won as {@code won}, may be bound without the duplicate-address check;
      * the hand-over is used up either way. Only a recent resignation (within the voters' promise) whose master is
      * still heard counts: a hand-over heard long ago proves nothing once the resigner is out of sight (a pair's member
-     * cut off may have been elected again with the witness meanwhile; seen in the simulation as two holders).
+     * cut off may have been elected again with the witness meanwhile; seen in the simulation as two holders). A
+     * master whose launcher released the VIP after its death is not heard, and its run is never elected again.
      *
      * @param heard whether a member is still heard
      */
     boolean takeHandOver(long epoch, long won, long now, long promiseNanos, Predicate<InetAddress> heard) {
         boolean handOver = handedOverEpoch != 0 && handedOverEpoch == epoch && won > epoch
-                && now - handedOverNanos <= promiseNanos && heard.test(handedOverBy);
+                && now - handedOverNanos <= promiseNanos && (handedOverDead || heard.test(handedOverBy));
         handedOverEpoch = 0;
         return handOver;
     }

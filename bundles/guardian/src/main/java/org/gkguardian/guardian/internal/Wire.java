@@ -36,11 +36,13 @@ final class Wire {
     private static final byte SWITCHOVER_CANCEL = 9;
     private static final byte LIFE_CHECK = 10;
     private static final byte LIFE_CHECK_ACK = 11;
+    private static final byte OBITUARY = 12;
     /** The most files and bytes one snapshot may carry on the wire, whatever a node's own limit. */
     static final int MAX_MIRROR_FILES = 10_000;
     static final int MAX_MIRROR_BYTES = 4 * 1024 * 1024;
 
-    sealed interface Message permits StateMessage, SwitchoverRequest, SwitchoverCancel, AgreementMessage, MirrorPush {
+    sealed interface Message
+            permits StateMessage, SwitchoverRequest, SwitchoverCancel, AgreementMessage, MirrorPush, Obituary {
     }
 
     /** Messages of the agreement on who is master of which epoch: sent alone, never batched behind a state. */
@@ -135,6 +137,19 @@ final class Wire {
 
     /** The member is alive: the answer to a {@link LifeCheck}, echoing its nonce. */
     record LifeCheckAck(long nonce, InetAddress from, InetAddress to) implements AgreementMessage {
+    }
+
+    /**
+     * A member's launcher saw that member's JVM of run {@code incarnation} end and released its VIPs (see
+     * {@link LauncherObituary}): one datagram, from the member's host, sealed by the JVM before it died. The run is
+     * the member: it names no address, and its numbers travel as hexadecimal text, so that none of its bytes is a
+     * line feed (bash writes it).
+     *
+     * @param heldVip  the launcher removed every VIP the run had recorded, each of them still bound: the run held the
+     *                 VIP to its end (the JVM seals both answers in advance; the launcher sends the true one)
+     * @param variant  changed by the sealer until the sealed datagram holds no line feed either
+     */
+    record Obituary(long incarnation, boolean heldVip, long variant) implements Message {
     }
 
     /**
@@ -241,6 +256,11 @@ final class Wire {
                 out.writeLong(a.nonce());
                 writeAddress(out, a.from());
                 writeAddress(out, a.to());
+            } else if (message instanceof Obituary o) {
+                out.writeByte(OBITUARY);
+                out.writeUTF(hex16(o.incarnation()));
+                out.writeBoolean(o.heldVip());
+                out.writeUTF(hex16(o.variant()));
             } else if (message instanceof MirrorPush p) {
                 out.writeByte(MIRROR_PUSH);
                 out.writeLong(p.epoch());
@@ -258,6 +278,23 @@ final class Wire {
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sixteen hexadecimal digits: a fixed length, so that the length written before it is never a line feed. */
+    private static String hex16(long value) {
+        return String.format("%016x", value);
+    }
+
+    private static long readHex16(DataInputStream in) throws IOException {
+        String digits = in.readUTF();
+        if (digits.length() != 16) {
+            throw new IllegalArgumentException("not 16 hexadecimal digits: " + digits.length() + " characters");
+        }
+        try {
+            return Long.parseUnsignedLong(digits, 16);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not hexadecimal: " + digits);
         }
     }
 
@@ -385,6 +422,9 @@ final class Wire {
                 }
                 case MIRROR_PUSH -> {
                     return readMirrorPush(in);
+                }
+                case OBITUARY -> {
+                    return new Obituary(readHex16(in), in.readBoolean(), readHex16(in));
                 }
                 default -> throw new IllegalArgumentException("unknown message type " + type);
             }

@@ -43,4 +43,23 @@ class AgreementDeathTest {
         assertEquals(10_040 * MS + PROMISE, voter.promiseEnd().getAsLong());
         assertFalse(voter.onRequest(new Wire.VoteRequest(3, "n2", OTHER, 5, 1 * MS), 2, 10_070 * MS).granted());
     }
+
+    @Test
+    void theLaunchersObituaryOfTheRunItBacksFreesTheVoterAtOnce() {
+        assertTrue(voter.onRenew(new Wire.LeaseRenew(1, MASTER, 42, 1000 * MS), 1, 10_000 * MS).isPresent());
+        assertEquals(1, voter.released(MASTER, 42, 10_020 * MS));
+        assertEquals(10_020 * MS, voter.promiseEnd().getAsLong());
+        assertTrue(voter.onRequest(new Wire.VoteRequest(2, "n2", OTHER, 5, 1 * MS), 1, 10_020 * MS).granted());
+    }
+
+    @Test
+    void anObituaryOfAnEarlierRunDoesNotFreeAPromiseGivenToTheMembersNextRun() {
+        // n3 (run 42) died and restarted as run 43, which this voter granted epoch 2. A recorded obituary of run 42,
+        // sent again, must not end the promise to run 43: that run may hold the VIP.
+        assertTrue(voter.onRenew(new Wire.LeaseRenew(1, MASTER, 42, 1000 * MS), 1, 10_000 * MS).isPresent());
+        assertTrue(voter.onRequest(new Wire.VoteRequest(2, "n3", MASTER, 43, 1 * MS), 1, 10_040 * MS).granted());
+        assertEquals(0, voter.released(MASTER, 42, 10_050 * MS));
+        assertEquals(10_040 * MS + PROMISE, voter.promiseEnd().getAsLong());
+        assertFalse(voter.onRequest(new Wire.VoteRequest(3, "n2", OTHER, 5, 1 * MS), 2, 10_070 * MS).granted());
+    }
 }

@@ -68,15 +68,24 @@ class AgreementSimulationTest {
         List<DetSim.Outcome> failed = outcomes.stream().filter(o -> !o.ok()).toList();
         LongSummaryStatistics settle = outcomes.stream().filter(DetSim.Outcome::ok)
                 .mapToLong(DetSim.Outcome::msToOneMaster).summaryStatistics();
+        long slowest = outcomes.stream().filter(DetSim.Outcome::ok)
+                .max(java.util.Comparator.comparingLong(DetSim.Outcome::msToOneMaster)).map(DetSim.Outcome::seed)
+                .orElse(-1L);
         long events = outcomes.stream().mapToLong(DetSim.Outcome::events).sum();
         long faults = outcomes.stream().mapToLong(DetSim.Outcome::faults).sum();
         long switchovers = outcomes.stream().mapToLong(DetSim.Outcome::switchovers).sum();
         LongSummaryStatistics calm = outcomes.stream().mapToLong(DetSim.Outcome::longestCalmWithoutMasterMs)
                 .summaryStatistics();
         System.out.printf("simulation %s: %d seeds, %d faults, %d switchovers, %d events in %d ms; after the final "
-                + "heal one master within %d ms (max), %d ms (mean); a calm cluster without a master for at most %d ms"
-                + "%n", name, outcomes.size(), faults, switchovers, events, (System.nanoTime() - t0) / 1_000_000L,
-                settle.getMax(), (long) settle.getAverage(), calm.getMax());
+                + "heal one master within %d ms (max, seed %d), %d ms (mean); a calm cluster without a master for at "
+                + "most %d ms%n", name, outcomes.size(), faults, switchovers, events,
+                (System.nanoTime() - t0) / 1_000_000L, settle.getMax(), slowest, (long) settle.getAverage(),
+                calm.getMax());
+        if (ONLY >= 0) {
+            DetSim alone = new DetSim(params, ONLY, true);
+            alone.run();
+            System.out.println("trace of seed " + ONLY + ":\n" + alone.trace());
+        }
         if (!failed.isEmpty()) {
             DetSim.Outcome o = failed.get(0);
             DetSim replay = new DetSim(params, o.seed(), true);

@@ -37,7 +37,9 @@ import org.gkguardian.election.internal.PatentElectionRule;
  * <p>What the product relies on outside the guardian is modelled as the product ships it: the launcher kills a JVM
  * that stopped sending keep-alives for {@link Params#watchdogMs}, or for the tighter limit a master asks for in
  * its keep-alives, and releases a dead JVM's VIP within
- * {@link Params#releaseMs}; the life line tells the others when a process died. Each node's monotonic clock runs at
+ * {@link Params#releaseMs}, then sends the dead run's obituary (lost like any datagram, and in one kill of four
+ * recorded and sent again seconds later, to whichever run is up then); the life line tells the others when a process
+ * died. Each node's monotonic clock runs at
  * its own rate (drift up to 100 ppm).
  *
  * <p>Checked at every instant: at most one host holds the VIP (a dead or stopped host's address counts until it is
@@ -327,11 +329,18 @@ final class DetSim {
         n.held.clear();
         long release = (long) (rnd.nextDouble() * p.releaseMs() * MS);
         n.launcherReleasing = true;
+        long run = n.machine.incarnation();
         at(now + release, () -> {
             n.launcherReleasing = false;
-            if (n.vip.bound) {
+            boolean held = n.vip.bound;
+            if (held) {
                 note(n.name + " launcher releases the VIP");
                 n.vip.bound = false;
+            }
+            sendObituary(n, run, held, false);
+            if (rnd.nextInt(4) == 0) {
+                // Someone on the LAN recorded it and sends it again later, to whichever run of the node is up then.
+                at(now + (300 + rnd.nextInt(4000)) * MS, () -> sendObituary(n, run, held, true));
             }
         });
         // The life line: the others see the dead process's connections close, if they can reach it.
@@ -341,6 +350,24 @@ final class DetSim {
                 int g = o.gen;
                 at(now + d, () -> o.run(g, () -> o.machine.onCrash(n.address)));
             }
+        }
+    }
+
+    /** The dead run's obituary, one datagram to each other node (see {@link LauncherObituary}). */
+    private void sendObituary(SimNode n, long run, boolean heldVip, boolean replay) {
+        if (replay) {
+            note(n.name + "'s obituary of an earlier run sent again");
+        }
+        for (SimNode o : nodes) {
+            if (o == n || cuts.contains(link(n, o)) || (loss > 0 && rnd.nextDouble() < loss)) {
+                continue;
+            }
+            int g = o.gen;
+            at(now + (long) ((0.1 + rnd.nextDouble() * 2) * MS), () -> {
+                if (!cuts.contains(link(n, o))) {
+                    o.run(g, () -> o.machine.onObituary(n.address, run, heldVip, o.local()));
+                }
+            });
         }
     }
 

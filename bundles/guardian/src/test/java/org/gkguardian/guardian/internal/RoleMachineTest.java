@@ -156,6 +156,44 @@ class RoleMachineTest {
     }
 
     @Test
+    void theLaunchersObituaryOfACrashedMasterLetsItsSuccessorTakeOverWithoutWaitingOutTheAllowance() throws Exception {
+        SimCluster sim = three();
+        // n3's JVM is killed: both voters see its life line end, and 5 ms later its launcher, having released the
+        // VIP, sends the obituary the JVM sealed. Without it the death is believed 50 ms after the line ended.
+        sim.crashSeenBy("n3", "n1", "n2");
+        sim.advanceByWakeUpsOnly(5);
+        assertEquals(List.of(), sim.masters());
+        sim.obituary("n3", false, "n1", "n2");
+        assertEquals(List.of("n2"), sim.masters());
+        assertTrue(sim.node("n2").vip.bound);
+        assertEquals(2, sim.node("n1").machine.status().epoch());
+        // n3's launcher found no VIP to remove: who else may hold it is not known, so n2 checked before its bind.
+        assertTrue(sim.ops.snapshot().contains("n2:bind:2"), sim.ops.snapshot().toString());
+    }
+
+    @Test
+    void aMasterThatDiedHoldingTheVipHandsItOverThroughItsLaunchersObituary() throws Exception {
+        SimCluster sim = three();
+        // n3's launcher removed the VIP n3 held (bound after its own check): as after a resignation, nobody can hold
+        // it, so its successor binds without the duplicate-address check and its window.
+        sim.crashSeenBy("n3", "n1", "n2");
+        sim.obituary("n3", true, "n1", "n2");
+        assertEquals(List.of("n2"), sim.masters());
+        assertTrue(sim.ops.snapshot().contains("n2:bindHandedOver:2"), sim.ops.snapshot().toString());
+    }
+
+    @Test
+    void anObituaryOfAnotherRunOfALiveMasterChangesNothing() throws Exception {
+        SimCluster sim = three();
+        // A recorded obituary of an earlier run of n3, sent again while n3 (a later run) is master.
+        sim.obituaryOfRun("n3", sim.node("n3").machine.incarnation() + 1, true, "n1", "n2");
+        sim.advance(500);
+        assertEquals(List.of("n3"), sim.masters());
+        assertEquals(List.of("n3"), sim.vipHolders());
+        assertFalse(sim.node("n2").journal.history().stream().anyMatch(t -> t.to() == Role.MASTER));
+    }
+
+    @Test
     void aVoterWhosePromiseEndsWithinARenewalIntervalGrantsWhenItEndsWithoutASecondRequest() throws Exception {
         SimCluster sim = three();
         List<Wire.VoteRequest> asked = new java.util.ArrayList<>();

@@ -271,6 +271,24 @@ final class SimCluster {
         flush();
     }
 
+    /**
+     * The launcher of {@code of} sends the obituary of the node's run (after its JVM died and the VIP was released;
+     * {@code heldVip}: it removed the VIP, still bound): the given nodes receive it now.
+     */
+    void obituary(String of, boolean heldVip, String... to) {
+        obituaryOfRun(of, node(of).machine.incarnation(), heldVip, to);
+    }
+
+    /** An obituary of {@code of} naming the run {@code incarnation} (a recorded one sent again, in a test). */
+    void obituaryOfRun(String of, long incarnation, boolean heldVip, String... to) {
+        InetAddress member = node(of).address;
+        for (String name : to) {
+            Node n = node(name);
+            queue.add(() -> n.machine.onObituary(member, incarnation, heldVip, nowNanos));
+        }
+        flush();
+    }
+
     void flush() {
         int guard = 0;
         while (!queue.isEmpty()) {
