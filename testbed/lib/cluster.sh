@@ -47,6 +47,13 @@ tb_gkg_node() {
         IFS=';' read -ra extra <<< "$TB_GUARDIAN_CFG"
         tb_gkg_cfg "$host" org.gkguardian.guardian "${extra[@]}"
     fi
+    # TB_LOG_CFG="log4j2.logger.g.name = org.gkguardian.guardian;log4j2.logger.g.level = DEBUG": more lines of every
+    # node's logging configuration, to see a failover step by step.
+    if [ -n "${TB_LOG_CFG:-}" ]; then
+        local lines
+        IFS=';' read -ra lines <<< "$TB_LOG_CFG"
+        printf '%s\n' "${lines[@]}" >> "$base/etc/org.ops4j.pax.logging.cfg"
+    fi
     tb_gkg_cfg "$host" org.gkguardian.ipbinding "vips = $TB_VIP/24@eth1"
     tb_gkg_cfg "$host" org.gkguardian.lifecycle "driver = none"
     tb_gkg_cfg "$host" org.gkguardian.snmp "listen.addresses = udp:127.0.0.1/1161 udp:$address/1161" \
