@@ -356,7 +356,8 @@ first_after_ms() {
 
 # The phases of the first promotion after the fault (FAULT_US), as the new master recorded them, and around it:
 # when the old master's launcher had its VIP released (kill-9, sigstop), when the new master believed the death
-# (kill-9: the life line ended and the life check went unanswered), and its bind's duplicate-address check, address
+# (its launcher's obituary came, or the life line ended and the life check went unanswered), and its bind's
+# duplicate-address check, address
 # add and first gratuitous ARP (ipbinding's "bound and announced" line). Log lines start with their local time as
 # 2026-12-02T07:10:44,064, so they compare as strings.
 record_phases() {
@@ -369,7 +370,8 @@ record_phases() {
     # Only a dead or stopped master's launcher releases, and only its death is seen.
     if [ "$scenario" = kill-9 ] || [ "$scenario" = sigstop ]; then
         released=$(first_after_ms "$fault_us" "VIPs released in" "$TB_WORK/$victim/launcher.log"*)
-        death=$(first_after_ms "$fault_us" "saw the process of $victim die" "$TB_WORK/$host/data/log/karaf.log"*)
+        death=$(first_after_ms "$fault_us" "saw the process of $victim die\|the launcher of $victim reports its JVM dead" \
+            "$TB_WORK/$host/data/log/karaf.log"*)
     fi
     bind=$(cat "$TB_WORK/$host/data/log/karaf.log"* 2>/dev/null | grep -a "bound and announced for node $host " \
         | awk -v since="$since" 'substr($0, 1, 23) >= since' | sort | head -1)
@@ -397,7 +399,8 @@ print_phases() {
     echo "gatekeeper made ready, votes = asking until a majority granted the epoch (includes waiting out the voters'"
     echo "promise), VIP bound = the bind (includes the rest of the duplicate-address check); released = the real fault"
     echo "to the old master's launcher having removed its VIP, death = the real fault to the new master believing the"
-    echo "old one's death (life line ended, life check unanswered); dad/add/garp = the bind's duplicate-address check,"
+    echo "old one's death (its launcher's obituary, or life line ended and life check unanswered); dad/add/garp = the"
+    echo "bind's duplicate-address check (0 when the VIP was handed over),"
     echo "ip addr add and first gratuitous ARP):"
     printf '%-11s %-16s %9s %10s %6s %9s %6s %8s %6s %5s %5s %5s %5s\n' scenario system suspicion gatekeeper votes "VIP bound" \
         total released death dad add garp runs

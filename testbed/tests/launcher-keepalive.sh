@@ -7,6 +7,9 @@
 #   2. a limit, then a whole line without one, then empty lines, then silence: the launcher is back to its
 #      own timeout and kills on that;
 #   3. whole and empty lines, then the child ends by itself: its exit status is the launcher's, nothing killed.
+#   4. the child leaves an obituary line (GKG_OBITUARY) and ends: the launcher sends the datagram for a run that
+#      held no VIP (its state file names none) to the peer the line names; a line that is not an obituary is
+#      refused, loudly, and the exit status is still the child's.
 # Behaviour only: which limit the launcher said it applied, not how fast it acted.
 set -euo pipefail
 trap 'exit 1' TERM
@@ -21,7 +24,8 @@ check() {
 }
 
 # The stand-in child: writes its script (one word a line: "L<ms>" a whole line with a limit, "P" a whole
-# line without one, "E" an empty line, "X<status>" exit with that status, "Q" silence until killed) every 30 ms.
+# line without one, "E" an empty line, "X<status>" exit with that status, "Q" silence until killed, "O" an
+# obituary line for peer 127.0.0.1 port 9 (discard), "B" a broken one) every 30 ms.
 cat > "$work/child.sh" <<'CHILD'
 #!/usr/bin/env bash
 exec 3> "$GKG_WATCHDOG_FIFO"
@@ -33,6 +37,9 @@ for step in "$@"; do
         P) printf '%d %d\n' $$ $n >&3 ;;
         E) printf '\n' >&3 ;;
         X*) exit "${step#X}" ;;
+        O) printf 'gkg-obituary 2 9 %s %s 127.0.0.1\n' "$(printf 'aa%.0s' {1..40})" "$(printf 'bb%.0s' {1..40})" \
+               > "$GKG_OBITUARY" ;;
+        B) printf 'gkg-obituary 2 9 not-hex 127.0.0.1\n' > "$GKG_OBITUARY" ;;
         Q) exec sleep 30 ;;
     esac
     sleep 0.03
@@ -68,7 +75,19 @@ check "a child that ends by itself is not killed" bash -c "! grep -q 'SIGKILL' '
 check "its exit status is the launcher's" test "$(cat "$work/ends.rc")" = 7
 check "its first line named its PID" grep -q "first keep-alive from PID [0-9]" "$work/ends.log"
 
+run obituary P O X5
+check "the launcher sends the obituary of a run that held no VIP" \
+    grep -q "obituary sent to 127.0.0.1: held no VIP at its end" "$work/obituary.log"
+check "the child's exit status is still the launcher's" test "$(cat "$work/obituary.rc")" = 5
+check "the obituary file is gone after the run" test ! -e "$work/obituary/data/watchdog/obituary"
+run broken P B X6
+check "a line that is not an obituary is refused, loudly" \
+    grep -q "ignoring .*obituary: not an obituary line" "$work/broken.log"
+check "and nothing is sent" bash -c "! grep -q 'obituary sent' '$work/broken.log'"
+check "the child's exit status is the launcher's" test "$(cat "$work/broken.rc")" = 6
+check "a child that leaves no obituary gets none sent" bash -c "! grep -q 'obituary' '$work/ends.log'"
+
 if [ "$failures" != 0 ]; then
-    for f in limit back ends; do echo "--- $f.log"; cat "$work/$f.log"; done
+    for f in limit back ends obituary broken; do echo "--- $f.log"; cat "$work/$f.log"; done
     exit 1
 fi
