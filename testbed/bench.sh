@@ -8,8 +8,10 @@
 #                    [--settle-seconds S] [--lan-rto-min MS]
 #                    [--scenarios "kill-9 sigstop link-down partition loss flap switchover"]
 #                    [--stress-seconds S] [--stress-systems "gkg-default"] [--keep] [--footprint yes|no]
+#                    [--one-link]
 #
-# Hosts: n1..n3 (internal LAN 198.51.100.11-13 on eth0, public side 203.0.113.11-13 on eth1), a terminal
+# Hosts: n1..n3 (internal LAN 198.51.100.11-13 on eth0, public side 203.0.113.11-13 on eth1; with --one-link both
+# on eth1, one interface per host on one switch, where the LAN's faults hit the public side too), a terminal
 # (203.0.113.100) whose prober asks for the VIP 203.0.113.10 every 10 ms by ARP (and SIP OPTIONS where a
 # gatekeeper runs) and records who answers, and an NMS (198.51.100.200) that runs snmptrapd (INFORMs from
 # every guardian) and a watcher reading every node's gkgNodeRole over SNMP every ~250 ms.
@@ -69,6 +71,7 @@ while [ $# -gt 0 ]; do
         --footprint) footprint=$2; shift 2 ;;
         --settle-seconds) settle_seconds=$2; shift 2 ;;
         --lan-rto-min) lan_rto_min=$2; shift 2 ;;
+        --one-link) TB_ONE_LINK=yes; TB_LAN_IF=eth1; shift ;;
         *) echo "bench: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -445,7 +448,7 @@ for system in $systems; do
     for i in 1 2 3; do tb_host "n$i" "198.51.100.1$i" "203.0.113.1$i"; done
     if [ -n "$lan_rto_min" ]; then
         for i in 1 2 3; do
-            tb_exec "n$i" ip route replace 198.51.100.0/24 dev eth0 proto kernel scope link src "198.51.100.1$i" \
+            tb_exec "n$i" ip route replace 198.51.100.0/24 dev "$TB_LAN_IF" proto kernel scope link src "198.51.100.1$i" \
                 rto_min "${lan_rto_min}ms"
         done
     fi

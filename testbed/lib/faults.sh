@@ -33,12 +33,13 @@ NFT
 tb_fault_heal() { tb_exec "$1" nft delete table inet gkgpartition 2>/dev/null || true; }
 
 # Random loss of PERCENT % of a host's internal LAN traffic, both ways, with nftables (works where the
-# kernel has no sch_netem, as on the machines this was measured on). tb_fault_loss_clear lifts it.
+# kernel has no sch_netem, as on the machines this was measured on). tb_fault_loss_clear lifts it. With
+# TB_ONE_LINK the public side shares the interface, and its traffic is lost too.
 tb_fault_loss() {
     tb_exec "$1" nft -f - <<NFT
 table inet gkgloss {
-    chain input { type filter hook input priority 0; iifname "eth0" numgen random mod 100 < $2 drop; }
-    chain output { type filter hook output priority 0; oifname "eth0" numgen random mod 100 < $2 drop; }
+    chain input { type filter hook input priority 0; iifname "$TB_LAN_IF" numgen random mod 100 < $2 drop; }
+    chain output { type filter hook output priority 0; oifname "$TB_LAN_IF" numgen random mod 100 < $2 drop; }
 }
 NFT
 }
@@ -46,8 +47,8 @@ tb_fault_loss_clear() { tb_exec "$1" nft delete table inet gkgloss 2>/dev/null |
 
 # Packet loss and delay on a host's internal interface with tc netem (needs the kernel's sch_netem),
 # e.g. tb_fault_netem n1 loss 20% delay 30ms.
-tb_fault_netem() { local host=$1; shift; tb_exec "$host" tc qdisc replace dev eth0 root netem "$@"; }
-tb_fault_netem_clear() { tb_exec "$1" tc qdisc del dev eth0 root 2>/dev/null || true; }
+tb_fault_netem() { local host=$1; shift; tb_exec "$host" tc qdisc replace dev "$TB_LAN_IF" root netem "$@"; }
+tb_fault_netem_clear() { tb_exec "$1" tc qdisc del dev "$TB_LAN_IF" root 2>/dev/null || true; }
 
 # Flapping: the cable goes down and up COUNT times, DOWN and UP seconds each.
 tb_fault_flap() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # keepalived (Debian's package, VRRPv3) on the same namespace hosts, as the benchmark's yardstick.
-# Source after netns.sh. VRRP adverts go over the internal LAN (eth0); the VIP lives on eth1.
+# Source after netns.sh. VRRP adverts go over the internal LAN ($TB_LAN_IF: eth0, or eth1 with TB_ONE_LINK); the VIP
+# lives on eth1.
 
 # tb_keepalived_start HOST PRIORITY ADVERT_INT [VIP]
 tb_keepalived_start() {
@@ -18,7 +19,7 @@ global_defs {
 }
 vrrp_instance gkg {
     state BACKUP
-    interface eth0
+    interface $TB_LAN_IF
     virtual_router_id 51
     priority $priority
     advert_int $advert

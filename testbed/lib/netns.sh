@@ -12,8 +12,14 @@
 #   tb_host term "" 203.0.113.100            # a terminal only on the public side
 #   tb_exec n1 ip -br addr
 #   tb_link_down n1 eth0; tb_link_up n1 eth0
+#
+# TB_ONE_LINK=yes: every host has one interface, eth1, on one switch, with its internal and its public address
+# (a common layout of boards with a single port); TB_LAN_IF, the interface of the internal LAN, is then eth1, and
+# "eth0" in tb_link_down/up names that one cable.
 
 TB_PREFIX=${TB_PREFIX:-gkg$$}
+TB_ONE_LINK=${TB_ONE_LINK:-no}
+if [ "$TB_ONE_LINK" = yes ]; then TB_LAN_IF=eth1; else TB_LAN_IF=${TB_LAN_IF:-eth0}; fi
 TB_HOSTS=()
 
 tb_ns() { printf '%s-%s' "$TB_PREFIX" "$1"; }
@@ -41,6 +47,12 @@ tb_host() {
     ip netns add "$ns"
     TB_HOSTS+=("$name")
     ip -n "$ns" link set lo up
+    if [ "$TB_ONE_LINK" = yes ]; then
+        _tb_port "$ns" "$sw" eth1 "p-$name" pub
+        [ -z "$lan_addr" ] || ip -n "$ns" addr add "$lan_addr/24" dev eth1
+        [ -z "$pub_addr" ] || ip -n "$ns" addr add "$pub_addr/24" dev eth1
+        return 0
+    fi
     if [ -n "$lan_addr" ]; then
         _tb_port "$ns" "$sw" eth0 "l-$name" lan
         ip -n "$ns" addr add "$lan_addr/24" dev eth0
@@ -64,7 +76,7 @@ tb_exec() { local name=$1; shift; ip netns exec "$(tb_ns "$name")" "$@"; }
 # Cut or restore a host's cable (the switch side, as if the cable were pulled).
 tb_link_down() { ip -n "$(tb_ns sw)" link set "$(_tb_port_name "$1" "${2:-eth0}")" down; }
 tb_link_up() { ip -n "$(tb_ns sw)" link set "$(_tb_port_name "$1" "${2:-eth0}")" up; }
-_tb_port_name() { if [ "$2" = eth1 ]; then printf 'p-%s' "$1"; else printf 'l-%s' "$1"; fi; }
+_tb_port_name() { if [ "$2" = eth1 ] || [ "$TB_ONE_LINK" = yes ]; then printf 'p-%s' "$1"; else printf 'l-%s' "$1"; fi; }
 
 # Remove every namespace of this prefix. Processes still running in them are ended first, by PID.
 tb_destroy() {
