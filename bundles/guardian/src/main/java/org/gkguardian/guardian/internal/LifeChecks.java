@@ -66,8 +66,11 @@ final class LifeChecks {
         return asked.containsKey(member);
     }
 
-    /** The member showed it lives in another way (it renewed its lease): the question is closed. */
-    void alive(InetAddress member) {
+    /**
+     * The question is answered in another way: the member showed it lives (it renewed its lease), or its launcher
+     * reported its death (its obituary). Nothing is believed from the question any more.
+     */
+    void settled(InetAddress member) {
         asked.remove(member);
     }
 

@@ -245,7 +245,7 @@ final class RoleMachine {
                 switchovers.releasedByLauncher(epoch, member, now);
             }
             OptionalLong lineEnded = lifeChecks.lineEndedAt(member);
-            lifeChecks.alive(member);
+            lifeChecks.settled(member);
             peers.died(member);
             masters.gone(member);
             LOG.info("Guardian {}: the launcher of {} reports its JVM dead and its VIPs released ({}{}){}",

@@ -192,7 +192,7 @@ final class Voter {
     Optional<Wire.LeaseAck> onRenew(Wire.LeaseRenew r, long epoch, long receivedNanos) {
         Optional<Wire.LeaseAck> ack = agreement.onRenew(r, epoch, receivedNanos);
         if (ack.isPresent()) {
-            lifeChecks.alive(r.master());
+            lifeChecks.settled(r.master());
             promotion.masterHeard(receivedNanos);
             peers.leaseExchange(r.master(), receivedNanos);
         }

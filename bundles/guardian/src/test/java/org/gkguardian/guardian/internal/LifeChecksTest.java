@@ -39,7 +39,7 @@ class LifeChecksTest {
         assertTrue(checks.asking(n2), "a wrong nonce or addressee answers nothing");
         checks.answered(new Wire.LifeCheckAck(toN2.nonce(), n2, self), 20 * MS);
         assertFalse(checks.asking(n2));
-        checks.alive(n3);
+        checks.settled(n3);
         assertEquals(List.of(), checks.due(100 * MS));
     }
 
