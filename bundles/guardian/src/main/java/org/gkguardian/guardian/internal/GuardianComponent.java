@@ -586,8 +586,8 @@ public final class GuardianComponent implements Guardian, MirrorControl {
                 return;
             }
             RoleMachine m = machine;
-            if (m.received(message, at)) {
-                submit(() -> m.onMessage(message, at));
+            if (m.received(message, true, at)) {
+                submit(() -> m.onMessage(message, true, at));
             }
         }
 

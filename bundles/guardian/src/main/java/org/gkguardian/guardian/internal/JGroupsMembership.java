@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.spec.KeySpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -301,6 +302,14 @@ final class JGroupsMembership implements Membership, Receiver {
         DatagramLine udp = datagrams;
         if (udp != null && !datagramsCut.getAsBoolean()) {
             udp.send(to, payload);
+        }
+    }
+
+    @Override
+    public void sendDatagrams(Collection<InetAddress> to, byte[] payload, int copies) {
+        DatagramLine udp = datagrams;
+        if (udp != null && !datagramsCut.getAsBoolean()) {
+            udp.send(to, payload, copies);
         }
     }
 

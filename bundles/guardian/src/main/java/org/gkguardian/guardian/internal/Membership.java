@@ -1,6 +1,7 @@
 package org.gkguardian.guardian.internal;
 
 import java.net.InetAddress;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,6 +34,15 @@ interface Membership {
      * held behind another message. For the lease's renewals and answers only (see {@link DatagramLine}).
      */
     default void sendDatagram(InetAddress to, byte[] payload) {
+    }
+
+    /** {@code copies} datagrams of {@code payload} to each of {@code to} (see {@link #sendDatagram}). */
+    default void sendDatagrams(Collection<InetAddress> to, byte[] payload, int copies) {
+        for (InetAddress member : to) {
+            for (int i = 0; i < copies; i++) {
+                sendDatagram(member, payload);
+            }
+        }
     }
 
     /**

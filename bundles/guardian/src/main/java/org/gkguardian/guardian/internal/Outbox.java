@@ -1,6 +1,7 @@
 package org.gkguardian.guardian.internal;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.gkguardian.api.GatekeeperState;
@@ -28,6 +29,7 @@ final class Outbox {
 
     private final Membership membership;
     private final PeerTracker peers;
+    private final DatagramAnswers datagramAnswers;
     private final LongSupplier nanos;
     private final long incarnation;
     private final long heartbeatNanos;
@@ -41,8 +43,9 @@ final class Outbox {
     private volatile Runnable heartbeatWake = () -> { };
 
     Outbox(Membership membership, PeerTracker peers, LongSupplier nanos, long incarnation, long heartbeatNanos,
-            long renewNanos) {
+            long renewNanos, DatagramAnswers datagramAnswers) {
         this.membership = membership;
+        this.datagramAnswers = datagramAnswers;
         this.peers = peers;
         this.nanos = nanos;
         this.incarnation = incarnation;
@@ -125,17 +128,31 @@ final class Outbox {
     }
 
     void sendTo(InetAddress member, Wire.AgreementMessage message) {
-        byte[] bytes = Wire.encode(message);
-        membership.sendUrgent(member, bytes);
-        if (message instanceof Wire.LeaseAck) {
-            sendDatagrams(member, bytes);
+        membership.sendUrgent(member, Wire.encode(message));
+    }
+
+    /**
+     * A voter's answer to a renewal, on the path the renewal came by: as datagrams when it came as one, on the channel
+     * when it came there first, or again there when the master sent it on the channel too (see
+     * {@link DatagramAnswers}).
+     */
+    void answerRenewal(InetAddress master, Wire.LeaseAck ack, boolean byDatagram) {
+        byte[] bytes = Wire.encode(ack);
+        if (byDatagram) {
+            membership.sendDatagrams(List.of(master), bytes, DATAGRAM_COPIES);
+        } else {
+            membership.sendUrgent(master, bytes);
         }
     }
 
     /**
-     * A renewal goes to every member by both paths: as datagrams, each of which is lost or delivered on its own, and on
-     * the channel, which still carries it where the datagrams are filtered (or a member runs a version without them).
-     * The first copy to arrive counts; the voter drops the others as not newer (see {@link Agreement#onRenew}).
+     * A renewal goes to every member as datagrams, each of which is lost or delivered on its own, and on the channel to
+     * the members whose datagram answers stopped coming (see {@link DatagramAnswers}): the channel still carries it
+     * where datagrams are filtered, or to a member of a version without them. The first copy to arrive counts; the
+     * voter drops the others as not newer (see {@link Agreement#onRenew}).
+     *
+     * <p>Each renewal and answer goes out as {@link #DATAGRAM_COPIES} datagrams: under random loss p a round trip then
+     * fails with about 2p^2 instead of 2p (25 %: 12 % instead of 44 %), for a few more 90-byte datagrams per 25 ms.
      */
     private void sendRenewal(long now) {
         Wire.LeaseRenew template = renewing;
@@ -143,20 +160,13 @@ final class Outbox {
             lastRenewalNanos = now;
             byte[] bytes = Wire.encode(new Wire.LeaseRenew(template.epoch(), template.master(),
                     template.incarnation(), now));
-            for (InetAddress member : peers.peerAddresses()) {
-                sendDatagrams(member, bytes);
+            List<InetAddress> members = peers.peerAddresses();
+            membership.sendDatagrams(members, bytes, DATAGRAM_COPIES);
+            for (InetAddress member : members) {
+                if (!datagramAnswers.flowing(member, now)) {
+                    membership.sendUrgent(member, bytes);
+                }
             }
-            membership.sendUrgent(bytes);
-        }
-    }
-
-    /**
-     * Each renewal and answer goes out as {@link #DATAGRAM_COPIES} datagrams: under random loss p a round trip then
-     * fails with about 2p^2 instead of 2p (25 %: 12 % instead of 44 %), for a few more 90-byte datagrams per 25 ms.
-     */
-    private void sendDatagrams(InetAddress member, byte[] bytes) {
-        for (int i = 0; i < DATAGRAM_COPIES; i++) {
-            membership.sendDatagram(member, bytes);
         }
     }
 

@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Each lease renewal arrives three times (two datagrams and once on the channel) on the threads that receive them;
+ * Each lease renewal arrives more than once (two datagrams, of which {@link DatagramLine} drops an exact copy before
+ * it checks its tag, and on the channel too where the datagrams do not get through) on the threads that receive them;
  * the role thread needs the first copy only. A copy, or an older renewal of the same run of the same master in the
  * same epoch, would be refused there anyway ({@link Agreement#onRenew}); passing it on cost a voter two thirds of
  * its role thread's work at rest. A renewal of another epoch or another run always goes on: the role thread judges

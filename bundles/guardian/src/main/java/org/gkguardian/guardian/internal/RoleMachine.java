@@ -134,7 +134,9 @@ final class RoleMachine {
                 t.releaseAllowanceMs() * 1_000_000L, peers::nameOf);
         this.health = new HealthGate(settings.internalAddress(), 3 * t.distrustMs() * 1_000_000L,
                 4 * t.distrustMs() * 1_000_000L);
-        this.outbox = new Outbox(membership, peers, nanos, incarnation, t.heartbeatMs() * 1_000_000L, renewNanos);
+        DatagramAnswers datagramAnswers = new DatagramAnswers(renewNanos);
+        this.outbox = new Outbox(membership, peers, nanos, incarnation, t.heartbeatMs() * 1_000_000L, renewNanos,
+                datagramAnswers);
         this.agreement = Agreement.forMember(settings, incarnation, epochs);
         this.epoch = epochs.current();
         this.notices = new Notices(settings.nodeName(), journal, publisher, clock, () -> epoch);
@@ -151,7 +153,7 @@ final class RoleMachine {
         this.promotion = new Promotion(settings.nodeName(), agreement, edges, vip, outbox, switchovers, peers, health,
                 notices, nanos, renewNanos, renewNanos, pauseNanos);
         this.voter = new Voter(settings.nodeName(), peers, agreement, epochs, outbox, lifeChecks, switchovers, masters,
-                promotion, settings.internalAddress(), renewNanos);
+                promotion, settings.internalAddress(), renewNanos, datagramAnswers);
         this.roleSince = clock.instant();
         this.snapshots = new StatusSnapshots(() -> this.settings, peers, vip, journal, clock);
         snapshots.initial(self(0));
@@ -189,7 +191,12 @@ final class RoleMachine {
 
     /** Channel thread, as a message arrives: see {@link Voter#received}. Not trusted right after a pause. */
     boolean received(Wire.Message message, long atNanos) {
-        return atNanos < distrustUntil || voter.received(message, atNanos);
+        return received(message, false, atNanos);
+    }
+
+    /** As {@link #received(Wire.Message, long)}, on the channel's thread or (byDatagram) the datagram line's. */
+    boolean received(Wire.Message message, boolean byDatagram, long atNanos) {
+        return atNanos < distrustUntil || voter.received(message, byDatagram, atNanos);
     }
 
     void onView(Set<InetAddress> members) {
@@ -271,6 +278,11 @@ final class RoleMachine {
     }
 
     void onMessage(Wire.Message message, long receivedNanos) {
+        onMessage(message, false, receivedNanos);
+    }
+
+    /** A message that came on the channel or (byDatagram) as a datagram; a renewal is answered on its path. */
+    void onMessage(Wire.Message message, boolean byDatagram, long receivedNanos) {
         if (!enter()) {
             return;
         }
@@ -281,7 +293,7 @@ final class RoleMachine {
             } else if (message instanceof Wire.AgreementMessage a) {
                 // Renewals and their answers come several times per lease: they change no state worth a full
                 // evaluation; a resignation or a vote may let this node take over at once.
-                if (onAgreement(a, receivedNanos)) {
+                if (onAgreement(a, byDatagram, receivedNanos)) {
                     evaluate();
                 }
             } else if (message instanceof Wire.SwitchoverRequest r) {
@@ -322,7 +334,7 @@ final class RoleMachine {
     }
 
     /** Handles a message of the agreement; true when the roles deserve a fresh look. */
-    private boolean onAgreement(Wire.AgreementMessage message, long receivedNanos) {
+    private boolean onAgreement(Wire.AgreementMessage message, boolean byDatagram, long receivedNanos) {
         long now = nanos.getAsLong();
         if (message instanceof Wire.LifeCheckAck a) {
             lifeChecks.answered(a, now);
@@ -348,6 +360,11 @@ final class RoleMachine {
             if (!peers.isPeer(r.master()) || !observeEpoch(r.epoch(), peers.nameOf(r.master()))) {
                 return died;
             }
+            Optional<Wire.LeaseAck> again = byDatagram ? Optional.empty() : voter.answerAgain(r);
+            if (again.isPresent()) {
+                outbox.answerRenewal(r.master(), again.get(), false);
+                return died;
+            }
             boolean demoted = false;
             if (role == Role.MASTER && r.epoch() >= agreement.masterEpoch()) {
                 demote(maintenance ? Role.MAINTENANCE : Role.BACKUP, Cause.SPLIT_BRAIN,
@@ -359,7 +376,7 @@ final class RoleMachine {
                 if (promotion.standing()) {
                     abandonCandidacy(peers.nameOf(r.master()) + " is master of epoch " + r.epoch());
                 }
-                outbox.sendTo(r.master(), ack.get());
+                outbox.answerRenewal(r.master(), ack.get(), byDatagram);
             }
             return demoted || died;
         } else if (message instanceof Wire.Resign r && voter.onResign(r, epoch, receivedNanos)) {

@@ -44,8 +44,9 @@ record Timings(long heartbeatMs, long failureTimeoutMs, long verifyTimeoutMs, lo
 
     /**
      * How often a master renews its lease: four renewals per lease (fast 25 ms, default 375 ms), so that a lost one or
-     * two cost nothing. Each renewal and each answer travels as two datagrams and once on the channel, so a round trip
-     * to one voter is lost at 25 % random loss with about 12 %, and all four of a lease (two voters) with about 10^-7.
+     * two cost nothing. Each renewal and each answer travels as two datagrams (and on the channel where the datagrams
+     * do not get through, see {@link DatagramAnswers}), so a round trip to one voter is lost at 25 % random loss with
+     * about 12 %, and all four of a lease (two voters) with about 10^-7.
      * Six per lease doubled what the lease costs a node at rest for no loss tolerance that was measured.
      */
     long renewMs() {

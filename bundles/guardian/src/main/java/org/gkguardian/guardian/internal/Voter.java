@@ -29,7 +29,11 @@ final class Voter {
     /** "Ignoring epoch ... far ahead" at WARN, per member name. */
     private final OncePerMinute farEpochWarnings = new OncePerMinute();
     private final RenewalCopies renewalCopies = new RenewalCopies();
+    private final DatagramAnswers datagramAnswers;
     private final long holdNanos;
+    /** The renewal this node answered last, and its answer: sent again on the channel when a copy comes there. */
+    private Wire.LeaseRenew answered;
+    private Wire.LeaseAck answer;
 
     /** A request refused only for a promise to another member, kept to be granted once the promise ends. */
     private record Held(Wire.VoteRequest request, long receivedNanos) {
@@ -42,8 +46,10 @@ final class Voter {
      *                  it ends: a candidate asks again after this long anyway (its renewal interval)
      */
     Voter(String nodeName, PeerTracker peers, Agreement agreement, Epochs epochs, Outbox outbox, LifeChecks lifeChecks,
-            Switchovers switchovers, MasterWatch masters, Promotion promotion, InetAddress self, long holdNanos) {
+            Switchovers switchovers, MasterWatch masters, Promotion promotion, InetAddress self, long holdNanos,
+            DatagramAnswers datagramAnswers) {
         this.holdNanos = holdNanos;
+        this.datagramAnswers = datagramAnswers;
         this.nodeName = nodeName;
         this.peers = peers;
         this.agreement = agreement;
@@ -60,9 +66,12 @@ final class Voter {
      * Channel thread, as a message arrives at {@code atNanos}: a state stamps when its member last heard us (see
      * {@link PeerTracker#heard}); a life check is answered here, so that a busy role thread does not make a live member
      * look dead; a lease renewal's answer counts at once, so that the lease stays right while the role thread is busy
-     * binding the VIP; a renewal's later copies stop here. Returns whether the role thread must handle the message too.
+     * binding the VIP, and one that came by datagram tells the master that this member's datagrams reach it (see
+     * {@link DatagramAnswers}); a renewal's later datagram copies stop here, a later copy on the channel goes on: the
+     * master sent it there because it misses this node's datagram answers, and it is answered there again
+     * ({@link #answerAgain}). Returns whether the role thread must handle the message too.
      */
-    boolean received(Wire.Message message, long atNanos) {
+    boolean received(Wire.Message message, boolean byDatagram, long atNanos) {
         if (message instanceof Wire.StateMessage s) {
             peers.heard(s, atNanos);
         } else if (message instanceof Wire.LifeCheck c) {
@@ -71,12 +80,17 @@ final class Voter {
             }
             return false;
         } else if (message instanceof Wire.LeaseAck a) {
-            if (peers.isPeer(a.voter()) && agreement.onAck(a)) {
-                peers.leaseExchange(a.voter(), a.echoNanos());
+            if (peers.isPeer(a.voter())) {
+                if (byDatagram) {
+                    datagramAnswers.answered(a.voter(), atNanos);
+                }
+                if (agreement.onAck(a)) {
+                    peers.leaseExchange(a.voter(), a.echoNanos());
+                }
             }
             return false;
         } else if (message instanceof Wire.LeaseRenew r) {
-            return renewalCopies.firstCopy(r);
+            return renewalCopies.firstCopy(r) || !byDatagram;
         }
         return true;
     }
@@ -192,11 +206,21 @@ final class Voter {
     Optional<Wire.LeaseAck> onRenew(Wire.LeaseRenew r, long epoch, long receivedNanos) {
         Optional<Wire.LeaseAck> ack = agreement.onRenew(r, epoch, receivedNanos);
         if (ack.isPresent()) {
+            answered = r;
+            answer = ack.get();
             lifeChecks.settled(r.master());
             promotion.masterHeard(receivedNanos);
             peers.leaseExchange(r.master(), receivedNanos);
         }
         return ack;
+    }
+
+    /**
+     * The answer to send again when {@code r} is the renewal this node answered last (a copy of it that came on the
+     * channel after the first copy was answered by datagram); empty for any other, which is judged as a renewal.
+     */
+    Optional<Wire.LeaseAck> answerAgain(Wire.LeaseRenew r) {
+        return r.equals(answered) ? Optional.of(answer) : Optional.empty();
     }
 
     /**

@@ -859,8 +859,8 @@ final class DetSim {
                     o.run(g, () -> {
                         Wire.Message m = Wire.decode(payload, 0, payload.length);
                         long t = o.local();
-                        if (o.machine.received(m, t)) {
-                            o.machine.onMessage(m, t);
+                        if (o.machine.received(m, !reliable, t)) {
+                            o.machine.onMessage(m, !reliable, t);
                         }
                     });
                 });

@@ -50,7 +50,7 @@ class HeartbeatPacingTest {
     private Outbox outbox() throws Exception {
         InetAddress self = InetAddress.getByName("198.51.100.11");
         PeerTracker peers = new PeerTracker(self, List.of(self, InetAddress.getByName("198.51.100.12")), 1, 600 * MS);
-        Outbox outbox = new Outbox(membership, peers, () -> now, 1, HEARTBEAT, RENEW);
+        Outbox outbox = new Outbox(membership, peers, () -> now, 1, HEARTBEAT, RENEW, new DatagramAnswers(RENEW));
         outbox.publish(new Outbox.Outgoing(new MemberState("n1", self, 100, true, Role.BACKUP, 1, false, "", false),
                 GatekeeperState.UNKNOWN, "", Set.of(self), ""));
         return outbox;

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,16 +108,40 @@ final class SimCluster {
         private int datagrams;
         /** Datagrams this node sent (each copy). */
         int datagramsSent;
+        /** A filter drops the datagrams this node sends, or those sent to it (one direction of a firewall). */
+        boolean datagramsOutFiltered;
+        boolean datagramsInFiltered;
+        /** The messages that reached this node on the channel, by type. */
+        final Map<Class<?>, Integer> onChannel = new HashMap<>();
+
+        int receivedOnChannel(Class<? extends Wire.Message> type) {
+            return onChannel.getOrDefault(type, 0);
+        }
 
         @Override
         public void send(byte[] payload) {
+            sendOnChannel(null, payload);
+        }
+
+        /** To one member, as JGroups' unicast (the channel's urgent messages included). */
+        @Override
+        public void send(InetAddress to, byte[] payload) {
+            sendOnChannel(to, payload);
+        }
+
+        @Override
+        public void sendUrgent(InetAddress to, byte[] payload) {
+            sendOnChannel(to, payload);
+        }
+
+        private void sendOnChannel(InetAddress only, byte[] payload) {
             if (down) {
                 return;
             }
             byte[] sent = rewrite == null ? payload
                     : Wire.encode(rewrite.apply(Wire.decode(payload, 0, payload.length)));
             for (Node other : nodes.values()) {
-                if (other != this && connected(this, other)) {
+                if (other != this && connected(this, other) && (only == null || only.equals(other.address))) {
                     if (channelStalled || other.channelStalled) {
                         (channelStalled ? this : other).stalled.add(() -> other.deliver(sent));
                     } else {
@@ -134,8 +159,8 @@ final class SimCluster {
             datagramsSent++;
             for (Node other : nodes.values()) {
                 if (other != this && other.address.equals(to) && connected(this, other)
-                        && !lost(this) && !lost(other)) {
-                    queue.add(() -> other.deliver(payload));
+                        && !datagramsOutFiltered && !other.datagramsInFiltered && !lost(this) && !lost(other)) {
+                    queue.add(() -> other.deliver(payload, true));
                 }
             }
         }
@@ -154,16 +179,23 @@ final class SimCluster {
         }
 
         private void deliver(byte[] payload) {
+            deliver(payload, false);
+        }
+
+        private void deliver(byte[] payload, boolean byDatagram) {
             if (down || machine == null) {
                 return;
             }
             if (paused) {
-                held.add(() -> deliver(payload));
+                held.add(() -> deliver(payload, byDatagram));
                 return;
             }
             Wire.Message m = Wire.decode(payload, 0, payload.length);
-            if (machine.received(m, nowNanos) && !roleThreadStuck) {
-                machine.onMessage(m, nowNanos);
+            if (!byDatagram) {
+                onChannel.merge(m.getClass(), 1, Integer::sum);
+            }
+            if (machine.received(m, byDatagram, nowNanos) && !roleThreadStuck) {
+                machine.onMessage(m, byDatagram, nowNanos);
             }
         }
 

@@ -37,7 +37,8 @@ class SwitchoversTest {
         @Override
         public void close() {
         }
-    }, new PeerTracker(SimCluster.ip("10.0.0.1"), List.of(SimCluster.ip("10.0.0.1")), 1, 1), () -> 0, 1, 1, 1);
+    }, new PeerTracker(SimCluster.ip("10.0.0.1"), List.of(SimCluster.ip("10.0.0.1")), 1, 1), () -> 0, 1, 1, 1,
+            new DatagramAnswers(1));
     private final Switchovers switchovers = new Switchovers("n1", 6500 * MS, notices, outbox);
 
     private static PeerTracker.Peer peer(String name, String address, String holds) {
