@@ -155,46 +155,54 @@ final class DatagramLine implements Closeable {
         ByteBuffer buf = ByteBuffer.allocate(MAX_PAYLOAD + TAG_BYTES + 1);
         // The last datagram that verified, per member: its copies (each is sent twice) are dropped unverified.
         Map<InetAddress, byte[]> lastVerified = new HashMap<>();
-        while (!closed) {
-            InetSocketAddress source;
-            try {
-                buf.clear();
-                source = (InetSocketAddress) channel.receive(buf);
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException | RuntimeException e) {
-                if (!closed) {
-                    LOG.warn("Datagram line: {}", e.toString());
-                }
-                continue;
-            }
-            if (source == null) {
-                continue;
-            }
-            buf.flip();
-            byte[] datagram = new byte[buf.remaining()];
-            buf.get(datagram);
-            InetAddress from = source.getAddress();
-            if (!members.contains(from) || from.equals(self)) {
-                refuse(from, "it sent a datagram to the guardians' port without being a configured member");
-                continue;
-            }
-            if (Arrays.equals(datagram, lastVerified.get(from))) {
-                continue;
-            }
-            Optional<byte[]> payload = receiver.open(datagram);
-            if (payload.isEmpty()) {
-                refuse(from, "a datagram on the guardians' port failed authentication (" + datagram.length
-                        + " bytes): it does not hold this cluster's key");
-                continue;
-            }
-            lastVerified.put(from, datagram);
-            try {
-                onReceived.received(from, payload.get());
-            } catch (RuntimeException e) {
-                LOG.warn("Datagram from {} not handled: {}", from.getHostAddress(), e.toString());
-            }
+        // One datagram per call: the JIT compiles a method after a few hundred calls, while the body of a loop that
+        // never returns would run interpreted until on-stack replacement, minutes at a node's rate at rest.
+        while (!closed && receiveOne(buf, lastVerified)) {
+            // next datagram
         }
+    }
+
+    /** Receives, checks and hands on one datagram; false once the line is closed. */
+    private boolean receiveOne(ByteBuffer buf, Map<InetAddress, byte[]> lastVerified) {
+        InetSocketAddress source;
+        try {
+            buf.clear();
+            source = (InetSocketAddress) channel.receive(buf);
+        } catch (ClosedChannelException e) {
+            return false;
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                LOG.warn("Datagram line: {}", e.toString());
+            }
+            return true;
+        }
+        if (source == null) {
+            return true;
+        }
+        buf.flip();
+        byte[] datagram = new byte[buf.remaining()];
+        buf.get(datagram);
+        InetAddress from = source.getAddress();
+        if (!members.contains(from) || from.equals(self)) {
+            refuse(from, "it sent a datagram to the guardians' port without being a configured member");
+            return true;
+        }
+        if (Arrays.equals(datagram, lastVerified.get(from))) {
+            return true;
+        }
+        Optional<byte[]> payload = receiver.open(datagram);
+        if (payload.isEmpty()) {
+            refuse(from, "a datagram on the guardians' port failed authentication (" + datagram.length
+                    + " bytes): it does not hold this cluster's key");
+            return true;
+        }
+        lastVerified.put(from, datagram);
+        try {
+            onReceived.received(from, payload.get());
+        } catch (RuntimeException e) {
+            LOG.warn("Datagram from {} not handled: {}", from.getHostAddress(), e.toString());
+        }
+        return true;
     }
 
     private void refuse(InetAddress from, String why) {

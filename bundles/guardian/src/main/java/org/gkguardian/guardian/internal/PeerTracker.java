@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +30,11 @@ final class PeerTracker {
 
     /** A member's newest state, its gatekeeper, the master it follows and the switchover target it holds pending. */
     record Peer(MemberState state, GatekeeperState gatekeeper, String follows, String switchover) {
+        /** Field by field: a record's generated equals is slow under the client compiler (see MemberState). */
+        boolean sameAs(Peer o) {
+            return state.equals(o.state) && gatekeeper == o.gatekeeper && Objects.equals(follows, o.follows)
+                    && Objects.equals(switchover, o.switchover);
+        }
     }
 
     /** How the view changed: members that left and members that came. */
@@ -124,11 +130,18 @@ final class PeerTracker {
         return new ViewChange(gone, came);
     }
 
+    /** What a member's state told: nothing to believe, the same as its last state, or something new. */
+    enum Heard {
+        REFUSED, SAME, CHANGED
+    }
+
     /**
-     * A member's state, on the role thread. Returns false when it is not to be believed: from a stranger, older
-     * than one already handled, or without proof of a round trip (it may be from before a partition or a pause).
+     * A member's state, on the role thread. REFUSED when it is not to be believed: from a stranger, older than one
+     * already handled, or without proof of a round trip (it may be from before a partition or a pause); SAME when
+     * it repeats the member's last state (what it says, whom it follows, its gatekeeper and switchover) while the
+     * member was present all along, as nearly every state at rest does; CHANGED otherwise.
      */
-    boolean accept(Wire.StateMessage s, Instant at, long now) {
+    Heard accept(Wire.StateMessage s, Instant at, long now) {
         MemberState m = s.state();
         InetAddress from = m.internalAddress();
         if (!isPeer(from)) {
@@ -136,22 +149,23 @@ final class PeerTracker {
                 LOG.warn("Ignoring state from {} ({}): it is {} the configured members", m.name(),
                         from.getHostAddress(), from.equals(self) ? "using my address among" : "not one of");
             }
-            return false;
+            return Heard.REFUSED;
         }
         Wire.Echo stamp = new Wire.Echo(s.incarnation(), s.sentNanos());
         Wire.Echo newest = newestState.get(from);
         if (newest != null && newest.incarnation() == stamp.incarnation() && newest.sentNanos() >= stamp.sentNanos()) {
-            return false; // an older state overtaken by a newer one (retransmission)
+            return Heard.REFUSED; // an older state overtaken by a newer one (retransmission)
         }
         newestState.put(from, stamp);
         if (!fresh(from, now)) {
-            return false;
+            return Heard.REFUSED;
         }
-        peers.put(from, new Peer(m, s.gatekeeper(), s.master(), s.switchover()));
-        dead.remove(from);
+        Peer peer = new Peer(m, s.gatekeeper(), s.master(), s.switchover());
+        Peer before = peers.put(from, peer);
+        boolean wasDead = dead.remove(from);
         lastKnown.put(from, m);
         lastHeardAt.put(from, at);
-        return true;
+        return before == null || wasDead || !before.sameAs(peer) ? Heard.CHANGED : Heard.SAME;
     }
 
     /** Heard within the presence window and still in the view. */
@@ -213,7 +227,6 @@ final class PeerTracker {
         peers.keySet().removeIf(a -> !fresh(a, now));
     }
 
-    /** Forgets one member's state at once (its process was seen dead). */
     /**
      * The member's process died (its life line closed): nothing it said holds, and it is not waited for, although
      * it stays in the view until the channel's failure detection confirms it.

@@ -288,8 +288,11 @@ final class RoleMachine {
         }
         if (receivedNanos >= distrustUntil) {
             if (message instanceof Wire.StateMessage s) {
-                onState(s);
-                evaluate();
+                // A state that repeats the last one changes nothing the tick would not see anyway: the roles get a
+                // fresh look only when a member says something new (fast profile: 20 evaluations a second fewer).
+                if (onState(s)) {
+                    evaluate();
+                }
             } else if (message instanceof Wire.AgreementMessage a) {
                 // Renewals and their answers come several times per lease: they change no state worth a full
                 // evaluation; a resignation or a vote may let this node take over at once.
@@ -309,15 +312,18 @@ final class RoleMachine {
         leave();
     }
 
-    private void onState(Wire.StateMessage s) {
+    /** A member's state; true when it told something new (see {@link PeerTracker#accept}). */
+    private boolean onState(Wire.StateMessage s) {
         MemberState m = s.state();
-        if (!peers.accept(s, clock.instant(), nanos.getAsLong())) {
-            return;
+        PeerTracker.Heard heard = peers.accept(s, clock.instant(), nanos.getAsLong());
+        if (heard == PeerTracker.Heard.REFUSED) {
+            return false;
         }
         alarms.checkName(m);
         observeEpoch(m.epoch(), m.name());
         masters.heard(m.internalAddress(), m.role() == Role.MASTER, nanos.getAsLong());
         alarms.checkConfig(m, configDigest);
+        return heard == PeerTracker.Heard.CHANGED;
     }
 
     /** Adopts a higher epoch a member reports, unless it is absurdly far ahead. */
