@@ -21,20 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EpochTrustTest {
 
-    private static final String THREE = "10.0.0.1,10.0.0.2,10.0.0.3";
-
     @TempDir
     Path dir;
 
     private SimCluster three() throws Exception {
-        SimCluster sim = new SimCluster(dir, THREE, c -> c);
-        sim.add("n1", "10.0.0.1");
-        sim.add("n2", "10.0.0.2");
-        sim.add("n3", "10.0.0.3");
-        sim.startAll();
-        sim.advance(1000);
-        assertEquals(List.of("n3"), sim.masters());
-        return sim;
+        return SimCluster.threeSettled(dir);
     }
 
     private static long epoch(SimCluster sim, String node) {

@@ -21,13 +21,7 @@ class LifeLineForgeryTest {
 
     @Test
     void aForgedEndOfTheLifeLinesToALiveMasterChangesNoRole() throws Exception {
-        SimCluster sim = new SimCluster(dir, "10.0.0.1,10.0.0.2,10.0.0.3", c -> c);
-        sim.add("n1", "10.0.0.1");
-        sim.add("n2", "10.0.0.2");
-        sim.add("n3", "10.0.0.3");
-        sim.startAll();
-        sim.advance(1000);
-        assertEquals(List.of("n3"), sim.masters());
+        SimCluster sim = SimCluster.threeSettled(dir);
         long epoch = sim.node("n1").machine.status().epoch();
         // The forged segments: each backup's life line to n3 ends; n3's process is alive.
         for (String backup : List.of("n1", "n2")) {

@@ -22,20 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LossyLanTest {
 
-    private static final String THREE = "10.0.0.1,10.0.0.2,10.0.0.3";
-
     @TempDir
     Path dir;
 
     @Test
     void aMasterWhoseChannelStallsUnderLossKeepsItsRoleWhileItsRenewalsGetThroughAsDatagrams() throws Exception {
-        SimCluster sim = new SimCluster(dir, THREE, c -> c);
-        sim.add("n1", "10.0.0.1");
-        sim.add("n2", "10.0.0.2");
-        sim.add("n3", "10.0.0.3");
-        sim.startAll();
-        sim.advance(1000);
-        assertEquals(List.of("n3"), sim.masters());
+        SimCluster sim = SimCluster.threeSettled(dir);
         long epoch = sim.node("n3").machine.status().epoch();
         int transitions = sim.node("n3").journal.history().size();
 
@@ -73,13 +65,7 @@ class LossyLanTest {
     /** The same cut of the channel with every datagram lost too is a cut: the master lets go, and n2 takes over. */
     @Test
     void withTheDatagramsLostTooTheMasterLetsGoAndTheNextTakesOver() throws Exception {
-        SimCluster sim = new SimCluster(dir, THREE, c -> c);
-        sim.add("n1", "10.0.0.1");
-        sim.add("n2", "10.0.0.2");
-        sim.add("n3", "10.0.0.3");
-        sim.startAll();
-        sim.advance(1000);
-        assertEquals(List.of("n3"), sim.masters());
+        SimCluster sim = SimCluster.threeSettled(dir);
 
         SimCluster.Node master = sim.node("n3");
         master.channelStalled = true;

@@ -15,25 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RenewalPathsTest {
 
-    private static final String THREE = "10.0.0.1,10.0.0.2,10.0.0.3";
-
     @TempDir
     Path dir;
 
-    private SimCluster cluster() throws Exception {
-        SimCluster sim = new SimCluster(dir, THREE, c -> c);
-        sim.add("n1", "10.0.0.1");
-        sim.add("n2", "10.0.0.2");
-        sim.add("n3", "10.0.0.3");
-        sim.startAll();
-        sim.advance(1000);
-        assertEquals(List.of("n3"), sim.masters());
-        return sim;
-    }
-
     @Test
     void atRestNoRenewalAndNoAnswerTravelsOnTheChannel() throws Exception {
-        SimCluster sim = cluster();
+        SimCluster sim = SimCluster.threeSettled(dir);
         SimCluster.Node master = sim.node("n3");
         int renewalsBefore = sim.node("n1").receivedOnChannel(Wire.LeaseRenew.class)
                 + sim.node("n2").receivedOnChannel(Wire.LeaseRenew.class);
@@ -51,35 +38,22 @@ class RenewalPathsTest {
 
     @Test
     void aVoterWhoseDatagramsAreFilteredIsAskedAndAnswersOnTheChannel() throws Exception {
-        SimCluster sim = cluster();
-        sim.crash("n2");
-        SimCluster.Node voter = sim.node("n1");
-        voter.datagramsOutFiltered = true;
-        assertKeepsTheLeaseOnTheChannel(sim, voter);
+        assertKeepsTheLeaseOnTheChannel(true, false);
     }
 
     @Test
     void aVoterThatGetsNoDatagramsIsAskedAndAnswersOnTheChannel() throws Exception {
-        SimCluster sim = cluster();
-        sim.crash("n2");
-        SimCluster.Node voter = sim.node("n1");
-        voter.datagramsInFiltered = true;
-        assertKeepsTheLeaseOnTheChannel(sim, voter);
+        assertKeepsTheLeaseOnTheChannel(false, true);
     }
 
     @Test
     void withDatagramsFilteredBothWaysTheLeaseLivesOnTheChannel() throws Exception {
-        SimCluster sim = cluster();
-        sim.crash("n2");
-        SimCluster.Node voter = sim.node("n1");
-        voter.datagramsInFiltered = true;
-        voter.datagramsOutFiltered = true;
-        assertKeepsTheLeaseOnTheChannel(sim, voter);
+        assertKeepsTheLeaseOnTheChannel(true, true);
     }
 
     @Test
     void whenTheDatagramsComeBackTheChannelFallsSilentAgain() throws Exception {
-        SimCluster sim = cluster();
+        SimCluster sim = SimCluster.threeSettled(dir);
         sim.crash("n2");
         SimCluster.Node voter = sim.node("n1");
         voter.datagramsOutFiltered = true;
@@ -95,7 +69,13 @@ class RenewalPathsTest {
         assertEquals(List.of("n3"), sim.masters());
     }
 
-    private static void assertKeepsTheLeaseOnTheChannel(SimCluster sim, SimCluster.Node voter) {
+    /** n2 down, n1's datagrams filtered as given: n3 keeps its lease on n1's answers, on the channel. */
+    private void assertKeepsTheLeaseOnTheChannel(boolean outFiltered, boolean inFiltered) throws Exception {
+        SimCluster sim = SimCluster.threeSettled(dir);
+        sim.crash("n2");
+        SimCluster.Node voter = sim.node("n1");
+        voter.datagramsOutFiltered = outFiltered;
+        voter.datagramsInFiltered = inFiltered;
         SimCluster.Node master = sim.node("n3");
         long epoch = master.machine.status().epoch();
         int transitions = master.journal.history().size();

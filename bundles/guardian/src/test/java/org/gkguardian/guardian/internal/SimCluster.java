@@ -210,6 +210,21 @@ final class SimCluster {
         this.common = common;
     }
 
+    /**
+     * Three members n1-n3 on 10.0.0.1-3 (fast profile), started and left a second to settle: n3, the highest address,
+     * is master.
+     */
+    static SimCluster threeSettled(Path dir) throws Exception {
+        SimCluster sim = new SimCluster(dir, "10.0.0.1,10.0.0.2,10.0.0.3", c -> c);
+        sim.add("n1", "10.0.0.1");
+        sim.add("n2", "10.0.0.2");
+        sim.add("n3", "10.0.0.3");
+        sim.startAll();
+        sim.advance(1000);
+        org.junit.jupiter.api.Assertions.assertEquals(List.of("n3"), sim.masters(), "n3 is master after a second");
+        return sim;
+    }
+
     Node add(String name, String address) throws Exception {
         return add(name, address, c -> c);
     }
