@@ -43,6 +43,7 @@ final class MirrorPublisher {
     private int corruptPushes;
 
     private boolean master;
+    /** The files the backups have, as far as this node knows: its own while it is not master, then what it pushed. */
     private String lastPushed = "";
     /** The members reachable while this node has been master: one that appears later has just joined. */
     private final Set<InetAddress> present = new HashSet<>();
@@ -68,15 +69,19 @@ final class MirrorPublisher {
         if (m == null || s.role() != Role.MASTER) {
             master = false;
             present.clear();
+            // What this node has while it is not master is what it had when it became master: a change made after
+            // the election, even before this thread's first look as master, is the new master's to push.
+            lastPushed = m == null ? "" : m.digest();
             return;
         }
         String digest = m.digest();
         if (!master) {
             master = true;
-            lastPushed = digest;
+            if (lastPushed.isEmpty()) {
+                lastPushed = digest;
+            }
             present.clear();
             reachablePeers(s).forEach(row -> present.add(row.internalAddress()));
-            return;
         }
         if (!digest.isEmpty() && !digest.equals(lastPushed)) {
             push(s, m, Optional.empty(), "the declared files changed");

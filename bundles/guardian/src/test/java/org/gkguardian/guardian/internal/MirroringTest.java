@@ -131,6 +131,25 @@ class MirroringTest {
         assertEquals(2, sent.all.size());
     }
 
+    /** The files changed between the election and the mirror's first look as master: they are pushed all the same. */
+    @Test
+    void aChangeMadeRightAfterTheElectionIsPushed() {
+        masterAddress = N3;
+        mirror.digest = "d1";
+        member(N1, "d1");
+        member(N2, "d1");
+        mirroring.poll();
+        role = Role.MASTER;
+        masterAddress = N1;
+        mirror.digest = "d2";
+        mirroring.poll();
+        assertEquals(1, sent.all.size(), "the change is pushed");
+        Wire.MirrorPush push = (Wire.MirrorPush) Wire.decode(sent.all.get(0), 0, sent.all.get(0).length);
+        assertEquals("d2", push.snapshot().digest());
+        mirroring.poll();
+        assertEquals(1, sent.all.size(), "once");
+    }
+
     @Test
     void aMemberThatJoinsWithOtherFilesGetsThemAlone() {
         role = Role.MASTER;
