@@ -110,14 +110,7 @@ final class DatagramLine implements Closeable {
 
     /** Best effort: one datagram to {@code to}; a full socket buffer or an unreachable member loses it, as a LAN may. */
     void send(InetAddress to, byte[] payload) {
-        if (closed || payload.length > MAX_PAYLOAD) {
-            return;
-        }
-        try {
-            channel.send(ByteBuffer.wrap(sender.seal(payload)), new InetSocketAddress(to, port));
-        } catch (IOException e) {
-            LOG.debug("datagram to {} not sent: {}", to.getHostAddress(), e.toString());
-        }
+        send(List.of(to), payload, 1);
     }
 
     /**
