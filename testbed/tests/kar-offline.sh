@@ -24,21 +24,63 @@ if [ "${1:-}" = --inside ]; then
     export KARAF_EXEC=exec HOME=$dir/home EXTRA_JAVA_OPTS="-Duser.home=$dir/home"
     "$dir/bin/karaf" server > "$dir/console.log" 2>&1 &
     karaf_pid=$!
+    # What a hung Karaf was doing: its threads (SIGQUIT prints them to console.log), our bundles' frames first.
+    thread_dump() {
+        local from
+        from=$(wc -l < "$dir/console.log" 2>/dev/null || echo 0)
+        kill -QUIT "$karaf_pid" 2>/dev/null || return 0
+        sleep 2
+        {
+            say "---- threads of Karaf (SIGQUIT), those with gkguardian, jgroups, snmp4j, features or kar frames"
+            tail -n +"$((from + 1))" "$dir/console.log" | awk -v RS= '/gkguardian|jgroups|snmp4j|features|kar\./' \
+                | head -n 200
+        } >&2
+    }
+    # A Karaf that does not stop on SIGTERM is a failure (a service manager would wait, then kill it), not a wait
+    # without end: 60 s, then its threads, then SIGKILL.
     # shellcheck disable=SC2317
-    stop_karaf() { kill "$karaf_pid" 2>/dev/null; wait "$karaf_pid" 2>/dev/null || true; }
+    stop_karaf() {
+        local status=$? i
+        kill "$karaf_pid" 2>/dev/null || return 0
+        for ((i = 0; i < 600; i++)); do kill -0 "$karaf_pid" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$karaf_pid" 2>/dev/null; then
+            say "FAIL: Karaf (pid $karaf_pid) did not stop within 60 s of SIGTERM"
+            thread_dump
+            kill -9 "$karaf_pid" 2>/dev/null || true
+            status=1
+        fi
+        wait "$karaf_pid" 2>/dev/null || true
+        exit "$status"
+    }
     trap stop_karaf EXIT
     trap 'exit 143' TERM INT
-    # Karaf's own chatter (no JAVA_HOME, waiting for the console) is left out of the output.
+    # Karaf's own chatter (no JAVA_HOME, waiting for the console) is left out of the output. One call may retry the
+    # connection for 90 s, and runs for at most CLIENT_S: a command that never returns is a failure with a name.
     client() {
-        printf '%s\n' "$@" | "$dir/bin/client" -u karaf -p karaf -r 90 -d 1 -b 2>&1 | tr -d '\r' \
-            | { grep -Ev '^(client: JAVA_HOME not set|retrying \(attempt)' || true; }
-        return "${PIPESTATUS[1]}"
+        local status=0
+        printf '%s\n' "$@" | timeout -k 5 "${CLIENT_S:-120}" "$dir/bin/client" -u karaf -p karaf -r 90 -d 1 -b 2>&1 \
+            | tr -d '\r' | { grep -Ev '^(client: JAVA_HOME not set|retrying \(attempt)' || true; } \
+            || status=${PIPESTATUS[1]}
+        if { [ "$status" = 124 ] || [ "$status" = 137 ]; } && [ "${QUIET:-}" != yes ]; then
+            say "bin/client did not return within ${CLIENT_S:-120} s: $*" >&2
+            thread_dump
+        fi
+        return "$status"
     }
     fail() {
         say "FAIL: $*"
         say "---- data/log/karaf.log (last 40 lines)"; tail -n 40 "$dir/data/log/karaf.log" 2>/dev/null || true
         exit 1
     }
+
+    # Karaf is up when its KAR deployer answers as Active (then its deploy/ is watched and kar:install exists).
+    # Each try is bounded: a client stuck in a session that never opens is tried again, not waited on forever.
+    deadline=$(( SECONDS + WAIT_S ))
+    until out=$(CLIENT_S=30 QUIET=yes client "bundle:list -t 0 org.apache.karaf.kar.core") \
+            && printf '%s\n' "$out" | grep -q Active; do
+        [ "$SECONDS" -lt "$deadline" ] || { printf '%s\n' "$out" | sed 's/^/    /'; fail "Karaf did not answer bin/client within ${WAIT_S}s"; }
+        sleep 1
+    done
 
     version=$(basename "$KAR" .kar); version=${version#gk-guardian-}
     if [ "$mode" = kar ]; then
@@ -48,7 +90,6 @@ if [ "${1:-}" = --inside ]; then
         out=$(client "kar:install file:$KAR") || { printf '%s\n' "$out"; fail "kar:install failed"; }
         say "kar:install file:$KAR"; [ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/    /'
     else
-        client "bundle:list -t 0 org.apache.karaf.kar.core" > /dev/null   # Karaf is up; its deploy/ is watched
         cp "$KAR" "$dir/.incoming.kar" && mv "$dir/.incoming.kar" "$dir/deploy/$(basename "$KAR")"
         say "copied $(basename "$KAR") into deploy/"
     fi
