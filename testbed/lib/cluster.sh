@@ -210,11 +210,14 @@ tb_gkg_stop() {
     kill -9 "$pid" 2>/dev/null || true
 }
 
-# tb_gkg_console HOST COMMAND — one Karaf console command on HOST's node, through bin/client.
+# tb_gkg_console HOST COMMAND — one Karaf console command on HOST's node, through bin/client; a call that has not
+# returned after 60 s is ended (exit status 124), so that a session that never runs its command fails a test
+# instead of holding it until the suite's timeout.
 tb_gkg_console() {
     local host=$1; shift
-    echo "$*" | tb_exec "$host" env KARAF_HOME="$TB_KARAF" KARAF_BASE="$TB_WORK/$host" KARAF_ETC="$TB_WORK/$host/etc" \
-        KARAF_DATA="$TB_WORK/$host/data" "$TB_KARAF/bin/client" -h 127.0.0.1 -a 8101 -u karaf -p karaf -b 2>&1 \
+    echo "$*" | tb_exec "$host" timeout -k 5 60 env KARAF_HOME="$TB_KARAF" KARAF_BASE="$TB_WORK/$host" \
+        KARAF_ETC="$TB_WORK/$host/etc" KARAF_DATA="$TB_WORK/$host/data" \
+        "$TB_KARAF/bin/client" -h 127.0.0.1 -a 8101 -u karaf -p karaf -b 2>&1 \
         | { grep -v "JAVA_HOME not set" || true; }
 }
 
