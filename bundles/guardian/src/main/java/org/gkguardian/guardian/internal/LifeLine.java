@@ -95,8 +95,13 @@ final class LifeLine implements Closeable {
         ByteBuffer sink = ByteBuffer.allocate(64);
         while (!closed) {
             try {
-                connectWhereMissing();
-                selector.select(RECONNECT_MS);
+                long untilNextAttemptMs = connectWhereMissing();
+                if (untilNextAttemptMs == 0) {
+                    // Every connection is up or under way: only a peer (a close, a connection) or close() wakes us.
+                    selector.select();
+                } else {
+                    selector.select(untilNextAttemptMs);
+                }
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (!key.isValid()) {
                         continue;
@@ -118,10 +123,20 @@ final class LifeLine implements Closeable {
         }
     }
 
-    private void connectWhereMissing() {
+    /**
+     * Opens a connection to each peer that has none and is due for an attempt; returns how long until the next
+     * attempt is due (at least 1 ms), or 0 when every peer has a connection, up or under way, and nothing is due.
+     */
+    private long connectWhereMissing() {
         long now = System.nanoTime();
+        long earliestDue = Long.MAX_VALUE;
         for (InetAddress peer : peers) {
-            if (outgoing.containsKey(peer) || now < nextAttempt.getOrDefault(peer, Long.MIN_VALUE)) {
+            if (outgoing.containsKey(peer)) {
+                continue;
+            }
+            long due = nextAttempt.getOrDefault(peer, Long.MIN_VALUE);
+            if (now < due) {
+                earliestDue = Math.min(earliestDue, due);
                 continue;
             }
             nextAttempt.put(peer, now + RECONNECT_MS * 1_000_000L);
@@ -134,8 +149,10 @@ final class LifeLine implements Closeable {
                 outgoing.put(peer, ch);
             } catch (IOException e) {
                 LOG.debug("life line to {}: {}", peer.getHostAddress(), e.toString());
+                earliestDue = Math.min(earliestDue, now + RECONNECT_MS * 1_000_000L);
             }
         }
+        return earliestDue == Long.MAX_VALUE ? 0 : Math.max(1, (earliestDue - now + 999_999) / 1_000_000);
     }
 
     private void accept() throws IOException {
