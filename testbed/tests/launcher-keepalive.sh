@@ -7,6 +7,9 @@
 #   2. a limit, then a whole line without one, then empty lines, then silence: the launcher is back to its
 #      own timeout and kills on that;
 #   3. whole and empty lines, then the child ends by itself: its exit status is the launcher's, nothing killed.
+#   3b. "PID COUNTER idle" (no VIP bound here) sets --idle-timeout, which the child was offered
+#      (GKG_WATCHDOG_IDLE_MS), and the silent child is killed on it; a limit after it applies at once; an idle
+#      timeout not above --watchdog-timeout is neither offered nor applied;
 #   4. the child leaves an obituary line (GKG_OBITUARY) and ends: the launcher sends the datagram for a run that
 #      held no VIP (its state file names none) to the peer the line names; a line that is not an obituary is
 #      refused, loudly, and the exit status is still the child's.
@@ -24,7 +27,8 @@ check() {
 }
 
 # The stand-in child: writes its script (one word a line: "L<ms>" a whole line with a limit, "P" a whole
-# line without one, "E" an empty line, "X<status>" exit with that status, "Q" silence until killed, "O" an
+# line without one, "I" a whole line asking for the idle timeout, "V" the GKG_WATCHDOG_IDLE_MS it was given into
+# data/watchdog/idle-env, "E" an empty line, "X<status>" exit with that status, "Q" silence until killed, "O" an
 # obituary line for peer 127.0.0.1 port 9 (discard), "B" a broken one) every 30 ms.
 cat > "$work/child.sh" <<'CHILD'
 #!/usr/bin/env bash
@@ -35,6 +39,8 @@ for step in "$@"; do
     case $step in
         L*) printf '%d %d %d\n' $$ $n "${step#L}" >&3 ;;
         P) printf '%d %d\n' $$ $n >&3 ;;
+        I) printf '%d %d idle\n' $$ $n >&3 ;;
+        V) printf '%s' "${GKG_WATCHDOG_IDLE_MS-unset}" > "$(dirname "$GKG_WATCHDOG_FIFO")/idle-env" ;;
         E) printf '\n' >&3 ;;
         X*) exit "${step#X}" ;;
         O) printf 'gkg-obituary 2 9 %s %s 127.0.0.1\n' "$(printf 'aa%.0s' {1..40})" "$(printf 'bb%.0s' {1..40})" \
@@ -53,7 +59,7 @@ run() { # NAME STEP...: runs the launcher with the child, into $work/NAME.log; i
     : > "$work/$name/data/ipbinding/bound-vips"
     set +e
     timeout 20 "$launcher" --base "$work/$name" --watchdog-timeout 600 --startup-grace 5000 --nice 0 \
-        -- "$work/child.sh" "$@" > "$work/$name.log" 2>&1
+        ${IDLE_MS:+--idle-timeout "$IDLE_MS"} -- "$work/child.sh" "$@" > "$work/$name.log" 2>&1
     echo $? > "$work/$name.rc"
     set -e
 }
@@ -75,6 +81,21 @@ check "a child that ends by itself is not killed" bash -c "! grep -q 'SIGKILL' '
 check "its exit status is the launcher's" test "$(cat "$work/ends.rc")" = 7
 check "its first line named its PID" grep -q "first keep-alive from PID [0-9]" "$work/ends.log"
 
+IDLE_MS=1500 run idle P V I $(empties 5) Q
+check "the child is offered the idle timeout" test "$(cat "$work/idle/data/watchdog/idle-env")" = 1500
+check "a whole line asking for it sets --idle-timeout" \
+    grep -q "watchdog: 1500 ms from now on (--idle-timeout: no VIP is bound here)" "$work/idle.log"
+check "the silent child is then killed on 1500 ms" grep -q "watchdog: no keep-alive for 1500 ms" "$work/idle.log"
+IDLE_MS=1500 run idle-limit P I $(empties 3) L150 $(empties 15) Q
+check "a limit after the idle timeout applies at once" \
+    grep -q "watchdog: 150 ms from now on (the guardian is master and asks for it)" "$work/idle-limit.log"
+check "and the silent child is killed on it" grep -q "watchdog: no keep-alive for 150 ms" "$work/idle-limit.log"
+IDLE_MS=400 run idle-short P V I $(empties 5) Q
+check "an idle timeout not above --watchdog-timeout is not offered" \
+    test "$(cat "$work/idle-short/data/watchdog/idle-env")" = unset
+check "nor applied: the silent child is killed on 600 ms" \
+    grep -q "watchdog: no keep-alive for 600 ms" "$work/idle-short.log"
+
 run obituary P O X5
 check "the launcher sends the obituary of a run that held no VIP" \
     grep -q "obituary sent to 127.0.0.1: held no VIP at its end" "$work/obituary.log"
@@ -88,6 +109,6 @@ check "the child's exit status is the launcher's" test "$(cat "$work/broken.rc")
 check "a child that leaves no obituary gets none sent" bash -c "! grep -q 'obituary' '$work/ends.log'"
 
 if [ "$failures" != 0 ]; then
-    for f in limit back ends obituary broken; do echo "--- $f.log"; cat "$work/$f.log"; done
+    for f in limit back ends idle idle-limit idle-short obituary broken; do echo "--- $f.log"; cat "$work/$f.log"; done
     exit 1
 fi

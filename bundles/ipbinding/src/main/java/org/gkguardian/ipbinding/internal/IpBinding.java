@@ -63,6 +63,8 @@ public class IpBinding implements VipControl {
     private int releaseAttempts;
     private volatile VipBinder.BindTimes lastBindTimes;
     private volatile WatchdogKeepAlive watchdog;
+    /** What the keep-alive is told before it may ask its launcher for the idle timeout: see {@link #settleVips}. */
+    private volatile boolean vipsMayBeBound = true;
     private Optional<VipBinder.EarlyProbe> earlyProbe = Optional.empty();
     /** How soon a check ahead that found a holder starts again. */
     static final Duration PROBE_AHEAD_AGAIN_AFTER = Duration.ofMillis(5);
@@ -112,6 +114,7 @@ public class IpBinding implements VipControl {
             if (binder != null) {
                 releaseOrRetry("at start-up");
             }
+            settleVips();
         }
         this.shutdownHook = new Thread(this::releaseAtShutdown, "gkg-ipbinding-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -181,6 +184,7 @@ public class IpBinding implements VipControl {
         if (previousWatch != null) {
             previousWatch.stop();
         }
+        settleVips();
     }
 
     @Deactivate
@@ -198,6 +202,8 @@ public class IpBinding implements VipControl {
                 binder.release();
             }
             bound = false;
+            // From here on nothing tells the keep-alive about the VIPs: it must not count on their absence.
+            tellWatchdog(true);
             if (watch != null) {
                 watch.stop();
             }
@@ -240,6 +246,7 @@ public class IpBinding implements VipControl {
         // Binding supersedes a release still being retried: the VIP is wanted here now.
         cancelReleaseRetry();
         // The launcher must know the candidate's watchdog limit before the address is there, not one beat later.
+        tellWatchdog(true);
         WatchdogKeepAlive keepAlive = watchdog;
         if (keepAlive != null) {
             keepAlive.beatNow();
@@ -253,6 +260,25 @@ public class IpBinding implements VipControl {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setWatchdog(WatchdogKeepAlive keepAlive) {
         watchdog = keepAlive;
+        keepAlive.vipsMayBeBound(vipsMayBeBound);
+    }
+
+    /**
+     * Tells the keep-alive whether a VIP may be bound here: one is bound, its release is not verified yet, or the
+     * configuration is not known (no valid one). Called with this object's lock held, after every change of these.
+     */
+    private void settleVips() {
+        tellWatchdog(binder == null || bound || releaseRetry != null);
+    }
+
+    private void tellWatchdog(boolean mayBeBound) {
+        // Written before the reference is read, as setWatchdog writes the reference before it reads this: whichever
+        // runs second tells the keep-alive the newest value.
+        vipsMayBeBound = mayBeBound;
+        WatchdogKeepAlive keepAlive = watchdog;
+        if (keepAlive != null) {
+            keepAlive.vipsMayBeBound(mayBeBound);
+        }
     }
 
     void unsetWatchdog(WatchdogKeepAlive keepAlive) {
@@ -330,6 +356,7 @@ public class IpBinding implements VipControl {
             LOG.info("VIPs {} released ({}) in {} ms", binder.vips(), verified ? "verified" : "NOT verified, retrying",
                     (System.nanoTime() - started) / 1_000_000);
         }
+        settleVips();
     }
 
     @Override
@@ -368,6 +395,7 @@ public class IpBinding implements VipControl {
         releaseRetry = null;
         LOG.debug("Retrying the release of the VIPs {} (attempt {})", binder.vips(), releaseAttempts + 1);
         releaseOrRetry("");
+        settleVips();
     }
 
     private void cancelReleaseRetry() {

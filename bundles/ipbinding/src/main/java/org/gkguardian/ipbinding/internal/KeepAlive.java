@@ -24,7 +24,10 @@ import java.util.function.Function;
  * {@code gkg.watchdog.interval.ms}, default 250) one line {@code PID COUNTER} is written to it, the counter
  * growing by one each time: one {@code write} of a few bytes, no process, no disk. While the guardian is master
  * and its lease leaves the launcher less time than its own timeout, the line carries a third field, that limit in
- * milliseconds, and keep-alives come five times within it. A line that would only repeat the limit of the line
+ * milliseconds, and keep-alives come five times within it. While no VIP is bound here and the guardian asks for no
+ * limit (a backup), and the launcher offers an idle timeout ({@code GKG_WATCHDOG_IDLE_MS}, or
+ * {@code gkg.watchdog.idle.ms}), the third field is the word {@code idle}: the launcher then waits that long, and
+ * keep-alives come five times within it. A line that would only repeat the limit of the line
  * before it (or its absence) is an empty line: the first line on a newly opened FIFO is always whole. A launcher that gets no
  * line for longer than its timeout kills the JVM with SIGKILL; the end of the FIFO (this JVM's writer
  * closed, at exit or death) tells it at once that the JVM is gone. Either way it releases the VIPs.
@@ -37,12 +40,17 @@ import java.util.function.Function;
 public final class KeepAlive implements Closeable {
     static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
 
+    /** The word a keep-alive carries instead of a limit to ask for the launcher's idle timeout. */
+    static final String IDLE = "idle";
+
     /**
      * @param fifo     the launcher's keep-alive FIFO, if any
      * @param interval how often a keep-alive is written to it
+     * @param idle     the launcher's watchdog timeout for a node that holds no VIP and asks for it, if it offers one
      * @param systemdInterval how often systemd is notified, if it asked for keep-alives
      */
-    public record Plan(Optional<Path> fifo, Duration interval, Optional<Duration> systemdInterval) {
+    public record Plan(Optional<Path> fifo, Duration interval, Optional<Duration> idle,
+            Optional<Duration> systemdInterval) {
         public boolean any() {
             return fifo.isPresent() || systemdInterval.isPresent();
         }
@@ -52,8 +60,8 @@ public final class KeepAlive implements Closeable {
     private final String pid;
     private long counter;
     private FileChannel channel;
-    /** The limit (or its absence) of the last line written to the open FIFO; null before the first. */
-    private Optional<Long> lastLimit;
+    /** The third field (or its absence) of the last line written to the open FIFO; null before the first. */
+    private Optional<String> lastAsk;
     private static final ByteBuffer SAME = ByteBuffer.wrap(new byte[] {'\n'}).asReadOnlyBuffer();
 
     KeepAlive(Path fifo, long pid) {
@@ -75,13 +83,23 @@ public final class KeepAlive implements Closeable {
             }
             every = Duration.ofMillis(millis);
         }
+        Optional<Duration> idle = Optional.empty();
+        String idleMs = firstNonBlank(properties.apply("gkg.watchdog.idle.ms"), environment.get("GKG_WATCHDOG_IDLE_MS"));
+        if (idleMs != null) {
+            long millis = parseNumber("gkg.watchdog.idle.ms / GKG_WATCHDOG_IDLE_MS", idleMs);
+            if (millis < 10 || millis > 600_000) {
+                throw new IllegalArgumentException("gkg.watchdog.idle.ms / GKG_WATCHDOG_IDLE_MS = '"
+                        + idleMs + "' refused: must be 10 to 600000");
+            }
+            idle = Optional.of(Duration.ofMillis(millis));
+        }
         Optional<Duration> systemd = Optional.empty();
         String usec = environment.get("WATCHDOG_USEC");
         if (environment.get("NOTIFY_SOCKET") != null && usec != null && !usec.isBlank()) {
             long micros = parseNumber("WATCHDOG_USEC", usec);
             systemd = Optional.of(Duration.ofNanos(Math.max(micros, 40_000) * 1000 / 4));
         }
-        return new Plan(Optional.ofNullable(fifo).map(Path::of), every, systemd);
+        return new Plan(Optional.ofNullable(fifo).map(Path::of), every, idle, systemd);
     }
 
     private static long parseNumber(String name, String value) {
@@ -113,19 +131,30 @@ public final class KeepAlive implements Closeable {
      * when no line came for that long (if it is below its own timeout), until a line without a limit comes.
      */
     void beat(Optional<Duration> limit) throws IOException {
+        write(limit.map(l -> Long.toString(Math.max(1, l.toMillis()))));
+    }
+
+    /**
+     * As {@link #beat()}, asking for the launcher's idle timeout: the line is {@code PID COUNTER idle}. Only while no
+     * VIP is bound here: the launcher then kills this JVM only after that longer silence.
+     */
+    void beatIdle() throws IOException {
+        write(Optional.of(IDLE));
+    }
+
+    private void write(Optional<String> ask) throws IOException {
         if (channel == null) {
             channel = open(fifo);
-            lastLimit = null;
+            lastAsk = null;
         }
         counter++;
-        Optional<Long> limitMs = limit.map(l -> Math.max(1, l.toMillis()));
         ByteBuffer line;
-        if (limitMs.equals(lastLimit)) {
+        if (ask.equals(lastAsk)) {
             // The launcher (a bash read) takes a FIFO one byte at a time, four system calls a byte: a line that only
             // repeats what it has is one byte instead of fifteen.
             line = SAME.duplicate();
         } else {
-            String text = limitMs.map(l -> pid + ' ' + counter + ' ' + l + '\n').orElseGet(() -> pid + ' ' + counter + '\n');
+            String text = ask.map(a -> pid + ' ' + counter + ' ' + a + '\n').orElseGet(() -> pid + ' ' + counter + '\n');
             line = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
         }
         try {
@@ -136,7 +165,7 @@ public final class KeepAlive implements Closeable {
             close();
             throw e;
         }
-        lastLimit = limitMs;
+        lastAsk = ask;
     }
 
     private static FileChannel open(Path fifo) throws IOException {

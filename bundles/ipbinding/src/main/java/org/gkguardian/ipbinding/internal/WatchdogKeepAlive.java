@@ -40,6 +40,13 @@ public class WatchdogKeepAlive {
     private boolean withheld;
     /** The launcher's keep-alive interval. */
     private final Duration interval;
+    /** The launcher's watchdog timeout for a node with no VIP bound, if it offers one. */
+    private final Optional<Duration> idle;
+    /**
+     * False once {@link IpBinding} said that no VIP is bound here and none is being released; until it says so (or
+     * without it) the keep-alives never ask for the idle timeout.
+     */
+    private volatile boolean vipsMayBeBound = true;
     /** The next keep-alive of the chain; read and written on the keep-alive thread only. */
     private ScheduledFuture<?> nextBeat;
 
@@ -47,6 +54,7 @@ public class WatchdogKeepAlive {
     public WatchdogKeepAlive() {
         KeepAlive.Plan plan = readPlan();
         interval = plan.interval();
+        idle = plan.idle();
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "gkg-watchdog");
             thread.setDaemon(true);
@@ -59,8 +67,10 @@ public class WatchdogKeepAlive {
         }
         launcher.ifPresent(keepAlive -> {
             executor.execute(() -> beatAndRearm(keepAlive, plan.interval()));
-            LOG.info("Watchdog keep-alives to {} every {} ms (more often while master, as its lease needs)",
-                    plan.fifo().get(), plan.interval().toMillis());
+            LOG.info("Watchdog keep-alives to {} every {} ms (more often while master, as its lease needs{})",
+                    plan.fifo().get(), plan.interval().toMillis(), idle.map(i -> "; every " + idleBeatMillis(interval, i)
+                            + " ms while no VIP is bound here, within the launcher's idle timeout of " + i.toMillis()
+                            + " ms").orElse(""));
         });
         plan.systemdInterval().ifPresent(every -> {
             ProcessCommandRunner runner = new ProcessCommandRunner();
@@ -111,17 +121,31 @@ public class WatchdogKeepAlive {
     }
 
     /**
+     * Whether a VIP may be bound on this node (bound, or its release not verified yet): {@link IpBinding} says so
+     * before it binds and after each release. Only a node without one may ask its launcher for the idle timeout: a
+     * stalled JVM that holds no VIP keeps nothing from the next master, and a backup that writes five keep-alives a
+     * second for a timeout that protects nothing costs its board for nothing.
+     */
+    void vipsMayBeBound(boolean mayBe) {
+        vipsMayBeBound = mayBe;
+    }
+
+    boolean vipsMayBeBound() {
+        return vipsMayBeBound;
+    }
+
+    /**
      * One keep-alive, then the next one scheduled: at the launcher's interval, or, while the guardian asks for a
-     * tighter watchdog limit (a master whose lease leaves the launcher little time), five times within that limit.
+     * tighter watchdog limit (a master whose lease leaves the launcher little time), five times within that limit, or,
+     * while no VIP is bound here and the launcher offers an idle timeout, five times within that.
      */
     private void beatAndRearm(KeepAlive keepAlive, Duration interval) {
-        Optional<Duration> limit = Optional.empty();
+        long next = interval.toMillis();
         try {
-            limit = beat(keepAlive);
+            next = beat(keepAlive);
         } finally {
             try {
-                nextBeat = executor.schedule(() -> beatAndRearm(keepAlive, interval), nextBeatMillis(interval, limit),
-                        TimeUnit.MILLISECONDS);
+                nextBeat = executor.schedule(() -> beatAndRearm(keepAlive, interval), next, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {
                 // Deactivated: no more keep-alives.
             }
@@ -159,14 +183,25 @@ public class WatchdogKeepAlive {
         return limit.map(l -> Math.max(4, Math.min(every, l.toMillis() / 5))).orElse(every);
     }
 
-    private Optional<Duration> beat(KeepAlive keepAlive) {
+    static long idleBeatMillis(Duration interval, Duration idle) {
+        return Math.max(interval.toMillis(), idle.toMillis() / 5);
+    }
+
+    /** One keep-alive (none while the guardian's role thread is stuck); returns when the next one is due, in ms. */
+    private long beat(KeepAlive keepAlive) {
         Guardian g = guardian;
         Optional<Duration> limit = g == null ? Optional.empty() : g.watchdogLimit();
+        boolean askIdle = limit.isEmpty() && idle.isPresent() && !vipsMayBeBound;
+        long next = askIdle ? idleBeatMillis(interval, idle.get()) : nextBeatMillis(interval, limit);
         if (!guardianProgressing()) {
-            return limit;
+            return next;
         }
         try {
-            keepAlive.beat(limit);
+            if (askIdle) {
+                keepAlive.beatIdle();
+            } else {
+                keepAlive.beat(limit);
+            }
             if (failing) {
                 failing = false;
                 LOG.info("Watchdog keep-alives flow again");
@@ -177,7 +212,7 @@ public class WatchdogKeepAlive {
                 LOG.warn("Cannot send the watchdog keep-alive: {} (logged once until it works again)", e.toString());
             }
         }
-        return limit;
+        return next;
     }
 
     private static KeepAlive.Plan readPlan() {
@@ -185,7 +220,7 @@ public class WatchdogKeepAlive {
             return KeepAlive.plan(System::getProperty, System.getenv());
         } catch (IllegalArgumentException e) {
             LOG.error("Watchdog keep-alives are off: {}", e.getMessage());
-            return new KeepAlive.Plan(Optional.empty(), KeepAlive.DEFAULT_INTERVAL, Optional.empty());
+            return new KeepAlive.Plan(Optional.empty(), KeepAlive.DEFAULT_INTERVAL, Optional.empty(), Optional.empty());
         }
     }
 

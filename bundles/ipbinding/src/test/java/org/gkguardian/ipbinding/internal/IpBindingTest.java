@@ -134,6 +134,51 @@ class IpBindingTest {
         binding.deactivate();
     }
 
+    /**
+     * The keep-alive may ask its launcher for the long idle timeout only while no VIP can be on an interface here: not
+     * from the bind on, not while a release is unverified and retried, and not once nothing tells it any more.
+     */
+    @Test
+    void theKeepAliveLearnsThatNoVipIsBoundOnlyOnceNoneIsBoundOrBeingReleased() throws Exception {
+        WatchdogKeepAlive watchdog = new WatchdogKeepAlive();
+        try {
+            assertTrue(watchdog.vipsMayBeBound(), "nobody said otherwise yet");
+            IpBinding binding = new IpBinding(config("203.0.113.10/24@eth1"), net);
+            binding.setWatchdog(watchdog);
+            assertFalse(watchdog.vipsMayBeBound(), "nothing bound after the clean-up at start");
+            binding.bind(master);
+            assertTrue(watchdog.vipsMayBeBound());
+            net.ignoreDelete = true;
+            binding.release();
+            assertTrue(watchdog.vipsMayBeBound(), "a release that did not take is retried: the VIP may still be here");
+            net.ignoreDelete = false;
+            await().atMost(Duration.ofSeconds(3)).until(() -> binding.releaseProblem().isEmpty());
+            assertFalse(watchdog.vipsMayBeBound(), "the retried release took");
+            binding.bind(master);
+            binding.release();
+            assertFalse(watchdog.vipsMayBeBound());
+            binding.deactivate();
+            assertTrue(watchdog.vipsMayBeBound(), "a deactivated binding no longer vouches for anything");
+        } finally {
+            watchdog.deactivate();
+        }
+    }
+
+    @Test
+    void anInvalidConfigurationNeverLetsTheKeepAliveCountOnNoVip() throws Exception {
+        WatchdogKeepAlive watchdog = new WatchdogKeepAlive();
+        try {
+            IpBinding binding = new IpBinding(config("203.0.113.10/24@eth1/"), net);
+            binding.setWatchdog(watchdog);
+            assertTrue(watchdog.vipsMayBeBound(), "an inert binding knows nothing of the VIPs");
+            binding.modified(config("203.0.113.10/24@eth1"));
+            assertFalse(watchdog.vipsMayBeBound());
+            binding.deactivate();
+        } finally {
+            watchdog.deactivate();
+        }
+    }
+
     @Test
     void aBindSupersedesARetriedRelease() throws Exception {
         IpBinding binding = new IpBinding(config("203.0.113.10/24@eth1"), net);

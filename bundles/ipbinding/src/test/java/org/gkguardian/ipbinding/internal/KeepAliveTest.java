@@ -33,8 +33,14 @@ class KeepAliveTest {
                 Map.of("GKG_WATCHDOG_FIFO", "/run/gkg/keepalive", "GKG_WATCHDOG_INTERVAL_MS", "100"));
         assertEquals(Optional.of(Path.of("/run/gkg/keepalive")), plan.fifo());
         assertEquals(Duration.ofMillis(100), plan.interval());
+        assertEquals(Optional.empty(), plan.idle(), "no idle timeout unless the launcher offers one");
         plan = KeepAlive.plan(k -> k.equals("gkg.watchdog.fifo") ? "/tmp/a" : null, Map.of());
         assertEquals(KeepAlive.DEFAULT_INTERVAL, plan.interval());
+        plan = KeepAlive.plan(k -> null, Map.of("GKG_WATCHDOG_FIFO", "/tmp/a", "GKG_WATCHDOG_IDLE_MS", "5000"));
+        assertEquals(Optional.of(Duration.ofMillis(5000)), plan.idle());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> KeepAlive.plan(k -> null,
+                Map.of("GKG_WATCHDOG_FIFO", "/tmp/a", "GKG_WATCHDOG_IDLE_MS", "5")));
+        assertTrue(refused.getMessage().contains("GKG_WATCHDOG_IDLE_MS = '5' refused"), refused.getMessage());
         assertThrows(IllegalArgumentException.class, () -> KeepAlive.plan(k -> null,
                 Map.of("GKG_WATCHDOG_FIFO", "/tmp/a", "GKG_WATCHDOG_INTERVAL_MS", "soon")));
     }
@@ -71,6 +77,20 @@ class KeepAliveTest {
             keepAlive.beat(Optional.empty());
             keepAlive.beat(Optional.empty());
             assertEquals("4242 1 100\n\n4242 3 225\n4242 4\n\n", read(reader, 31));
+        }
+    }
+
+    @Test
+    void aNodeWithoutAVipAsksForTheIdleTimeoutOnceThenEmptyLinesUntilItAsksForSomethingElse() throws Exception {
+        Path fifo = mkfifo();
+        try (FileChannel reader = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                KeepAlive keepAlive = new KeepAlive(fifo, 4242)) {
+            keepAlive.beatIdle();
+            keepAlive.beatIdle();
+            keepAlive.beat(Optional.of(Duration.ofMillis(100)));
+            keepAlive.beatIdle();
+            keepAlive.beat(Optional.empty());
+            assertEquals("4242 1 idle\n\n4242 3 100\n4242 4 idle\n4242 5\n", read(reader, 43));
         }
     }
 

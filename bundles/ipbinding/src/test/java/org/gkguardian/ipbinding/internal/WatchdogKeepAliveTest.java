@@ -35,6 +35,7 @@ class WatchdogKeepAliveTest {
         }
         System.clearProperty("gkg.watchdog.fifo");
         System.clearProperty("gkg.watchdog.interval.ms");
+        System.clearProperty("gkg.watchdog.idle.ms");
     }
 
     @Test
@@ -44,6 +45,58 @@ class WatchdogKeepAliveTest {
         assertEquals(20, WatchdogKeepAlive.nextBeatMillis(interval, Optional.of(Duration.ofMillis(100))));
         assertEquals(100, WatchdogKeepAlive.nextBeatMillis(interval, Optional.of(Duration.ofMillis(1450))));
         assertEquals(4, WatchdogKeepAlive.nextBeatMillis(interval, Optional.of(Duration.ofMillis(10))));
+    }
+
+    @Test
+    void withoutAVipKeepAlivesComeFiveTimesWithinTheIdleTimeoutNeverMoreOftenThanTheInterval() {
+        assertEquals(1000, WatchdogKeepAlive.idleBeatMillis(Duration.ofMillis(200), Duration.ofMillis(5000)));
+        assertEquals(200, WatchdogKeepAlive.idleBeatMillis(Duration.ofMillis(200), Duration.ofMillis(700)));
+    }
+
+    /**
+     * A node that says it holds no VIP asks for the launcher's idle timeout, in one whole line, then empty ones. Before
+     * a bind it is a candidate: the keep-alive then carries the candidate's limit again, at once.
+     */
+    @Test
+    void withoutAVipTheKeepAlivesAskForTheIdleTimeoutUntilTheNodeIsAboutToBind() throws Exception {
+        Path fifo = dir.resolve("keepalive");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        try (FileChannel channel = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
+                        StandardCharsets.US_ASCII))) {
+            System.setProperty("gkg.watchdog.fifo", fifo.toString());
+            System.setProperty("gkg.watchdog.interval.ms", "50");
+            System.setProperty("gkg.watchdog.idle.ms", "1000");
+            AtomicBoolean candidate = new AtomicBoolean();
+            watchdog = new WatchdogKeepAlive();
+            watchdog.setGuardian((Guardian) Proxy.newProxyInstance(Guardian.class.getClassLoader(),
+                    new Class<?>[] {Guardian.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "watchdogLimit" -> candidate.get() ? Optional.of(Duration.ofMillis(100)) : Optional.empty();
+                        case "progressing" -> true;
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    }));
+            String first = readLine(reader);
+            assertTrue(first.matches("\\d+ 1"), "nobody said yet that no VIP is bound: " + first);
+            watchdog.vipsMayBeBound(false);
+            String line = nextWholeLine(reader);
+            assertTrue(line.matches("\\d+ \\d+ idle"), line);
+            assertEquals("", readLine(reader), "then empty lines, while it stays so");
+            candidate.set(true);
+            watchdog.vipsMayBeBound(true);
+            watchdog.beatNow();
+            line = nextWholeLine(reader);
+            assertTrue(line.matches("\\d+ \\d+ 100"), "the keep-alive before the bind carries the limit: " + line);
+        }
+    }
+
+    private static String nextWholeLine(BufferedReader reader) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            String line = readLine(reader);
+            if (!line.isEmpty()) {
+                return line;
+            }
+        }
+        throw new AssertionError("50 empty lines and no whole one");
     }
 
     @Test
