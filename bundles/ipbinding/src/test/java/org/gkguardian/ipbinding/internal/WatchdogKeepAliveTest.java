@@ -59,22 +59,15 @@ class WatchdogKeepAliveTest {
      */
     @Test
     void withoutAVipTheKeepAlivesAskForTheIdleTimeoutUntilTheNodeIsAboutToBind() throws Exception {
-        Path fifo = dir.resolve("keepalive");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        Path fifo = mkfifo();
         try (FileChannel channel = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
-                        StandardCharsets.US_ASCII))) {
+                BufferedReader reader = launcherSide(channel)) {
             System.setProperty("gkg.watchdog.fifo", fifo.toString());
             System.setProperty("gkg.watchdog.interval.ms", "50");
             System.setProperty("gkg.watchdog.idle.ms", "1000");
             AtomicBoolean candidate = new AtomicBoolean();
             watchdog = new WatchdogKeepAlive();
-            watchdog.setGuardian((Guardian) Proxy.newProxyInstance(Guardian.class.getClassLoader(),
-                    new Class<?>[] {Guardian.class}, (proxy, method, args) -> switch (method.getName()) {
-                        case "watchdogLimit" -> candidate.get() ? Optional.of(Duration.ofMillis(100)) : Optional.empty();
-                        case "progressing" -> true;
-                        default -> throw new UnsupportedOperationException(method.getName());
-                    }));
+            watchdog.setGuardian(candidateWhile(candidate));
             String first = readLine(reader);
             assertTrue(first.matches("\\d+ 1"), "nobody said yet that no VIP is bound: " + first);
             watchdog.vipsMayBeBound(false);
@@ -87,6 +80,27 @@ class WatchdogKeepAliveTest {
             line = nextWholeLine(reader);
             assertTrue(line.matches("\\d+ \\d+ 100"), "the keep-alive before the bind carries the limit: " + line);
         }
+    }
+
+    private Path mkfifo() throws Exception {
+        Path fifo = dir.resolve("keepalive");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        return fifo;
+    }
+
+    /** The launcher's side of the FIFO, opened read-write (the channel) so that neither side waits for the other. */
+    private static BufferedReader launcherSide(FileChannel channel) {
+        return new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.US_ASCII));
+    }
+
+    /** A guardian that asks for a candidate's 100 ms limit while {@code candidate} is set, and for none otherwise. */
+    private static Guardian candidateWhile(AtomicBoolean candidate) {
+        return (Guardian) Proxy.newProxyInstance(Guardian.class.getClassLoader(), new Class<?>[] {Guardian.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "watchdogLimit" -> candidate.get() ? Optional.of(Duration.ofMillis(100)) : Optional.empty();
+                    case "progressing" -> true;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     private static String nextWholeLine(BufferedReader reader) throws Exception {
@@ -133,22 +147,14 @@ class WatchdogKeepAliveTest {
      */
     @Test
     void afterTheKeepAliveBeforeABindTheNextOnesComeWithinTheLimitItCarried() throws Exception {
-        Path fifo = dir.resolve("keepalive");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
-        // The launcher's side, opened read-write so that neither side waits for the other.
+        Path fifo = mkfifo();
         try (FileChannel channel = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
-                        StandardCharsets.US_ASCII))) {
+                BufferedReader reader = launcherSide(channel)) {
             System.setProperty("gkg.watchdog.fifo", fifo.toString());
             System.setProperty("gkg.watchdog.interval.ms", "60000");
             AtomicBoolean candidate = new AtomicBoolean();
             watchdog = new WatchdogKeepAlive();
-            watchdog.setGuardian((Guardian) Proxy.newProxyInstance(Guardian.class.getClassLoader(),
-                    new Class<?>[] {Guardian.class}, (proxy, method, args) -> switch (method.getName()) {
-                        case "watchdogLimit" -> candidate.get() ? Optional.of(Duration.ofMillis(100)) : Optional.empty();
-                        case "progressing" -> true;
-                        default -> throw new UnsupportedOperationException(method.getName());
-                    }));
+            watchdog.setGuardian(candidateWhile(candidate));
             String first = readLine(reader);
             assertTrue(first.matches("\\d+ 1"), first);
             candidate.set(true);
