@@ -72,27 +72,10 @@ public final class KeepAlive implements Closeable {
     /** Reads the contract from system properties and the environment; a bad value is an error. */
     static Plan plan(Function<String, String> properties, Map<String, String> environment) {
         String fifo = firstNonBlank(properties.apply("gkg.watchdog.fifo"), environment.get("GKG_WATCHDOG_FIFO"));
-        String interval = firstNonBlank(properties.apply("gkg.watchdog.interval.ms"),
-                environment.get("GKG_WATCHDOG_INTERVAL_MS"));
-        Duration every = DEFAULT_INTERVAL;
-        if (interval != null) {
-            long millis = parseNumber("gkg.watchdog.interval.ms / GKG_WATCHDOG_INTERVAL_MS", interval);
-            if (millis < 10 || millis > 60_000) {
-                throw new IllegalArgumentException("gkg.watchdog.interval.ms / GKG_WATCHDOG_INTERVAL_MS = '"
-                        + interval + "' refused: must be 10 to 60000");
-            }
-            every = Duration.ofMillis(millis);
-        }
-        Optional<Duration> idle = Optional.empty();
-        String idleMs = firstNonBlank(properties.apply("gkg.watchdog.idle.ms"), environment.get("GKG_WATCHDOG_IDLE_MS"));
-        if (idleMs != null) {
-            long millis = parseNumber("gkg.watchdog.idle.ms / GKG_WATCHDOG_IDLE_MS", idleMs);
-            if (millis < 10 || millis > 600_000) {
-                throw new IllegalArgumentException("gkg.watchdog.idle.ms / GKG_WATCHDOG_IDLE_MS = '"
-                        + idleMs + "' refused: must be 10 to 600000");
-            }
-            idle = Optional.of(Duration.ofMillis(millis));
-        }
+        Duration every = milliseconds(properties, environment, "gkg.watchdog.interval.ms", "GKG_WATCHDOG_INTERVAL_MS",
+                60_000).orElse(DEFAULT_INTERVAL);
+        Optional<Duration> idle = milliseconds(properties, environment, "gkg.watchdog.idle.ms", "GKG_WATCHDOG_IDLE_MS",
+                600_000);
         Optional<Duration> systemd = Optional.empty();
         String usec = environment.get("WATCHDOG_USEC");
         if (environment.get("NOTIFY_SOCKET") != null && usec != null && !usec.isBlank()) {
@@ -100,6 +83,21 @@ public final class KeepAlive implements Closeable {
             systemd = Optional.of(Duration.ofNanos(Math.max(micros, 40_000) * 1000 / 4));
         }
         return new Plan(Optional.ofNullable(fifo).map(Path::of), every, idle, systemd);
+    }
+
+    /** 10 to {@code max} ms from the system property, else the environment variable, if either is set. */
+    private static Optional<Duration> milliseconds(Function<String, String> properties, Map<String, String> environment,
+            String property, String variable, long max) {
+        String value = firstNonBlank(properties.apply(property), environment.get(variable));
+        if (value == null) {
+            return Optional.empty();
+        }
+        String name = property + " / " + variable;
+        long millis = parseNumber(name, value);
+        if (millis < 10 || millis > max) {
+            throw new IllegalArgumentException(name + " = '" + value + "' refused: must be 10 to " + max);
+        }
+        return Optional.of(Duration.ofMillis(millis));
     }
 
     private static long parseNumber(String name, String value) {
